@@ -1,0 +1,149 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace Security.Abstractions;
+
+/// <summary>
+/// A set of path patterns (PARITY.md "Path rules"): .NET regular expressions matched against the
+/// request path, anchored at the start only, like Python's <c>re.match</c>. <c>home</c> matches
+/// <c>/home/anything</c>; <c>accounts/login/$</c> matches only <c>/accounts/login/</c>.
+/// </summary>
+/// <remarks>
+/// The patterns are compiled once, into one <see cref="RegexOptions.NonBacktracking"/> expression,
+/// so matching runs in linear time whatever the path: an attacker's path cannot hang a request.
+/// Matching allocates nothing.
+/// </remarks>
+public sealed class PathPatternMatcher
+{
+    private const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+
+    private readonly Regex? _regex;
+    private readonly PathPatternAnchor _anchor;
+
+    private PathPatternMatcher(Regex? regex, IReadOnlyList<string> patterns, PathPatternAnchor anchor)
+    {
+        _regex = regex;
+        _anchor = anchor;
+        Patterns = patterns;
+    }
+
+    /// <summary>A matcher with no pattern: it matches nothing.</summary>
+    public static PathPatternMatcher Empty { get; } = new(null, [], PathPatternAnchor.WithoutLeadingSlash);
+
+    /// <summary>The patterns as given.</summary>
+    public IReadOnlyList<string> Patterns { get; }
+
+    /// <summary>Whether the set has no pattern (and so matches nothing).</summary>
+    public bool IsEmpty => _regex is null;
+
+    /// <summary>
+    /// Compiles <paramref name="patterns"/>. Throws when a pattern is invalid; validate options with
+    /// <see cref="Validate"/> first so the error is reported at startup with the option's name.
+    /// </summary>
+    /// <param name="patterns">The patterns; <see langword="null"/> or empty gives <see cref="Empty"/>.</param>
+    /// <param name="anchor">Whether the leading slash is part of the matched text.</param>
+    /// <exception cref="ArgumentException">A pattern is null or not a valid non-backtracking regular expression.</exception>
+    public static PathPatternMatcher Create(IEnumerable<string>? patterns, PathPatternAnchor anchor = PathPatternAnchor.WithoutLeadingSlash)
+    {
+        var list = patterns?.ToArray() ?? [];
+        if (list.Length == 0)
+        {
+            return anchor == PathPatternAnchor.WithoutLeadingSlash ? Empty : new(null, [], anchor);
+        }
+
+        var errors = new List<string>();
+        for (var i = 0; i < list.Length; i++)
+        {
+            if (TryParse(list[i], out var error) is false)
+            {
+                errors.Add($"[{i}] '{list[i]}': {error}");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid path pattern(s): " + string.Join("; ", errors), nameof(patterns));
+        }
+
+        // ^ anchors every alternative at the start of the text: re.match semantics, no implicit end anchor.
+        var combined = "^(?:" + string.Join('|', list.Select(p => "(?:" + p + ")")) + ")";
+        return new PathPatternMatcher(new Regex(combined, Options), list, anchor);
+    }
+
+    /// <summary>
+    /// Checks every pattern and returns one message per invalid one, naming the option and the
+    /// pattern, e.g. <c>Security:Headers:FrameOptions:ExcludePaths[2] '(' is not a valid pattern: ...</c>.
+    /// </summary>
+    /// <param name="patterns">The patterns to check (may be <see langword="null"/>).</param>
+    /// <param name="optionName">The option's configuration path, used in the messages.</param>
+    public static IReadOnlyList<string> Validate(IEnumerable<string>? patterns, string optionName)
+    {
+        if (patterns is null)
+        {
+            return [];
+        }
+
+        var errors = new List<string>();
+        var i = 0;
+        foreach (var pattern in patterns)
+        {
+            if (!TryParse(pattern, out var error))
+            {
+                errors.Add($"{optionName}[{i}] '{pattern}' is not a valid path pattern: {error}");
+            }
+
+            i++;
+        }
+
+        return errors;
+    }
+
+    /// <summary>Whether a pattern matches the start of <paramref name="path"/> (the request path, with its leading slash).</summary>
+    /// <param name="path">The request path, e.g. <c>/accounts/login/</c>.</param>
+    public bool IsMatch(PathString path) => IsMatch(path.Value.AsSpan());
+
+    /// <summary>Whether a pattern matches the start of <paramref name="path"/> (the request path, with its leading slash).</summary>
+    /// <param name="path">The request path, e.g. <c>/accounts/login/</c>.</param>
+    public bool IsMatch(ReadOnlySpan<char> path)
+    {
+        if (_regex is null)
+        {
+            return false;
+        }
+
+        if (_anchor == PathPatternAnchor.WithoutLeadingSlash && path.Length > 0 && path[0] == '/')
+        {
+            path = path[1..];
+        }
+
+        return _regex.IsMatch(path);
+    }
+
+    private static bool TryParse(string? pattern, out string error)
+    {
+        if (pattern is null)
+        {
+            error = "a pattern cannot be null";
+            return false;
+        }
+
+        try
+        {
+            // Constructed once here to surface syntax errors and constructs NonBacktracking refuses
+            // (backreferences, lookarounds, atomic groups); never on the request path.
+            _ = new Regex(pattern, Options);
+            error = "";
+            return true;
+        }
+        catch (ArgumentException ex)
+        {
+            error = ex.Message;
+            return false;
+        }
+        catch (NotSupportedException ex)
+        {
+            error = ex.Message;
+            return false;
+        }
+    }
+}
