@@ -1,0 +1,9 @@
+namespace Security.Sessions;
+
+/// <summary>Why a session expired.</summary>
+internal enum ExpiryReason
+{
+    None,
+    Absolute,
+    Inactivity,
+}

@@ -1,0 +1,33 @@
+namespace Security.Sessions;
+
+/// <summary>
+/// Options of the session expiry policy (<c>Security:Sessions</c> in configuration).
+/// </summary>
+/// <example>
+/// <code>
+/// "Security": { "Sessions": { "AbsoluteTimeout": "08:00:00", "InactivityTimeout": "00:15:00", "ExemptPaths": [ "health$" ] } }
+/// </code>
+/// </example>
+public sealed class SessionExpiryOptions
+{
+    /// <summary>The configuration section bound by <c>AddSessionExpiry</c>: <c>Security:Sessions</c>.</summary>
+    public const string SectionName = "Security:Sessions";
+
+    /// <summary>
+    /// The longest a session may last from its start, however active the user is. Default one day
+    /// (<c>1.00:00:00</c>), as in the original.
+    /// </summary>
+    public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The longest a session may stay idle between two requests. Default 30 minutes (<c>00:30:00</c>).
+    /// </summary>
+    public TimeSpan InactivityTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Path patterns (regular expressions matched against the path without its leading slash,
+    /// anchored at the start) whose requests are neither checked nor counted as activity, e.g.
+    /// <c>health$</c> for a monitoring probe or <c>api/poll</c> for background polling. Empty by default.
+    /// </summary>
+    public IList<string> ExemptPaths { get; } = [];
+}

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Security.Sessions;
+
+namespace Security.Sessions.Tests;
+
+/// <summary>
+/// A real pipeline with cookie sign-in, ASP.NET Core session and session expiry on a fake clock,
+/// and a client that keeps cookies like a browser (and can drop one).
+/// </summary>
+internal sealed class SessionHost : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Epoch = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly WebApplication _app;
+
+    private SessionHost(WebApplication app, FakeTimeProvider time, CookieContainer cookies, HttpClient client)
+    {
+        _app = app;
+        Time = time;
+        Cookies = cookies;
+        Client = client;
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public CookieContainer Cookies { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<SessionHost> StartAsync(Action<SessionExpiryOptions>? configure = null, bool useSession = true)
+    {
+        var time = new FakeTimeProvider(Epoch);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o => o.TimeProvider = time);
+        builder.Services.AddDistributedMemoryCache();
+        builder.Services.AddSession();
+        builder.Services.AddSessionExpiry(o =>
+        {
+            // /times reads the stored values without touching them.
+            o.ExemptPaths.Add("times$");
+            configure?.Invoke(o);
+        });
+
+        var app = builder.Build();
+        if (useSession)
+        {
+            app.UseSession();
+        }
+
+        app.UseAuthentication();
+        app.UseSessionExpiry();
+
+        app.MapGet("/", () => "home");
+        app.MapGet("/health", () => "ok");
+        app.MapGet("/signin/{user}", async (HttpContext context, string user) =>
+        {
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user), new Claim(ClaimTypes.Name, user)], "test");
+            await context.SignInAsync(new ClaimsPrincipal(identity));
+            return "signed in";
+        });
+        app.MapGet("/whoami", (HttpContext context) => context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name! : "anonymous");
+        app.MapGet("/cart/set/{item}", (HttpContext context, string item) =>
+        {
+            context.Session.SetString("cart", item);
+            return "set";
+        });
+        app.MapGet("/cart", (HttpContext context) => context.Session.GetString("cart") ?? "empty");
+        app.MapGet("/times", (HttpContext context) =>
+        {
+            var times = SessionTimes.Read(context.Session);
+            return times is null ? "none" : $"{times.Value.Start.UtcTicks} {times.Value.LastActivity.UtcTicks} {times.Value.Owner}";
+        });
+        app.MapGet("/corrupt", (HttpContext context) =>
+        {
+            context.Session.Set(SessionTimes.StartKey, [1, 2, 3]);
+            return "corrupted";
+        });
+
+        await app.StartAsync();
+        var cookies = new CookieContainer();
+        var client = new HttpClient(new CookieHandler(cookies) { InnerHandler = app.GetTestServer().CreateHandler() })
+        {
+            BaseAddress = new Uri("http://localhost"),
+        };
+        return new SessionHost(app, time, cookies, client);
+    }
+
+    public async Task<string> GetAsync(string path)
+    {
+        using var response = await Client.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Start, last activity and owner as the app sees them, read on an exempt path so reading changes nothing.</summary>
+    public async Task<(DateTimeOffset Start, DateTimeOffset Last, string Owner)?> ReadTimesAsync()
+    {
+        var text = await GetAsync("/times");
+        if (text == "none")
+        {
+            return null;
+        }
+
+        var parts = text.Split(' ');
+        return (new DateTimeOffset(long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero),
+            new DateTimeOffset(long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero),
+            parts[2]);
+    }
+
+    public void DropCookie(string namePrefix)
+    {
+        foreach (Cookie cookie in Cookies.GetAllCookies())
+        {
+            if (cookie.Name.StartsWith(namePrefix, StringComparison.Ordinal))
+            {
+                cookie.Expired = true;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>Keeps cookies across requests like a browser does.</summary>
+    private sealed class CookieHandler(CookieContainer cookies) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var header = cookies.GetCookieHeader(request.RequestUri!);
+            if (header.Length > 0)
+            {
+                request.Headers.Add("Cookie", header);
+            }
+
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.Headers.TryGetValues("Set-Cookie", out var values))
+            {
+                foreach (var value in values)
+                {
+                    cookies.SetCookies(request.RequestUri!, value);
+                }
+            }
+
+            return response;
+        }
+    }
+}
