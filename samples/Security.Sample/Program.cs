@@ -36,7 +36,19 @@ builder.Services.AddRazorPages(pages =>
 //   builder.Services.AddSecurityHeaders(...);
 //   builder.Services.AddSecurityCsp(...).AddEntityFrameworkStore(...);
 //   builder.Services.AddLoginRequired(...); AddPasswordExpiry(...); AddLoginThrottling(...);
-//   builder.Services.AddSessionExpiry(...); AddSecurityProfiling(...);
+//   builder.Services.AddSecurityProfiling(...);
+
+// Session expiry: absolute 1 day, inactivity 30 minutes, overridable through Security:Sessions
+// (e.g. Security__Sessions__InactivityTimeout=00:00:05). Sessions live in a distributed cache:
+// the in-memory one here, Redis when several instances run.
+builder.Services.AddDistributedMemoryCache();
+builder.Services.AddSession(session =>
+{
+    session.Cookie.Name = "Security.Sample.Session";
+    session.Cookie.HttpOnly = true;
+    session.Cookie.IsEssential = true;
+});
+builder.Services.AddSessionExpiry();
 
 var app = builder.Build();
 
@@ -59,10 +71,11 @@ app.UseRouting();
 // Security.Csp (nonce per request, header on every response):
 //   app.UseContentSecurityPolicy();
 
+app.UseSession();
 app.UseAuthentication();
 
 // Security.Sessions and Security.Auth run after authentication (they need the user):
-//   app.UseSessionExpiry();
+app.UseSessionExpiry();
 //   app.UseLoginThrottling();
 //   app.UseLoginRequired();
 //   app.UsePasswordExpiry();
