@@ -18,9 +18,12 @@ public sealed class DefaultSecurityLogoutHandler : ISecurityLogoutHandler
     {
         ArgumentNullException.ThrowIfNull(context);
 
-        // Sign out only where a sign-out scheme exists: SignOutAsync throws without one.
+        // Sign out only where a scheme can: SignOutAsync throws without one, or for one that
+        // cannot sign out (a bearer-token scheme such as JwtBearer).
         var schemes = context.RequestServices.GetService<IAuthenticationSchemeProvider>();
-        if (schemes is not null && await schemes.GetDefaultSignOutSchemeAsync().ConfigureAwait(false) is not null)
+        if (schemes is not null &&
+            await schemes.GetDefaultSignOutSchemeAsync().ConfigureAwait(false) is { } scheme &&
+            typeof(IAuthenticationSignOutHandler).IsAssignableFrom(scheme.HandlerType))
         {
             await context.SignOutAsync().ConfigureAwait(false);
         }

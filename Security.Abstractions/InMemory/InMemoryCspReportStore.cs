@@ -77,7 +77,7 @@ public sealed class InMemoryCspReportStore : ICspReportStore
             (query.To is not { } to || r.ReceivedAt < to));
 
         var groups = matching
-            .GroupBy(r => (Directive: r.EffectiveDirective, r.BlockedUri, r.DocumentUri))
+            .GroupBy(r => (Directive: r.EffectiveDirective ?? r.ViolatedDirective, r.BlockedUri, r.DocumentUri))
             .Where(g => query.EffectiveDirective is null || string.Equals(g.Key.Directive, query.EffectiveDirective, StringComparison.Ordinal))
             .Select(g => new CspReportGroup(
                 g.Key.Directive,

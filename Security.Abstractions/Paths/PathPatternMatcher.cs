@@ -66,7 +66,9 @@ public sealed class PathPatternMatcher
         }
 
         // ^ anchors every alternative at the start of the text: re.match semantics, no implicit end anchor.
-        var combined = "^(?:" + string.Join('|', list.Select(p => "(?:" + p + ")")) + ")";
+        // "(?x)\n" before each closing paren ends a trailing free-spacing "# comment" (which would
+        // otherwise swallow the rest) and is itself ignored whitespace, so it matches nothing.
+        var combined = "^(?:" + string.Join('|', list.Select(p => "(?:" + p + "(?x)\n)")) + ")";
         return new PathPatternMatcher(new Regex(combined, Options), list, anchor);
     }
 

@@ -89,6 +89,9 @@ public sealed record CspReport
         UserAgent = Cut(UserAgent, MaxUriLength),
     };
 
+    // Never keeps half a surrogate pair: strict UTF-8 encoders (Npgsql's) would refuse the insert.
     private static string? Cut(string? value, int max) =>
-        value is { Length: var length } && length > max ? value[..max] : value;
+        value is { Length: var length } && length > max
+            ? value[..(char.IsHighSurrogate(value[max - 1]) ? max - 1 : max)]
+            : value;
 }

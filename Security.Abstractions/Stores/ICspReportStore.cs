@@ -15,7 +15,7 @@ public interface ICspReportStore
     /// <param name="cancellationToken">Cancels the save.</param>
     Task SaveAsync(IReadOnlyList<CspReport> reports, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads reports grouped by effective directive, blocked URI and document URI.</summary>
+    /// <summary>Reads reports grouped by effective directive (the violated directive when a report has none), blocked URI and document URI.</summary>
     /// <param name="query">Window, directive filter and page.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
     Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default);

@@ -1,0 +1,86 @@
+using System.Xml.Linq;
+using Security.Testing;
+
+namespace Security.IntegrationTests;
+
+/// <summary>DESIGN.md "Packages and who may depend on whom", checked on the project files.</summary>
+public class PackageDependencyRulesTests
+{
+    private const string Abstractions = "Security.Abstractions";
+    private const string Persistence = "Security.Persistence";
+
+    private static readonly string[] FeaturePackages =
+        ["Security.Headers", "Security.Csp", "Security.Auth", "Security.Sessions", "Security.Profiling"];
+
+    private static readonly string[] AllPackages = [Abstractions, .. FeaturePackages, Persistence];
+
+    private static readonly string[] StoragePackagePrefixes = ["Microsoft.EntityFrameworkCore", "Npgsql"];
+
+    private static readonly string Root = RepositoryRoot.Find();
+
+    [Test]
+    public void Repository_root_holds_exactly_the_seven_packages()
+    {
+        var found = Directory.GetDirectories(Root)
+            .Select(Path.GetFileName)
+            .Where(name => File.Exists(Path.Combine(Root, name!, name + ".csproj")))
+            .Order(StringComparer.Ordinal);
+
+        Assert.That(found, Is.EqualTo(AllPackages.Order(StringComparer.Ordinal)));
+    }
+
+    [TestCaseSource(nameof(FeaturePackages))]
+    public void Feature_package_references_no_package_of_the_family_but_Abstractions(string package)
+    {
+        var forbidden = ProjectReferences(package).Where(name => name != Abstractions).ToList();
+
+        Assert.That(forbidden, Is.Empty, $"{package} must reach other packages and storage only through {Abstractions}.");
+    }
+
+    [TestCaseSource(nameof(FeaturePackages))]
+    public void Feature_package_references_no_EF_Core_or_Npgsql(string package)
+    {
+        Assert.That(StoragePackageReferences(package), Is.Empty, $"{package} must talk to storage through the store interfaces in {Abstractions}.");
+    }
+
+    [Test]
+    public void Abstractions_references_no_other_package_of_the_family()
+    {
+        Assert.That(ProjectReferences(Abstractions), Is.Empty);
+    }
+
+    [Test]
+    public void Abstractions_references_no_EF_Core_or_Npgsql()
+    {
+        Assert.That(StoragePackageReferences(Abstractions), Is.Empty);
+    }
+
+    [Test]
+    public void Persistence_references_only_Abstractions_in_the_family()
+    {
+        Assert.That(ProjectReferences(Persistence), Is.EqualTo(new[] { Abstractions }));
+    }
+
+    [TestCaseSource(nameof(AllPackages))]
+    public void Package_has_its_readme_and_public_API_files(string package)
+    {
+        string[] required = ["README.md", "PublicAPI.Shipped.txt", "PublicAPI.Unshipped.txt"];
+
+        var missing = required.Where(file => !File.Exists(Path.Combine(Root, package, file)));
+
+        Assert.That(missing, Is.Empty, $"{package} is missing files.");
+    }
+
+    private static XDocument Project(string package) => XDocument.Load(Path.Combine(Root, package, package + ".csproj"));
+
+    private static IEnumerable<string> ProjectReferences(string package) =>
+        Project(package).Descendants("ProjectReference")
+            .Select(reference => Path.GetFileNameWithoutExtension(((string?)reference.Attribute("Include") ?? "").Replace('\\', '/')))
+            .ToList();
+
+    private static List<string> StoragePackageReferences(string package) =>
+        Project(package).Descendants("PackageReference")
+            .Select(reference => (string?)reference.Attribute("Include") ?? (string?)reference.Attribute("Update") ?? "")
+            .Where(name => StoragePackagePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+}
