@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Security.Sessions;
+using Security.Testing;
 
 namespace Security.Sessions.Tests;
 
@@ -92,11 +93,7 @@ internal sealed class SessionHost : IAsyncDisposable
 
         await app.StartAsync();
         var cookies = new CookieContainer();
-        var client = new HttpClient(new CookieHandler(cookies) { InnerHandler = app.GetTestServer().CreateHandler() })
-        {
-            BaseAddress = new Uri("http://localhost"),
-        };
-        return new SessionHost(app, time, cookies, client);
+        return new SessionHost(app, time, cookies, CookieJarHandler.CreateClient(app.GetTestServer().CreateHandler(), cookies));
     }
 
     public async Task<string> GetAsync(string path)
@@ -121,44 +118,11 @@ internal sealed class SessionHost : IAsyncDisposable
             parts[2]);
     }
 
-    public void DropCookie(string namePrefix)
-    {
-        foreach (Cookie cookie in Cookies.GetAllCookies())
-        {
-            if (cookie.Name.StartsWith(namePrefix, StringComparison.Ordinal))
-            {
-                cookie.Expired = true;
-            }
-        }
-    }
+    public void DropCookie(string namePrefix) => new CookieJarHandler(Cookies).Drop(namePrefix);
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
         await _app.DisposeAsync();
-    }
-
-    /// <summary>Keeps cookies across requests like a browser does.</summary>
-    private sealed class CookieHandler(CookieContainer cookies) : DelegatingHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var header = cookies.GetCookieHeader(request.RequestUri!);
-            if (header.Length > 0)
-            {
-                request.Headers.Add("Cookie", header);
-            }
-
-            var response = await base.SendAsync(request, cancellationToken);
-            if (response.Headers.TryGetValues("Set-Cookie", out var values))
-            {
-                foreach (var value in values)
-                {
-                    cookies.SetCookies(request.RequestUri!, value);
-                }
-            }
-
-            return response;
-        }
     }
 }
