@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 
 namespace Security.IntegrationTests.Browser;
@@ -39,15 +40,16 @@ public class LoginBrowserTests
     [Test]
     public async Task Idle_signed_in_user_is_sent_to_the_login_page()
     {
-        await using var app = new SampleApp(new Dictionary<string, string?> { ["Security:Sessions:InactivityTimeout"] = "00:00:02" });
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new SampleApp(new Dictionary<string, string?> { ["Security:Sessions:InactivityTimeout"] = "00:05:00" }, time);
         await using var context = await _browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(app.Url("/private").ToString());
         await SignInAsync(page, "admin", "Admin-pass-1");
         Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/private"));
 
-        // Idle past the 2-second inactivity timeout (a wait, not a timing assertion).
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Idle past the 5-minute inactivity timeout on the app's clock.
+        time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
         await page.GotoAsync(app.Url("/private").ToString());
 
         Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/account/login"));
@@ -57,8 +59,7 @@ public class LoginBrowserTests
     {
         await page.FillAsync("input[name=username]", username);
         await page.FillAsync("input[name=password]", password);
-        var before = page.Url;
         await page.ClickAsync("button:has-text('Sign in')");
-        await page.WaitForURLAsync(url => url != before);
+        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.Ordinal));
     }
 }

@@ -16,8 +16,13 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly string _dataFolder = Directory.CreateTempSubdirectory("security-sample-").FullName;
 
-    public SampleApp(IDictionary<string, string?>? settings = null)
+    private readonly TimeProvider? _time;
+
+    /// <param name="settings">Configuration that wins over appsettings.json, e.g. <c>["Security:Sessions:InactivityTimeout"] = "00:05:00"</c>.</param>
+    /// <param name="time">A clock to use instead of the system's (e.g. a <c>FakeTimeProvider</c>), for every TimeProvider user.</param>
+    public SampleApp(IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
+        _time = time;
         _settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Security"] = $"Data Source={Path.Combine(_dataFolder, "sample.db")}",
@@ -47,6 +52,10 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        if (_time is not null)
+        {
+            builder.ConfigureServices(services => services.AddSingleton(_time));
+        }
     }
 
     public override async ValueTask DisposeAsync()
