@@ -231,6 +231,25 @@ public sealed class LoginRequiredTests
     }
 
     [Test]
+    public async Task Missing_login_url_without_a_cookie_scheme_fails_naming_the_option()
+    {
+        await using var app = await TestApp.StartAsync(
+            builder =>
+            {
+                builder.Services.AddAuthentication("Header").AddScheme<AuthenticationSchemeOptions, NoResultHandler>("Header", null);
+                builder.Services.AddLoginRequired();
+            },
+            app =>
+            {
+                app.UseAuthentication();
+                app.UseLoginRequired();
+                app.MapFallback(() => "page");
+            });
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => app.Client.GetAsync("/home/"));
+        Assert.That(error!.Message, Does.Contain("Security:Auth:LoginRequired:LoginUrl"));
+    }
+
+    [Test]
     public void Invalid_options_fail_at_start_naming_every_option_and_value()
     {
         var error = Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(
