@@ -48,7 +48,6 @@ public sealed class IdentityIntegrationTests
                 services.AddAuthorization();
                 // Identity signs in with Identity.Application but its default sign-out scheme is
                 // Identity.External: sign out through SignInManager, as the README advises.
-                services.AddSingleton<ISecurityLogoutHandler, SignInManagerLogoutHandler>();
                 services.AddLoginRequired();
                 services.AddPasswordExpiry(o =>
                 {
@@ -299,14 +298,5 @@ public sealed class IdentityIntegrationTests
         await SignInAsync("alice", AlicePassword);
         using var response = await PostAsync("/admin/throttling/reset", ("username", "alice"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-    }
-
-    private sealed class SignInManagerLogoutHandler : ISecurityLogoutHandler
-    {
-        public async Task LogoutAsync(HttpContext context)
-        {
-            await context.RequestServices.GetRequiredService<SignInManager<IdentityUser>>().SignOutAsync();
-            context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
-        }
     }
 }
