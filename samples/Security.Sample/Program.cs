@@ -11,11 +11,22 @@ var builder = WebApplication.CreateBuilder(args);
 // Security:Storage:Provider = Postgres; both read ConnectionStrings:Security.
 builder.Services.AddSampleDatabase(builder.Configuration, builder.Environment);
 
-// ASP.NET Core Identity with its cookie. Identity's default password rules
-// (6+ chars, upper, lower, digit, symbol) accept the demo passwords.
+// ASP.NET Core Identity with its cookie. The password rules are django-security's (6+ chars, a
+// lower-case letter, an upper-case letter, a digit) with its messages; AddPasswordExpiry() marks a
+// password changed through UserManager as no longer expired.
 builder.Services
-    .AddIdentity<IdentityUser, IdentityRole>()
-    .AddEntityFrameworkStores<SampleDbContext>();
+    .AddIdentity<IdentityUser, IdentityRole>(identity =>
+    {
+        identity.Password.RequiredLength = 6;
+        identity.Password.RequireLowercase = true;
+        identity.Password.RequireUppercase = true;
+        identity.Password.RequireDigit = true;
+        identity.Password.RequireNonAlphanumeric = false;
+        identity.Password.RequiredUniqueChars = 1;
+    })
+    .AddEntityFrameworkStores<SampleDbContext>()
+    .AddPasswordExpiry()
+    .AddPasswordRulesValidator();
 
 builder.Services.ConfigureApplicationCookie(cookie =>
 {
@@ -35,7 +46,13 @@ builder.Services.AddRazorPages(pages =>
 // Security.* services go here (DESIGN.md names), e.g.:
 //   builder.Services.AddSecurityHeaders(...);
 //   builder.Services.AddSecurityCsp(...).AddEntityFrameworkStore(...);
-//   builder.Services.AddLoginRequired(...); AddPasswordExpiry(...); AddLoginThrottling(...);
+
+// Security.Auth (settings under Security:Auth in appsettings.json): every page needs sign-in but
+// the exempt ones; alice must change her password first (admin, a superuser, is exempt); failed
+// logins are throttled with the original's message on the login page.
+builder.Services.AddLoginRequired();
+builder.Services.AddPasswordExpiry();
+builder.Services.AddLoginThrottling();
 //   builder.Services.AddSecurityProfiling(...);
 
 // Session expiry: absolute 1 day, inactivity 30 minutes, overridable through Security:Sessions
@@ -66,6 +83,9 @@ if (!app.Environment.IsDevelopment())
 //   app.UseSecurityHeaders();
 
 app.UseStaticFiles();
+
+// Login throttling goes before routing: it replays a throttled login POST as the login page.
+app.UseLoginThrottling();
 app.UseRouting();
 
 // Security.Csp (nonce per request, header on every response):
@@ -76,9 +96,8 @@ app.UseAuthentication();
 
 // Security.Sessions and Security.Auth run after authentication (they need the user):
 app.UseSessionExpiry();
-//   app.UseLoginThrottling();
-//   app.UseLoginRequired();
-//   app.UsePasswordExpiry();
+app.UseLoginRequired();
+app.UsePasswordExpiry();
 
 app.UseAuthorization();
 
@@ -91,8 +110,11 @@ app.UseAuthorization();
 // /account/access-denied, /error.
 app.MapRazorPages();
 
-// A JSON endpoint (later AJAX-only through [RequireAjax] / a convention).
-app.MapGet("/api/ping", () => Results.Ok(new { pong = true, server = "Security.Sample" }));
+// A JSON endpoint for scripts only: 403 without X-Requested-With: XMLHttpRequest.
+app.MapGet("/api/ping", () => Results.Ok(new { pong = true, server = "Security.Sample" })).RequireAjax();
+
+// Admins reset a user's login throttling (POST, form field username); 404 for everyone else.
+app.MapLoginThrottlingReset("/admin/throttling/reset");
 
 // PLACEHOLDER (Security.Csp): POST /csp-report and GET /security/csp-reports come from
 //   app.MapCspReports();

@@ -55,6 +55,60 @@ public class LoginBrowserTests
         Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/account/login"));
     }
 
+    [Test]
+    public async Task Alice_must_change_her_password_before_reaching_the_private_page()
+    {
+        await using var app = new SampleApp();
+        await using var context = await _browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(app.Url("/private").ToString());
+
+        await SignInAsync(page, "alice", "Alice-pass-1");
+        Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/account/change-password"), "a new user's password is expired");
+
+        await page.FillAsync("input[name=currentPassword]", "Alice-pass-1");
+        await page.FillAsync("input[name=newPassword]", "Alice-pass-2");
+        await page.FillAsync("input[name=confirmPassword]", "Alice-pass-2");
+        await page.ClickAsync("button:has-text('Change password')");
+        await page.WaitForSelectorAsync("[role=status]");
+
+        await page.GotoAsync(app.Url("/private").ToString());
+        Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/private"));
+        Assert.That(await page.TextContentAsync("body"), Does.Contain("alice"));
+    }
+
+    [Test]
+    public async Task Three_failed_logins_then_the_throttling_message_on_the_page()
+    {
+        // A still clock: the delay reads exactly 5 seconds however slow the machine is.
+        await using var app = new SampleApp(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await using var context = await _browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(app.Url("/account/login").ToString());
+
+        for (var i = 0; i < 3; i++)
+        {
+            await SubmitLoginAsync(page, "alice", "wrong-password");
+            Assert.That(await page.TextContentAsync("[role=alert]"), Does.Contain("Invalid user name or password"), $"failure {i + 1}");
+        }
+
+        await SubmitLoginAsync(page, "alice", "Alice-pass-1");
+
+        var message = await page.TextContentAsync("[role=alert]");
+        Assert.That(message, Does.Contain("Due to the failure of previous attempts, your login request has been denied as a security precaution. Please try again in at least 5 seconds."));
+        Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/account/login"), "even the right password is refused while throttled");
+        await Chromium.ScreenshotAsync(page, "login-throttled");
+    }
+
+    private static async Task SubmitLoginAsync(IPage page, string username, string password)
+    {
+        await page.FillAsync("input[name=username]", username);
+        await page.FillAsync("input[name=password]", password);
+        // The click waits for the form's navigation to start; then wait for the new page.
+        await page.ClickAsync("button:has-text('Sign in')");
+        await page.WaitForLoadStateAsync(LoadState.Load);
+    }
+
     internal static async Task SignInAsync(IPage page, string username, string password)
     {
         await page.FillAsync("input[name=username]", username);
