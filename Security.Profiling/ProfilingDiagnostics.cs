@@ -14,6 +14,7 @@ namespace Security.Profiling;
 internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListener>, IDisposable
 {
     internal const string EntityFrameworkListenerName = "Microsoft.EntityFrameworkCore";
+    internal const string CommandExecutingEvent = "Microsoft.EntityFrameworkCore.Database.Command.CommandExecuting";
     internal const string CommandExecutedEvent = "Microsoft.EntityFrameworkCore.Database.Command.CommandExecuted";
     internal const string CommandErrorEvent = "Microsoft.EntityFrameworkCore.Database.Command.CommandError";
     private const string CollectorProperty = "Security.Profiling.Collector";
@@ -117,8 +118,10 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
     {
     }
 
+    // CommandExecuting is asked for too though unused: when nothing wants it, EF Core stops
+    // raising command events on that DbContext for its logging cache time (1 s by default).
     private bool IsCommandEventWanted(string name) =>
-        _current.Value is not null && (name == CommandExecutedEvent || name == CommandErrorEvent);
+        _current.Value is not null && (name == CommandExecutedEvent || name == CommandErrorEvent || name == CommandExecutingEvent);
 
     private void OnCommandEvent(KeyValuePair<string, object?> value)
     {
