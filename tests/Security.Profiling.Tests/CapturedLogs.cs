@@ -19,6 +19,8 @@ internal sealed class CapturedLogs : ILoggerProvider
     /// <summary>Every message and exception text captured, for "this never appears" checks.</summary>
     public string AllText => string.Join("\n", _entries.Select(e => e.Message + "\n" + e.Exception));
 
+    public void Clear() => _entries.Clear();
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()

@@ -40,14 +40,19 @@ internal static class ProfilingHost
         return (app, logs);
     }
 
-    /// <summary>Sends a request from <paramref name="caller"/> (loopback by default), with the trigger header unless told otherwise.</summary>
-    public static Task<HttpContext> SendAsync(
+    /// <summary>
+    /// Sends a request from <paramref name="caller"/> (loopback by default), with the trigger header
+    /// unless told otherwise, and reads the whole body: TestServer returns at the response's start,
+    /// the body's end comes after the pipeline (and the profile's log) has finished.
+    /// </summary>
+    public static async Task<HttpContext> SendAsync(
         this TestApp app,
         string path,
         IPAddress? caller = null,
         bool profile = true,
-        Action<HttpContext>? configure = null) =>
-        app.Server.SendAsync(context =>
+        Action<HttpContext>? configure = null)
+    {
+        var context = await app.Server.SendAsync(context =>
         {
             context.Request.Method = HttpMethods.Get;
             context.Request.Path = path;
@@ -59,6 +64,12 @@ internal static class ProfilingHost
 
             configure?.Invoke(context);
         });
+        var body = new MemoryStream();
+        await context.Response.Body.CopyToAsync(body);
+        body.Position = 0;
+        context.Response.Body = body;
+        return context;
+    }
 
     public static string Body(this HttpContext context)
     {
