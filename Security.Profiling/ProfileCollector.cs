@@ -78,11 +78,11 @@ internal sealed class ProfileCollector
         }
     }
 
-    public RequestProfile Complete(string method, string path, int statusCode, TimeSpan total, long allocatedBytes)
+    public RequestProfile Complete(string method, string path, int statusCode, bool failed, TimeSpan total, long allocatedBytes)
     {
         lock (_lock)
         {
-            return new RequestProfile(StartedAt, method, path, statusCode, total, _database, _queryCount, [.. _commands],
+            return new RequestProfile(StartedAt, method, path, statusCode, failed, total, _database, _queryCount, [.. _commands],
                 _activityCount, [.. _activities], allocatedBytes);
         }
     }

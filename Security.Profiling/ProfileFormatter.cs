@@ -68,7 +68,7 @@ internal static class ProfileFormatter
 
     /// <summary>The summary line: status, total, app, db, queries, allocations.</summary>
     public static string Summary(RequestProfile profile) => string.Create(CultureInfo.InvariantCulture,
-        $"Summary: status {profile.StatusCode}, total {Milliseconds(profile.Total):0.0} ms, app {Milliseconds(profile.App):0.0} ms, db {Milliseconds(profile.Database):0.0} ms in {profile.QueryCount} {(profile.QueryCount == 1 ? "query" : "queries")}, {profile.AllocatedBytes:N0} bytes allocated (process-wide, all threads)");
+        $"Summary: status {profile.StatusCode}{(profile.Failed ? " (unhandled exception)" : "")}, total {Milliseconds(profile.Total):0.0} ms, app {Milliseconds(profile.App):0.0} ms, db {Milliseconds(profile.Database):0.0} ms in {profile.QueryCount} {(profile.QueryCount == 1 ? "query" : "queries")}, {profile.AllocatedBytes:N0} bytes allocated (process-wide, all threads)");
 
     /// <summary>The SQL and Activities sections, each line ending with a newline except the last.</summary>
     public static string Details(RequestProfile profile)

@@ -74,25 +74,33 @@ internal sealed partial class ProfilingMiddleware
         }, (this, context, collector));
 
         _diagnostics.Current = collector;
+        var failed = false;
         try
         {
             await _next(context);
         }
+        catch
+        {
+            failed = true;
+            throw;
+        }
         finally
         {
             _diagnostics.Current = null;
-            Finish(context, collector);
+            Finish(context, collector, failed);
         }
     }
 
-    private void Finish(HttpContext context, ProfileCollector collector)
+    private void Finish(HttpContext context, ProfileCollector collector, bool failed)
     {
         var total = _time.GetElapsedTime(collector.StartTimestamp);
         var allocated = GC.GetTotalAllocatedBytes(precise: false) - collector.AllocatedAtStart;
         var profile = collector.Complete(
             ProfileFormatter.Printable(context.Request.Method),
             ProfileFormatter.Printable(context.Request.PathBase.Add(context.Request.Path).ToString()),
-            context.Response.StatusCode,
+            // An exception not yet turned into a response becomes a 500 upstream.
+            failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode,
+            failed,
             total,
             allocated);
         _store.Add(profile);

@@ -1,11 +1,12 @@
 namespace Security.Profiling;
 
-/// <summary>The finished profile of one request.</summary>
+/// <summary>The finished profile of one request; <c>Failed</c> = the pipeline threw.</summary>
 internal sealed record RequestProfile(
     DateTimeOffset StartedAt,
     string Method,
     string Path,
     int StatusCode,
+    bool Failed,
     TimeSpan Total,
     TimeSpan Database,
     int QueryCount,

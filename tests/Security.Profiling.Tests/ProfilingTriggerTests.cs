@@ -113,6 +113,6 @@ public sealed class ProfilingTriggerTests
         Assert.That(async () => await app.SendAsync("/boom"), Throws.InvalidOperationException);
 
         Assert.That(logs.Profiles, Has.Count.EqualTo(1));
-        Assert.That(logs.Profiles[0].Message, Does.Contain("GET /boom"));
+        Assert.That(logs.Profiles[0].Message, Does.Contain("GET /boom\nSummary: status 500 (unhandled exception), total "));
     }
 }
