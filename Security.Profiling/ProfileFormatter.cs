@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Security.Profiling;
+
+/// <summary>The text layouts of a profile: the log/page report and the <c>Server-Timing</c> value.</summary>
+internal static class ProfileFormatter
+{
+    public const string Separator = "--------------------------------------------------------------------------------";
+    private const int MaxPathLength = 2000;
+
+    /// <summary>Milliseconds with one decimal and a '.' separator, e.g. <c>12.3</c>.</summary>
+    public static double Milliseconds(TimeSpan duration) => Math.Round(duration.TotalMilliseconds, 1);
+
+    /// <summary>
+    /// <c>total;dur=12.3, db;dur=2.1;desc="3 queries", app;dur=10.2</c> (W3C Server Timing: tokens,
+    /// numbers with '.', a quoted-string description).
+    /// </summary>
+    public static string ServerTiming(TimeSpan total, TimeSpan database, int queryCount)
+    {
+        var app = total > database ? total - database : TimeSpan.Zero;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"total;dur={Milliseconds(total):0.0}, db;dur={Milliseconds(database):0.0};desc=\"{queryCount} {(queryCount == 1 ? "query" : "queries")}\", app;dur={Milliseconds(app):0.0}");
+    }
+
+    /// <summary>
+    /// Escapes control characters (a path may carry a decoded CR or LF that would forge log lines)
+    /// and caps the length.
+    /// </summary>
+    public static string Printable(string value)
+    {
+        var needsEscaping = false;
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                needsEscaping = true;
+                break;
+            }
+        }
+
+        if (!needsEscaping && value.Length <= MaxPathLength)
+        {
+            return value;
+        }
+
+        var builder = new StringBuilder(Math.Min(value.Length, MaxPathLength) + 16);
+        foreach (var c in value.Length > MaxPathLength ? value.AsSpan(0, MaxPathLength) : value.AsSpan())
+        {
+            if (char.IsControl(c))
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        if (value.Length > MaxPathLength)
+        {
+            builder.Append("...");
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>The summary line: status, total, app, db, queries, allocations.</summary>
+    public static string Summary(RequestProfile profile) => string.Create(CultureInfo.InvariantCulture,
+        $"Summary: status {profile.StatusCode}{(profile.Failed ? " (unhandled exception)" : "")}, total {Milliseconds(profile.Total):0.0} ms, app {Milliseconds(profile.App):0.0} ms, db {Milliseconds(profile.Database):0.0} ms in {profile.QueryCount} {(profile.QueryCount == 1 ? "query" : "queries")}, {profile.AllocatedBytes:N0} bytes allocated (process-wide, all threads)");
+
+    /// <summary>The SQL and Activities sections, each line ending with a newline except the last.</summary>
+    public static string Details(RequestProfile profile)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"SQL ({profile.QueryCount} {(profile.QueryCount == 1 ? "query" : "queries")}, {Milliseconds(profile.Database):0.0} ms; parameter values are never recorded):");
+        if (profile.QueryCount == 0)
+        {
+            text.Append("\n  (none)");
+        }
+
+        for (var i = 0; i < profile.Commands.Count; i++)
+        {
+            var command = profile.Commands[i];
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"  {i + 1,3}. [{Milliseconds(command.Duration),7:0.0} ms] ");
+            var indent = new string(' ', prefix.Length);
+            var lines = command.CommandText.ReplaceLineEndings("\n").Split('\n');
+            for (var line = 0; line < lines.Length; line++)
+            {
+                text.Append('\n').Append(line == 0 ? prefix : indent).Append(lines[line].TrimEnd());
+            }
+
+            if (command.ParameterNames.Count > 0)
+            {
+                text.Append('\n').Append(indent).Append("parameters: ").AppendJoin(", ", command.ParameterNames);
+            }
+
+            if (command.Error is not null)
+            {
+                text.Append('\n').Append(indent).Append("FAILED: ").Append(command.Error);
+            }
+        }
+
+        if (profile.QueryCount > profile.Commands.Count)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n  ... {profile.QueryCount - profile.Commands.Count} more not kept");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"\nActivities ({profile.ActivityCount}):");
+        if (profile.ActivityCount == 0)
+        {
+            text.Append("\n  (none)");
+        }
+
+        AppendTree(text, profile.Activities);
+        if (profile.ActivityCount > profile.Activities.Count)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n  ... {profile.ActivityCount - profile.Activities.Count} more not kept");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The whole report as the log writes it: separator, <c>METHOD path</c>, summary, sections.</summary>
+    public static string Full(RequestProfile profile) =>
+        $"{Separator}\n{profile.Method} {profile.Path}\n{Summary(profile)}\n{Details(profile)}";
+
+    private static void AppendTree(StringBuilder text, IReadOnlyList<ActivityProfile> activities)
+    {
+        var ids = new HashSet<ActivitySpanId>();
+        foreach (var activity in activities)
+        {
+            ids.Add(activity.SpanId);
+        }
+
+        var children = new Dictionary<ActivitySpanId, List<ActivityProfile>>();
+        var roots = new List<ActivityProfile>();
+        foreach (var activity in activities)
+        {
+            var parent = activity.ParentSpanId;
+            if (parent != default && ids.Contains(parent))
+            {
+                if (!children.TryGetValue(parent, out var list))
+                {
+                    children[parent] = list = [];
+                }
+
+                list.Add(activity);
+            }
+            else
+            {
+                roots.Add(activity);
+            }
+        }
+
+        roots.Sort(static (a, b) => a.StartUtc.CompareTo(b.StartUtc));
+        foreach (var list in children.Values)
+        {
+            list.Sort(static (a, b) => a.StartUtc.CompareTo(b.StartUtc));
+        }
+
+        foreach (var root in roots)
+        {
+            AppendNode(text, root, children, depth: 1);
+        }
+    }
+
+    private static void AppendNode(StringBuilder text, ActivityProfile node, Dictionary<ActivitySpanId, List<ActivityProfile>> children, int depth)
+    {
+        text.Append('\n').Append(' ', depth * 2)
+            .Append(CultureInfo.InvariantCulture, $"{Printable(node.DisplayName)} [{Printable(node.SourceName)}] {Milliseconds(node.Duration):0.0} ms");
+        if (node.Detail is not null)
+        {
+            text.Append(" (").Append(Printable(node.Detail)).Append(')');
+        }
+
+        if (node.Failed)
+        {
+            text.Append(" FAILED");
+        }
+
+        // Depth is bounded by the activities kept (MaxEntriesPerProfile); spans cannot form a cycle.
+        if (children.TryGetValue(node.SpanId, out var list))
+        {
+            foreach (var child in list)
+            {
+                AppendNode(text, child, children, depth + 1);
+            }
+        }
+    }
+}

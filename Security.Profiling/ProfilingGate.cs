@@ -1,0 +1,87 @@
+using System.Net;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Security.Profiling;
+
+/// <summary>
+/// Decides who may be profiled and see the profiles page: the configured authorization policy,
+/// or else local callers only.
+/// </summary>
+internal sealed class ProfilingGate
+{
+    private readonly string? _policy;
+    private readonly IServiceProvider _services;
+
+    public ProfilingGate(IOptions<SecurityProfilingOptions> options, IServiceProvider services)
+    {
+        _policy = options.Value.AuthorizationPolicy;
+        _services = services;
+    }
+
+    /// <summary>Throws at startup when the configured policy cannot be evaluated.</summary>
+    public void EnsurePolicyExists()
+    {
+        if (_policy is null)
+        {
+            return;
+        }
+
+        var provider = _services.GetService<IAuthorizationPolicyProvider>()
+            ?? throw new InvalidOperationException(
+                $"{SecurityProfilingOptions.SectionName}:{nameof(SecurityProfilingOptions.AuthorizationPolicy)} is '{_policy}' but authorization is not registered: call services.AddAuthorization().");
+
+        // The default provider answers synchronously; this runs once, at startup.
+        if (provider.GetPolicyAsync(_policy).GetAwaiter().GetResult() is null)
+        {
+            throw new InvalidOperationException(
+                $"{SecurityProfilingOptions.SectionName}:{nameof(SecurityProfilingOptions.AuthorizationPolicy)}: no authorization policy named '{_policy}' is registered.");
+        }
+    }
+
+    public ValueTask<bool> IsAllowedAsync(HttpContext context)
+    {
+        if (_policy is null)
+        {
+            return ValueTask.FromResult(IsLocal(context));
+        }
+
+        return IsAuthorizedAsync(context, _policy);
+    }
+
+    private static async ValueTask<bool> IsAuthorizedAsync(HttpContext context, string policy)
+    {
+        var authorization = context.RequestServices.GetRequiredService<IAuthorizationService>();
+        var result = await authorization.AuthorizeAsync(context.User, context, policy);
+        return result.Succeeded;
+    }
+
+    /// <summary>
+    /// A loopback caller that no proxy speaks for. Behind a reverse proxy on the same host every
+    /// request comes from loopback: a forwarding header left unprocessed (no UseForwardedHeaders)
+    /// means the real caller may be anyone, so it is refused.
+    /// </summary>
+    internal static bool IsLocal(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return false;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (!IPAddress.IsLoopback(address))
+        {
+            return false;
+        }
+
+        var headers = context.Request.Headers;
+        return !headers.ContainsKey("X-Forwarded-For") && !headers.ContainsKey("Forwarded") && !headers.ContainsKey("X-Real-IP");
+    }
+}

@@ -1,0 +1,123 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Security.Abstractions;
+
+namespace Security.Profiling;
+
+/// <summary>
+/// Profiles requests that carry the trigger header from an allowed caller (PARITY.md
+/// "Security.Profiling"): SQL, activities, allocations; logged at Debug and summarised in
+/// <c>Server-Timing</c>. Requests without the header cost one header lookup.
+/// </summary>
+internal sealed partial class ProfilingMiddleware
+{
+    private const string ServerTimingHeader = "Server-Timing";
+
+    private readonly RequestDelegate _next;
+    private readonly string _headerName;
+    private readonly int _maxEntries;
+    private readonly ProfilingGate _gate;
+    private readonly ProfilingDiagnostics _diagnostics;
+    private readonly ProfileStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public ProfilingMiddleware(
+        RequestDelegate next,
+        IOptions<SecurityProfilingOptions> options,
+        ProfilingGate gate,
+        ProfilingDiagnostics diagnostics,
+        ProfileStore store,
+        TimeProvider time,
+        ILoggerFactory loggerFactory)
+    {
+        _next = next;
+        _headerName = options.Value.HeaderName;
+        _maxEntries = options.Value.MaxEntriesPerProfile;
+        _gate = gate;
+        _diagnostics = diagnostics;
+        _store = store;
+        _time = time;
+        _logger = loggerFactory.CreateLogger(SecurityTelemetry.LoggingCategoryPrefix + "Profiling");
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        // The hot path: no async state machine, no allocation.
+        if (!context.Request.Headers.ContainsKey(_headerName))
+        {
+            return _next(context);
+        }
+
+        return ProfileIfAllowedAsync(context);
+    }
+
+    private async Task ProfileIfAllowedAsync(HttpContext context)
+    {
+        if (!await _gate.IsAllowedAsync(context))
+        {
+            // No sign to the caller: the normal response, no header.
+            Log.Refused(_logger);
+            await _next(context);
+            return;
+        }
+
+        var collector = new ProfileCollector(_maxEntries, _time.GetTimestamp(), _time.GetUtcNow(), GC.GetTotalAllocatedBytes(precise: false));
+        context.Response.OnStarting(static state =>
+        {
+            var (middleware, context, collector) = ((ProfilingMiddleware, HttpContext, ProfileCollector))state;
+            var (queries, database) = collector.Sql;
+            var total = middleware._time.GetElapsedTime(collector.StartTimestamp);
+            context.Response.Headers.Append(ServerTimingHeader, ProfileFormatter.ServerTiming(total, database, queries));
+            return Task.CompletedTask;
+        }, (this, context, collector));
+
+        _diagnostics.Current = collector;
+        var failed = false;
+        try
+        {
+            await _next(context);
+        }
+        catch
+        {
+            failed = true;
+            throw;
+        }
+        finally
+        {
+            _diagnostics.Current = null;
+            Finish(context, collector, failed);
+        }
+    }
+
+    private void Finish(HttpContext context, ProfileCollector collector, bool failed)
+    {
+        var total = _time.GetElapsedTime(collector.StartTimestamp);
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - collector.AllocatedAtStart;
+        var profile = collector.Complete(
+            ProfileFormatter.Printable(context.Request.Method),
+            ProfileFormatter.Printable(context.Request.PathBase.Add(context.Request.Path).ToString()),
+            // An exception not yet turned into a response becomes a 500 upstream.
+            failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode,
+            failed,
+            total,
+            allocated);
+        _store.Add(profile);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.RequestProfiled(_logger, profile.Method, profile.Path, ProfileFormatter.Summary(profile), ProfileFormatter.Details(profile));
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, EventName = "RequestProfiled", Level = LogLevel.Debug,
+            Message = ProfileFormatter.Separator + "\n{Method} {Path}\n{Summary}\n{Details}")]
+        public static partial void RequestProfiled(ILogger logger, string method, string path, string summary, string details);
+
+        [LoggerMessage(EventId = 2, EventName = "ProfilingRefused", Level = LogLevel.Trace,
+            Message = "A request asked for a profile but the caller is not allowed; it runs unprofiled.")]
+        public static partial void Refused(ILogger logger);
+    }
+}

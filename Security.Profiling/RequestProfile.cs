@@ -1,0 +1,20 @@
+namespace Security.Profiling;
+
+/// <summary>The finished profile of one request; <c>Failed</c> = the pipeline threw.</summary>
+internal sealed record RequestProfile(
+    DateTimeOffset StartedAt,
+    string Method,
+    string Path,
+    int StatusCode,
+    bool Failed,
+    TimeSpan Total,
+    TimeSpan Database,
+    int QueryCount,
+    IReadOnlyList<SqlCommandProfile> Commands,
+    int ActivityCount,
+    IReadOnlyList<ActivityProfile> Activities,
+    long AllocatedBytes)
+{
+    /// <summary>Time outside the database: total minus database, never negative.</summary>
+    public TimeSpan App => Total > Database ? Total - Database : TimeSpan.Zero;
+}

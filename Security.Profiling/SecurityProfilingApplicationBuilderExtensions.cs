@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Security.Profiling;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Adds per-request profiling to the pipeline.</summary>
+public static class SecurityProfilingApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Profiles requests that carry the trigger header (<c>X-Profile</c>) from an allowed caller.
+    /// Adds nothing to the pipeline unless <c>Security:Profiling:Enabled</c> is <see langword="true"/>.
+    /// Place it after <c>UseAuthentication()</c> (an authorization policy needs the user) and before
+    /// the endpoints whose time you want to see.
+    /// </summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The application, for chaining.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddSecurityProfiling()</c> was not called, or the configured policy does not exist.</exception>
+    public static IApplicationBuilder UseSecurityProfiling(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.ApplicationServices.GetService<ProfileStore>() is null)
+        {
+            throw new InvalidOperationException("UseSecurityProfiling needs services.AddSecurityProfiling().");
+        }
+
+        if (!app.ApplicationServices.GetRequiredService<IOptions<SecurityProfilingOptions>>().Value.Enabled)
+        {
+            return app;
+        }
+
+        app.ApplicationServices.GetRequiredService<ProfilingGate>().EnsurePolicyExists();
+        return app.UseMiddleware<ProfilingMiddleware>();
+    }
+}
