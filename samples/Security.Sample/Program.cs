@@ -53,7 +53,6 @@ builder.Services.AddRazorPages(pages =>
 builder.Services.AddLoginRequired();
 builder.Services.AddPasswordExpiry();
 builder.Services.AddLoginThrottling();
-//   builder.Services.AddSecurityProfiling(...);
 
 // Session expiry: absolute 1 day, inactivity 30 minutes, overridable through Security:Sessions
 // (e.g. Security__Sessions__InactivityTimeout=00:00:05). Sessions live in a distributed cache:
@@ -66,6 +65,10 @@ builder.Services.AddSession(session =>
     session.Cookie.IsEssential = true;
 });
 builder.Services.AddSessionExpiry();
+
+// Security.Profiling: off unless Security:Profiling:Enabled (true in appsettings.Development.json);
+// local callers only. `curl -H 'X-Profile: 1' ...` then shows Server-Timing and logs the profile.
+builder.Services.AddSecurityProfiling();
 
 var app = builder.Build();
 
@@ -101,14 +104,17 @@ app.UsePasswordExpiry();
 
 app.UseAuthorization();
 
-// Security.Profiling:
-//   app.UseSecurityProfiling();
+// Security.Profiling (after authentication, so a policy could see the user):
+app.UseSecurityProfiling();
 
 // --- Endpoints ------------------------------------------------------------------------------
 
 // Pages: /, /private, /account/login, /account/logout, /account/change-password,
 // /account/access-denied, /error.
 app.MapRazorPages();
+
+// The latest profiles, for local callers while profiling is enabled (404 otherwise).
+app.MapSecurityProfiles("/_profiles");
 
 // A JSON endpoint for scripts only: 403 without X-Requested-With: XMLHttpRequest.
 app.MapGet("/api/ping", () => Results.Ok(new { pong = true, server = "Security.Sample" })).RequireAjax();
