@@ -57,6 +57,13 @@ public static class SecuritySchema
         ArgumentNullException.ThrowIfNull(context);
         var db = StoreDatabase.For(context);
         var versionTable = VersionTableName(context, db);
+        await StoreDatabase.OpenAsync(context, cancellationToken);
+        if (!db.IsPostgres)
+        {
+            // Write-ahead logging lets readers and the one writer work at once (it persists in the file).
+            await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL", cancellationToken);
+        }
+
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
         if (db.IsPostgres)
         {

@@ -208,7 +208,7 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
 
     private static async Task CopyAsync(TContext context, StoreDatabase db, CspReport[] rows, CancellationToken cancellationToken)
     {
-        await context.Database.OpenConnectionAsync(cancellationToken);
+        await StoreDatabase.OpenAsync(context, cancellationToken);
         var connection = (NpgsqlConnection)context.Database.GetDbConnection();
         await using var importer = await connection.BeginBinaryImportAsync(
             $"COPY {db.CspTable} ({ColumnList}) FROM STDIN (FORMAT BINARY)", cancellationToken);
@@ -240,6 +240,7 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
 
     private static async Task InsertInTransactionAsync(TContext context, StoreDatabase db, CspReport[] rows, CancellationToken cancellationToken)
     {
+        await StoreDatabase.OpenAsync(context, cancellationToken);
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
         await using var command = await StoreDatabase.CommandAsync(
             context, $"INSERT INTO {db.CspTable} ({ColumnList}) VALUES ({ParameterList})", cancellationToken);

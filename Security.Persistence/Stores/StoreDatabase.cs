@@ -77,10 +77,28 @@ internal sealed class StoreDatabase
 
     public static async Task<DbCommand> CommandAsync(DbContext context, string sql, CancellationToken cancellationToken)
     {
-        await context.Database.OpenConnectionAsync(cancellationToken);
+        await OpenAsync(context, cancellationToken);
         var command = context.Database.GetDbConnection().CreateCommand();
         command.CommandText = sql;
         return command;
+    }
+
+    /// <summary>Opens the context's connection (kept open until the context is disposed).</summary>
+    public static async Task OpenAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        var connection = context.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await context.Database.OpenConnectionAsync(cancellationToken);
+            if (connection is SqliteConnection sqlite)
+            {
+                // Let SQLite itself wait for a competing writer, also when a statement commits (a RETURNING
+                // upsert commits when its reader is disposed, where Microsoft.Data.Sqlite does not retry).
+                await using var pragma = sqlite.CreateCommand();
+                pragma.CommandText = "PRAGMA busy_timeout = " + (sqlite.DefaultTimeout * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
     }
 
     public static void Add(DbCommand command, string name, object? value)
