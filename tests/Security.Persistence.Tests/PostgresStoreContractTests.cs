@@ -39,6 +39,43 @@ public sealed class PostgresStoreContractTests : EfStoreContractTests
         return names;
     }
 
+    [Test]
+    public async Task During_an_outage_saves_throw_and_once_the_database_is_back_they_succeed()
+    {
+        await Host.Csp.SaveAsync([Report(T0, blocked: "before")]);
+        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await Execute(admin, $"ALTER DATABASE \"{_database.Name}\" ALLOW_CONNECTIONS false");
+            await Execute(admin, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_database.Name}'");
+            try
+            {
+                // Pooled connections are dead and new ones are refused: the writer must see an exception to retry.
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    Assert.That(
+                        async () => await Host.Csp.SaveAsync([Report(T0, blocked: "during")]),
+                        Throws.InstanceOf<NpgsqlException>().Or.InstanceOf<InvalidOperationException>());
+                }
+            }
+            finally
+            {
+                await Execute(admin, $"ALTER DATABASE \"{_database.Name}\" ALLOW_CONNECTIONS true");
+            }
+        }
+
+        await Host.Csp.SaveAsync([Report(T0, blocked: "after")]);
+
+        var blocked = (await Host.Csp.QueryGroupsAsync(new Security.Abstractions.CspReportQuery())).Groups.Select(g => g.BlockedUri);
+        Assert.That(blocked, Is.EquivalentTo(new[] { "before", "after" }));
+
+        static async Task Execute(NpgsqlConnection connection, string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
     [TearDown]
     public Task DropRejection() => Host.ExecuteAsync("ALTER TABLE security_csp_reports DROP CONSTRAINT IF EXISTS reject_ip");
 }
