@@ -10,7 +10,7 @@ namespace Security.Persistence;
 /// </summary>
 /// <remarks>To keep the tables in the app's own context instead, call <c>modelBuilder.ApplySecurityModel(...)</c> there.</remarks>
 /// <param name="options">The context options (provider and connection).</param>
-public class SecurityDbContext(DbContextOptions<SecurityDbContext> options) : DbContext(options)
+public sealed class SecurityDbContext(DbContextOptions<SecurityDbContext> options) : DbContext(options)
 {
     private readonly SecurityStoreOptions _tables =
         options.FindExtension<SecurityModelOptionsExtension>()?.Options ?? new SecurityStoreOptions();
