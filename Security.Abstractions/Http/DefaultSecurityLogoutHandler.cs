@@ -7,10 +7,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Security.Abstractions;
 
 /// <summary>
-/// The default <see cref="ISecurityLogoutHandler"/>: signs out of the default authentication
-/// scheme (when authentication is registered), clears the session (when sessions are in use) and
-/// replaces the request's user with an anonymous one, so later middleware treats the request as anonymous.
+/// The default <see cref="ISecurityLogoutHandler"/>: signs out of the default authenticate scheme
+/// (the one that signed the user in) and the default sign-out scheme when they differ, clears the
+/// session (when sessions are in use) and replaces the request's user with an anonymous one, so
+/// later middleware treats the request as anonymous.
 /// </summary>
+/// <remarks>
+/// Both schemes matter under ASP.NET Core Identity: its application cookie is the default
+/// authenticate scheme while its default sign-out scheme is the external cookie.
+/// </remarks>
 public sealed class DefaultSecurityLogoutHandler : ISecurityLogoutHandler
 {
     /// <inheritdoc />
@@ -20,12 +25,15 @@ public sealed class DefaultSecurityLogoutHandler : ISecurityLogoutHandler
 
         // Sign out only where a scheme can: SignOutAsync throws without one, or for one that
         // cannot sign out (a bearer-token scheme such as JwtBearer).
-        var schemes = context.RequestServices.GetService<IAuthenticationSchemeProvider>();
-        if (schemes is not null &&
-            await schemes.GetDefaultSignOutSchemeAsync().ConfigureAwait(false) is { } scheme &&
-            typeof(IAuthenticationSignOutHandler).IsAssignableFrom(scheme.HandlerType))
+        if (context.RequestServices.GetService<IAuthenticationSchemeProvider>() is { } schemes)
         {
-            await context.SignOutAsync().ConfigureAwait(false);
+            var authenticate = await schemes.GetDefaultAuthenticateSchemeAsync().ConfigureAwait(false);
+            var signOut = await schemes.GetDefaultSignOutSchemeAsync().ConfigureAwait(false);
+            await SignOutAsync(context, authenticate).ConfigureAwait(false);
+            if (signOut is not null && !string.Equals(signOut.Name, authenticate?.Name, StringComparison.Ordinal))
+            {
+                await SignOutAsync(context, signOut).ConfigureAwait(false);
+            }
         }
 
         if (context.Features.Get<ISessionFeature>()?.Session is { } session)
@@ -35,4 +43,9 @@ public sealed class DefaultSecurityLogoutHandler : ISecurityLogoutHandler
 
         context.User = new ClaimsPrincipal(new ClaimsIdentity());
     }
+
+    private static Task SignOutAsync(HttpContext context, AuthenticationScheme? scheme) =>
+        scheme is not null && typeof(IAuthenticationSignOutHandler).IsAssignableFrom(scheme.HandlerType)
+            ? context.SignOutAsync(scheme.Name)
+            : Task.CompletedTask;
 }

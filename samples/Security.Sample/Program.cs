@@ -98,3 +98,6 @@ app.MapGet("/api/ping", () => Results.Ok(new { pong = true, server = "Security.S
 //   app.MapCspReports();
 
 app.Run();
+
+// Lets tests/Security.IntegrationTests start this app with WebApplicationFactory<Program>.
+public partial class Program;

@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Security.Auth;
+
+/// <summary>
+/// Identity's <see cref="UserManager{TUser}"/> that keeps password expiry records: a successful
+/// <see cref="ChangePasswordAsync"/>, <see cref="ResetPasswordAsync"/> or <see cref="AddPasswordAsync"/>
+/// marks the password changed (never expiring, or expiring after <c>MaxPasswordAge</c>), and
+/// <see cref="DeleteAsync"/> deletes the record. Registered by <c>AddIdentity(...).AddPasswordExpiry()</c>;
+/// an app with its own user manager derives from this class instead of <see cref="UserManager{TUser}"/>.
+/// </summary>
+/// <typeparam name="TUser">The Identity user type.</typeparam>
+public class PasswordExpiryUserManager<TUser> : UserManager<TUser>
+    where TUser : class
+{
+    private readonly IServiceProvider _services;
+
+    /// <summary>Creates the manager; the parameters are those of <see cref="UserManager{TUser}"/>, resolved from DI.</summary>
+    /// <param name="store">The user store.</param>
+    /// <param name="optionsAccessor">Identity's options.</param>
+    /// <param name="passwordHasher">The password hasher.</param>
+    /// <param name="userValidators">The user validators.</param>
+    /// <param name="passwordValidators">The password validators.</param>
+    /// <param name="keyNormalizer">The key normalizer.</param>
+    /// <param name="errors">The error describer.</param>
+    /// <param name="services">The app's services, where <see cref="PasswordExpiryManager"/> is found.</param>
+    /// <param name="logger">The logger.</param>
+    public PasswordExpiryUserManager(
+        IUserStore<TUser> store,
+        IOptions<IdentityOptions> optionsAccessor,
+        IPasswordHasher<TUser> passwordHasher,
+        IEnumerable<IUserValidator<TUser>> userValidators,
+        IEnumerable<IPasswordValidator<TUser>> passwordValidators,
+        ILookupNormalizer keyNormalizer,
+        IdentityErrorDescriber errors,
+        IServiceProvider services,
+        ILogger<UserManager<TUser>> logger)
+        : base(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _services = services;
+    }
+
+    private PasswordExpiryManager Expiry => _services.GetRequiredService<PasswordExpiryManager>();
+
+    /// <inheritdoc />
+    public override async Task<IdentityResult> ChangePasswordAsync(TUser user, string currentPassword, string newPassword)
+    {
+        var result = await base.ChangePasswordAsync(user, currentPassword, newPassword).ConfigureAwait(false);
+        await MarkChangedAsync(user, result).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override async Task<IdentityResult> ResetPasswordAsync(TUser user, string token, string newPassword)
+    {
+        var result = await base.ResetPasswordAsync(user, token, newPassword).ConfigureAwait(false);
+        await MarkChangedAsync(user, result).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override async Task<IdentityResult> AddPasswordAsync(TUser user, string password)
+    {
+        var result = await base.AddPasswordAsync(user, password).ConfigureAwait(false);
+        await MarkChangedAsync(user, result).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override async Task<IdentityResult> DeleteAsync(TUser user)
+    {
+        // The id is read first: a store may clear it on delete.
+        var userId = await GetUserIdAsync(user).ConfigureAwait(false);
+        var result = await base.DeleteAsync(user).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            await Expiry.DeleteAsync(userId, CancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async Task MarkChangedAsync(TUser user, IdentityResult result)
+    {
+        if (result.Succeeded)
+        {
+            await Expiry.MarkPasswordChangedAsync(await GetUserIdAsync(user).ConfigureAwait(false), CancellationToken).ConfigureAwait(false);
+        }
+    }
+}

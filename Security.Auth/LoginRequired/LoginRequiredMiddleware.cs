@@ -1,0 +1,161 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Security.Abstractions;
+
+namespace Security.Auth;
+
+/// <summary>Sends anonymous users to the login page (PARITY.md "Login required").</summary>
+internal sealed partial class LoginRequiredMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly LoginRequiredOptions _options;
+    private readonly PathPatternMatcher _exempt;
+    private readonly Func<HttpContext, ClaimsPrincipal, ValueTask<bool>>? _isInactive;
+    private readonly ISecurityLogoutHandler _logout;
+    private readonly IAuthenticationSchemeProvider? _schemes;
+    private readonly IOptionsMonitor<CookieAuthenticationOptions> _cookieOptions;
+    private readonly ILogger _logger;
+    private LoginTarget? _target;
+
+    public LoginRequiredMiddleware(
+        RequestDelegate next,
+        IOptions<LoginRequiredOptions> options,
+        IdentityUserAccessLocator identity,
+        ISecurityLogoutHandler logout,
+        IOptionsMonitor<CookieAuthenticationOptions> cookieOptions,
+        ILogger<LoginRequiredMiddleware> logger,
+        IAuthenticationSchemeProvider? schemes = null)
+    {
+        _next = next;
+        _options = options.Value;
+        _exempt = PathPatternMatcher.Create(_options.ExemptPaths);
+        _isInactive = _options.IsInactive ?? (identity.Access is { } access ? access.IsLockedOutAsync : null);
+        _logout = logout;
+        _schemes = schemes;
+        _cookieOptions = cookieOptions;
+        _logger = logger;
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Features.Get<IAuthenticationFeature>() is null)
+        {
+            throw new InvalidOperationException(
+                "UseLoginRequired() found no authentication on the request: register authentication (services.AddAuthentication() or AddIdentity) and call app.UseAuthentication() before app.UseLoginRequired().");
+        }
+
+        var user = context.User;
+        if (SecurityUsers.IsAuthenticated(user))
+        {
+            if (_isInactive is null || !await _isInactive(context, user).ConfigureAwait(false))
+            {
+                await _next(context).ConfigureAwait(false);
+                return;
+            }
+
+            Log.InactiveUserLoggedOut(_logger, user.Identity?.Name);
+            await _logout.LogoutAsync(context).ConfigureAwait(false);
+            context.User = new ClaimsPrincipal(new ClaimsIdentity());
+        }
+
+        var target = _target ??= await ResolveTargetAsync().ConfigureAwait(false);
+        var overridden = context.Features.Get<ILoginUrlFeature>()?.LoginUrl;
+        if (IsExempt(context, target, overridden))
+        {
+            await _next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var loginUrl = overridden ?? target.LoginUrl;
+        if (context.Request.IsAjaxRequest())
+        {
+            Log.AjaxUnauthorized(_logger, context.Request.Path.Value);
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["login_url"] = loginUrl }), context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var location = overridden ?? BuildRedirect(context.Request, target);
+        Log.RedirectingToLogin(_logger, context.Request.Path.Value);
+        context.Response.StatusCode = StatusCodes.Status302Found;
+        context.Response.Headers.Location = location;
+    }
+
+    private bool IsExempt(HttpContext context, LoginTarget target, string? overridden)
+    {
+        var path = context.Request.Path;
+        if (IsLoginPath(context.Request, target.LoginPath) ||
+            (overridden is not null && IsLoginPath(context.Request, UrlRules.PathOf(overridden))))
+        {
+            return true;
+        }
+
+        if (_exempt.IsMatch(path))
+        {
+            return true;
+        }
+
+        return context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+    }
+
+    private static bool IsLoginPath(HttpRequest request, string loginPath) =>
+        string.Equals(request.Path.Value, loginPath, StringComparison.OrdinalIgnoreCase) ||
+        string.Equals((request.PathBase + request.Path).Value, loginPath, StringComparison.OrdinalIgnoreCase);
+
+    internal static string BuildRedirect(HttpRequest request, LoginTarget target)
+    {
+        var builder = new StringBuilder(target.LoginUrl.Length + 64)
+            .Append(target.LoginUrl)
+            .Append(target.LoginUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?')
+            .Append(target.ReturnUrlParameter)
+            .Append('=');
+        UrlRules.Quote(builder, UrlRules.LocalPath((request.PathBase + request.Path).Value ?? "/"));
+        if (request.QueryString.HasValue && request.QueryString.Value!.Length > 1)
+        {
+            // The original appends quote_plus("?" + query) to the quoted path.
+            UrlRules.QuotePlus(builder, request.QueryString.Value);
+        }
+
+        return builder.ToString();
+    }
+
+    private async Task<LoginTarget> ResolveTargetAsync()
+    {
+        CookieAuthenticationOptions? cookie = null;
+        if (_schemes is not null && await _schemes.GetDefaultChallengeSchemeAsync().ConfigureAwait(false) is { } scheme &&
+            typeof(CookieAuthenticationHandler).IsAssignableFrom(scheme.HandlerType))
+        {
+            cookie = _cookieOptions.Get(scheme.Name);
+        }
+
+        var loginUrl = _options.LoginUrl ?? (cookie?.LoginPath.HasValue == true ? cookie.LoginPath.Value : null)
+            ?? throw new InvalidOperationException(
+                $"{LoginRequiredOptions.SectionName}:LoginUrl is not set and the default challenge scheme is not a cookie scheme with a LoginPath: set LoginUrl, e.g. /account/login.");
+        var parameter = _options.ReturnUrlParameter
+            ?? (cookie is not null && !string.IsNullOrEmpty(cookie.ReturnUrlParameter) ? cookie.ReturnUrlParameter : "next");
+        return new LoginTarget(loginUrl, UrlRules.PathOf(loginUrl), parameter);
+    }
+
+    internal sealed record LoginTarget(string LoginUrl, string LoginPath, string ReturnUrlParameter);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, EventName = "RedirectingToLogin", Level = LogLevel.Debug, Message = "Anonymous request to {Path} redirected to the login page.")]
+        public static partial void RedirectingToLogin(ILogger logger, string? path);
+
+        [LoggerMessage(EventId = 1002, EventName = "AjaxUnauthorized", Level = LogLevel.Debug, Message = "Anonymous AJAX request to {Path} answered 401 with the login URL.")]
+        public static partial void AjaxUnauthorized(ILogger logger, string? path);
+
+        [LoggerMessage(EventId = 1003, EventName = "InactiveUserLoggedOut", Level = LogLevel.Information, Message = "Inactive user {UserName} logged out.")]
+        public static partial void InactiveUserLoggedOut(ILogger logger, string? userName);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+
+namespace Security.Auth;
+
+/// <summary>
+/// Options of the login-required middleware (<c>app.UseLoginRequired()</c>), bound from
+/// <c>Security:Auth:LoginRequired</c>; code configuration wins.
+/// </summary>
+public sealed class LoginRequiredOptions
+{
+    /// <summary>The configuration section the options are bound from: <c>Security:Auth:LoginRequired</c>.</summary>
+    public const string SectionName = "Security:Auth:LoginRequired";
+
+    /// <summary>
+    /// Where anonymous users are sent, a local path (<c>/account/login</c>) or an absolute http(s) URL.
+    /// Default <see langword="null"/>: the <c>LoginPath</c> of the cookie scheme that challenges by
+    /// default (Identity's <c>/Account/Login</c>); without one the first request fails naming this option.
+    /// </summary>
+    public string? LoginUrl { get; set; }
+
+    /// <summary>
+    /// The query parameter that carries the return path. Default <see langword="null"/>: the cookie
+    /// scheme's <c>ReturnUrlParameter</c> (<c>ReturnUrl</c>) when cookie authentication challenges by
+    /// default, else <c>next</c> as in the original.
+    /// </summary>
+    public string? ReturnUrlParameter { get; set; }
+
+    /// <summary>
+    /// Path patterns (PARITY.md "Path rules": regular expressions matched against the path without its
+    /// leading slash, anchored at the start only) that anonymous users may reach, e.g. <c>public/</c>,
+    /// <c>health$</c>. The login path and <c>[AllowAnonymous]</c> endpoints are always exempt.
+    /// </summary>
+    public IList<string> ExemptPaths { get; } = [];
+
+    /// <summary>
+    /// Decides whether an authenticated user is inactive; inactive users are logged out through
+    /// <c>ISecurityLogoutHandler</c> and then treated as anonymous. Default <see langword="null"/>:
+    /// with ASP.NET Core Identity registered, a user Identity reports as locked out is inactive;
+    /// without Identity, nobody is.
+    /// </summary>
+    public Func<HttpContext, ClaimsPrincipal, ValueTask<bool>>? IsInactive { get; set; }
+}

@@ -1,0 +1,20 @@
+using Security.Auth;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Adds the mandatory password change to the pipeline.</summary>
+public static class PasswordExpiryApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Redirects (302) signed-in users whose password has expired to the change page. Place it after
+    /// <c>UseAuthentication()</c> (and after <c>UseLoginRequired()</c>), after <c>UseStaticFiles()</c>,
+    /// and after <c>UseRouting()</c> when exempting endpoint names. Needs <c>services.AddPasswordExpiry()</c>.
+    /// </summary>
+    /// <param name="app">The app.</param>
+    /// <returns>The app, for chaining.</returns>
+    public static IApplicationBuilder UsePasswordExpiry(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<PasswordExpiryMiddleware>();
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Security.Abstractions;
+
+namespace Security.Auth;
+
+/// <summary>
+/// Reads and changes users' password expiry records by the rules of <see cref="PasswordExpiryOptions"/>.
+/// Identity apps get this wired through <c>AddIdentity(...).AddPasswordExpiry()</c>; other apps call
+/// <see cref="MarkPasswordChangedAsync"/> after their own successful password change.
+/// </summary>
+public sealed partial class PasswordExpiryManager
+{
+    private readonly IPasswordExpiryStore _store;
+    private readonly TimeProvider _time;
+    private readonly IOptionsMonitor<PasswordExpiryOptions> _options;
+    private readonly ILogger _logger;
+
+    internal PasswordExpiryManager(IPasswordExpiryStore store, TimeProvider time, IOptionsMonitor<PasswordExpiryOptions> options, ILogger<PasswordExpiryManager> logger)
+    {
+        _store = store;
+        _time = time;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Whether the user's password has expired now. A user with no record gets one: already expired
+    /// when <see cref="PasswordExpiryOptions.ExpireNewUsers"/> is on, else never expiring.
+    /// </summary>
+    /// <param name="userId">The user's id.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    public async Task<bool> IsExpiredAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var now = _time.GetUtcNow();
+        var record = await _store.FindAsync(userId, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            record = await _store.GetOrCreateAsync(new PasswordExpiry(userId, _options.CurrentValue.ExpireNewUsers ? now : null), cancellationToken).ConfigureAwait(false);
+            Log.RecordCreated(_logger, userId, record.ExpiresAt);
+        }
+
+        return record.IsExpired(now);
+    }
+
+    /// <summary>
+    /// Records a successful password change: the password never expires, or expires after
+    /// <see cref="PasswordExpiryOptions.MaxPasswordAge"/> when one is set.
+    /// </summary>
+    /// <param name="userId">The user's id.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public async Task MarkPasswordChangedAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var expiresAt = _options.CurrentValue.MaxPasswordAge is { } age ? _time.GetUtcNow() + age : (DateTimeOffset?)null;
+        await _store.SetAsync(new PasswordExpiry(userId, expiresAt), cancellationToken).ConfigureAwait(false);
+        Log.PasswordChanged(_logger, userId, expiresAt);
+    }
+
+    /// <summary>Makes the user change their password at their next request.</summary>
+    /// <param name="userId">The user's id.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public Task ExpireNowAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return _store.SetAsync(new PasswordExpiry(userId, _time.GetUtcNow()), cancellationToken);
+    }
+
+    /// <summary>Deletes the user's record (when the user is deleted).</summary>
+    /// <param name="userId">The user's id.</param>
+    /// <param name="cancellationToken">Cancels the delete.</param>
+    /// <returns><see langword="true"/> when a record was deleted.</returns>
+    public async Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var deleted = await _store.DeleteAsync(userId, cancellationToken).ConfigureAwait(false);
+        Log.RecordDeleted(_logger, userId);
+        return deleted;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1102, EventName = "PasswordExpiryRecordCreated", Level = LogLevel.Debug, Message = "Password expiry record created for user {UserId}, expiring at {ExpiresAt}.")]
+        public static partial void RecordCreated(ILogger logger, string userId, DateTimeOffset? expiresAt);
+
+        [LoggerMessage(EventId = 1103, EventName = "PasswordChanged", Level = LogLevel.Information, Message = "Password of user {UserId} changed; it now expires at {ExpiresAt}.")]
+        public static partial void PasswordChanged(ILogger logger, string userId, DateTimeOffset? expiresAt);
+
+        [LoggerMessage(EventId = 1104, EventName = "PasswordExpiryRecordDeleted", Level = LogLevel.Information, Message = "Password expiry record of user {UserId} deleted.")]
+        public static partial void RecordDeleted(ILogger logger, string userId);
+    }
+}

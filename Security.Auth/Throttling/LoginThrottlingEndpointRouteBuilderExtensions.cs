@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Security.Abstractions;
+using Security.Auth;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the administrator's throttling reset endpoint.</summary>
+public static class LoginThrottlingEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps a POST endpoint that clears a user name's failure counter (the form field named by
+    /// <see cref="LoginThrottlingOptions.UsernameField"/>), answering <c>204</c>. Non-superusers and
+    /// unknown users get <c>404</c>, so the endpoint does not reveal itself.
+    /// Consider <c>.RequireAuthorization(...)</c> and antiforgery on top.
+    /// </summary>
+    /// <param name="endpoints">The app's endpoints.</param>
+    /// <param name="pattern">The route, e.g. <c>/admin/throttling/reset</c>.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    public static IEndpointConventionBuilder MapLoginThrottlingReset(this IEndpointRouteBuilder endpoints, string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+        return endpoints.MapPost(pattern, ResetAsync).WithDisplayName("Security login throttling reset");
+    }
+
+    private static async Task ResetAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<IOptions<LoginThrottlingOptions>>().Value;
+        var user = context.User;
+        if (!SecurityUsers.IsAuthenticated(user) || !await options.IsSuperuser(context, user).ConfigureAwait(false))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        var name = context.Request.HasFormContentType
+            ? (await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false))[options.UsernameField].ToString()
+            : "";
+        var store = services.GetRequiredService<IThrottleCounterStore>();
+        var key = "user:" + name.ToLowerInvariant();
+        var exists = name.Length > 0 && (options.UserExists is { } userExists
+            ? await userExists(context, name.ToLowerInvariant()).ConfigureAwait(false)
+            : services.GetRequiredService<IdentityUserAccessLocator>().Access is { } identity
+                ? await identity.UserExistsAsync(context, name).ConfigureAwait(false)
+                : await store.GetAsync(key, services.GetRequiredService<TimeProvider>().GetUtcNow(), context.RequestAborted).ConfigureAwait(false) is not null);
+        if (!exists)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        await store.ResetAsync(key, context.RequestAborted).ConfigureAwait(false);
+        ThrottlingResetLog.Reset(services.GetRequiredService<ILoggerFactory>().CreateLogger(ThrottlingResetLog.Category), key, user.Identity?.Name);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+}

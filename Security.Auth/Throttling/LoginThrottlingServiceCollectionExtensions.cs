@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Security.Abstractions;
+using Security.Auth;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers login throttling.</summary>
+public static class LoginThrottlingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers login throttling: options bound from <c>Security:Auth:Throttling</c> then
+    /// <paramref name="configure"/> (code wins), validated at startup, and the in-memory counter store
+    /// unless another is registered. Run it with <c>app.UseLoginThrottling()</c>.
+    /// </summary>
+    /// <param name="services">The app's services.</param>
+    /// <param name="configure">Optional code configuration, e.g. <c>o =&gt; o.LoginPaths.Add("/account/login")</c>.</param>
+    /// <returns>A builder to choose the counter store on.</returns>
+    public static LoginThrottlingBuilder AddLoginThrottling(this IServiceCollection services, Action<LoginThrottlingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = services.AddOptions<LoginThrottlingOptions>().BindConfiguration(LoginThrottlingOptions.SectionName).ValidateOnStart();
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LoginThrottlingOptions>, LoginThrottlingOptionsValidator>());
+        services.TryAddSingleton<IThrottleCounterStore, InMemoryThrottleCounterStore>();
+        services.TryAddSingleton<LoginThrottlingMetrics>();
+        services.AddSecurityAuthCore();
+        return new LoginThrottlingBuilder(services);
+    }
+}
