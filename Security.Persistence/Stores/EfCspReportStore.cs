@@ -1,0 +1,282 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using Security.Abstractions;
+using static Security.Persistence.Model.SecurityColumns;
+
+namespace Security.Persistence.Stores;
+
+/// <summary>
+/// <see cref="ICspReportStore"/> on EF Core. A batch is one round trip (binary <c>COPY</c> on PostgreSQL, one
+/// transaction on SQLite); when the database rejects the batch for its data, rows are retried one by one and only
+/// the bad ones are skipped; any other failure (an outage) is thrown so the background writer retries.
+/// </summary>
+/// <typeparam name="TContext">The context holding the security tables.</typeparam>
+internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TContext> contexts, ILoggerFactory loggerFactory)
+    : ICspReportStore
+    where TContext : DbContext
+{
+    private static readonly string ColumnList = string.Join(", ", CspInsert);
+    private static readonly string ParameterList = string.Join(", ", CspInsert.Select((_, i) => "@p" + i));
+
+    private readonly StoreDatabase.Cache _database = new();
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Security.Persistence.CspReportStore");
+
+    public async Task SaveAsync(IReadOnlyList<CspReport> reports, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        if (reports.Count == 0)
+        {
+            return;
+        }
+
+        var rows = new CspReport[reports.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = Clean(reports[i]);
+        }
+
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var db = _database.Get(context);
+        try
+        {
+            await InsertAsync(context, db, rows, cancellationToken);
+            return;
+        }
+        catch (Exception e) when (StoreDatabase.IsBadData(e))
+        {
+            Log.BatchRejected(_logger, rows.Length, e);
+        }
+
+        // The batch was all-or-nothing: nothing of it is stored yet, so each row goes in on its own.
+        for (var i = 0; i < rows.Length; i++)
+        {
+            try
+            {
+                await InsertAsync(context, db, [rows[i]], cancellationToken);
+            }
+            catch (Exception e) when (StoreDatabase.IsBadData(e))
+            {
+                Log.ReportSkipped(_logger, i, e);
+            }
+        }
+    }
+
+    public async Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var db = _database.Get(context);
+
+        var directive = $"COALESCE({CspEffectiveDirective}, {CspViolatedDirective})";
+        var where = new StringBuilder("1 = 1");
+        if (query.From is not null)
+        {
+            where.Append($" AND {CspReceivedAt} >= @from");
+        }
+
+        if (query.To is not null)
+        {
+            where.Append($" AND {CspReceivedAt} < @to");
+        }
+
+        if (query.EffectiveDirective is not null)
+        {
+            where.Append($" AND {directive} = @directive");
+        }
+
+        var grouped = $"FROM {db.CspTable} WHERE {where} GROUP BY {directive}, {CspBlockedUri}, {CspDocumentUri}";
+        var groups = new List<CspReportGroup>();
+        long total = 0;
+        await using (var command = await StoreDatabase.CommandAsync(
+            context,
+            $"""
+            SELECT {directive}, {CspBlockedUri}, {CspDocumentUri}, COUNT(*), MIN({CspReceivedAt}), MAX({CspReceivedAt}), COUNT(*) OVER ()
+            {grouped}
+            ORDER BY COUNT(*) DESC, MAX({CspReceivedAt}) DESC, 1, 2, 3
+            LIMIT @take OFFSET @skip
+            """,
+            cancellationToken))
+        {
+            AddFilters(command, db, query);
+            StoreDatabase.Add(command, "take", Math.Max(0, query.Take));
+            StoreDatabase.Add(command, "skip", Math.Max(0, query.Skip));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                groups.Add(new CspReportGroup(
+                    Text(reader, 0),
+                    Text(reader, 1),
+                    Text(reader, 2),
+                    reader.GetInt64(3),
+                    db.ReadTime(reader, 4),
+                    db.ReadTime(reader, 5)));
+                total = reader.GetInt64(6);
+            }
+        }
+
+        if (groups.Count == 0)
+        {
+            // Past the last page (or an empty page size): the window count is not there to read.
+            await using var count = await StoreDatabase.CommandAsync(
+                context, $"SELECT COUNT(*) FROM (SELECT 1 AS one {grouped}) AS g", cancellationToken);
+            AddFilters(count, db, query);
+            total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return new CspReportGroupPage(groups, total);
+    }
+
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        if (maxCount == 0)
+        {
+            return 0;
+        }
+
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var db = _database.Get(context);
+        // Bounded, and safe for N instances at once: on PostgreSQL each takes rows no other purge holds.
+        await using var command = await StoreDatabase.CommandAsync(
+            context,
+            $"""
+            DELETE FROM {db.CspTable}
+            WHERE {CspId} IN (
+                SELECT {CspId} FROM {db.CspTable} WHERE {CspReceivedAt} < @cutoff
+                ORDER BY {CspReceivedAt} LIMIT @max{(db.IsPostgres ? " FOR UPDATE SKIP LOCKED" : "")})
+            """,
+            cancellationToken);
+        StoreDatabase.Add(command, "cutoff", db.Time(cutoff));
+        StoreDatabase.Add(command, "max", maxCount);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddFilters(DbCommand command, StoreDatabase db, CspReportQuery query)
+    {
+        if (query.From is { } from)
+        {
+            StoreDatabase.Add(command, "from", db.Time(from));
+        }
+
+        if (query.To is { } to)
+        {
+            StoreDatabase.Add(command, "to", db.Time(to));
+        }
+
+        if (query.EffectiveDirective is { } directive)
+        {
+            StoreDatabase.Add(command, "directive", directive);
+        }
+    }
+
+    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static CspReport Clean(CspReport report)
+    {
+        // Cleaning first may only shorten a value; truncating after keeps every limit.
+        var cleaned = report with
+        {
+            DocumentUri = StoreText.Clean(report.DocumentUri),
+            Referrer = StoreText.Clean(report.Referrer),
+            BlockedUri = StoreText.Clean(report.BlockedUri),
+            ViolatedDirective = StoreText.Clean(report.ViolatedDirective),
+            EffectiveDirective = StoreText.Clean(report.EffectiveDirective),
+            OriginalPolicy = StoreText.Clean(report.OriginalPolicy),
+            Disposition = StoreText.Clean(report.Disposition),
+            SourceFile = StoreText.Clean(report.SourceFile),
+            Sample = StoreText.Clean(report.Sample),
+            SenderIp = StoreText.Clean(report.SenderIp),
+            UserAgent = StoreText.Clean(report.UserAgent),
+        };
+        return cleaned.Truncated();
+    }
+
+    private static object?[] Values(CspReport r) =>
+    [
+        r.DocumentUri, r.Referrer, r.BlockedUri, r.ViolatedDirective, r.EffectiveDirective, r.OriginalPolicy,
+        r.Disposition, r.SourceFile, r.LineNumber, r.ColumnNumber, r.Sample, r.StatusCode, r.ReceivedAt,
+        r.SenderIp, r.UserAgent,
+    ];
+
+    private static Task InsertAsync(TContext context, StoreDatabase db, CspReport[] rows, CancellationToken cancellationToken) =>
+        db.IsPostgres ? CopyAsync(context, db, rows, cancellationToken) : InsertInTransactionAsync(context, db, rows, cancellationToken);
+
+    private static async Task CopyAsync(TContext context, StoreDatabase db, CspReport[] rows, CancellationToken cancellationToken)
+    {
+        await StoreDatabase.OpenAsync(context, cancellationToken);
+        var connection = (NpgsqlConnection)context.Database.GetDbConnection();
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {db.CspTable} ({ColumnList}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            foreach (var value in Values(row))
+            {
+                switch (value)
+                {
+                    case null:
+                        await importer.WriteNullAsync(cancellationToken);
+                        break;
+                    case string text:
+                        await importer.WriteAsync(text, NpgsqlDbType.Varchar, cancellationToken);
+                        break;
+                    case int number:
+                        await importer.WriteAsync(number, NpgsqlDbType.Integer, cancellationToken);
+                        break;
+                    case DateTimeOffset time:
+                        await importer.WriteAsync(time.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+                        break;
+                }
+            }
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task InsertInTransactionAsync(TContext context, StoreDatabase db, CspReport[] rows, CancellationToken cancellationToken)
+    {
+        await StoreDatabase.OpenAsync(context, cancellationToken);
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+        await using var command = await StoreDatabase.CommandAsync(
+            context, $"INSERT INTO {db.CspTable} ({ColumnList}) VALUES ({ParameterList})", cancellationToken);
+        command.Transaction = transaction.GetDbTransaction();
+        for (var i = 0; i < CspInsert.Length; i++)
+        {
+            StoreDatabase.Add(command, "p" + i, null);
+        }
+
+        foreach (var row in rows)
+        {
+            var values = Values(row);
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i] switch
+                {
+                    null => DBNull.Value,
+                    DateTimeOffset time => db.Time(time),
+                    var value => value,
+                };
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, EventName = "CspBatchRejected", Level = LogLevel.Warning,
+            Message = "The database rejected a batch of {Count} CSP reports for its data; saving them one by one.")]
+        public static partial void BatchRejected(ILogger logger, int count, Exception exception);
+
+        [LoggerMessage(EventId = 2, EventName = "CspReportSkipped", Level = LogLevel.Warning,
+            Message = "The CSP report at index {Index} of a batch was rejected by the database and skipped.")]
+        public static partial void ReportSkipped(ILogger logger, int index, Exception exception);
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Security.Abstractions;
+
+namespace Security.Persistence.Tests;
+
+/// <summary>The retention service's schedule, switch and resilience, on a store that fails once.</summary>
+public sealed class CleanupServiceTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static (ServiceProvider Services, FakeTimeProvider Time, FlakyReportStore Store) Build(bool enabled)
+    {
+        var time = new FakeTimeProvider(Start);
+        var store = new FlakyReportStore();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton<TimeProvider>(time);
+        var builders = StoreBuilders.WithInMemoryDefaults(services);
+        builders.Csp.AddEntityFrameworkStore(db => db.UseSqlite("Data Source=:memory:"));
+        services.Replace(ServiceDescriptor.Singleton<ICspReportStore>(store));
+        services.Configure<SecurityStoreCleanupOptions>(o =>
+        {
+            o.Enabled = enabled;
+            o.Interval = TimeSpan.FromMinutes(5);
+            o.CspReportMaxAge = TimeSpan.FromDays(7);
+        });
+        return (services.BuildServiceProvider(), time, store);
+    }
+
+    [Test]
+    public async Task A_failed_run_is_logged_and_the_next_interval_runs_again()
+    {
+        var (services, time, store) = Build(enabled: true);
+        await using var _ = services;
+        var service = (BackgroundService)services.GetServices<IHostedService>().Single();
+        await service.StartAsync(CancellationToken.None);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (store.Cutoffs.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            time.Advance(TimeSpan.FromMinutes(5));
+            await Task.Delay(20);
+        }
+
+        await service.StopAsync(CancellationToken.None);
+        Assert.That(store.Cutoffs, Has.Count.GreaterThanOrEqualTo(2), "the run after the failure happened");
+        Assert.That(store.Cutoffs[1], Is.GreaterThan(store.Cutoffs[0]));
+        // Each run deletes what is older than its own now minus CspReportMaxAge; runs happen on interval ticks.
+        Assert.That((store.Cutoffs[1] + TimeSpan.FromDays(7) - Start).Ticks % TimeSpan.FromMinutes(5).Ticks, Is.Zero);
+        Assert.That(service.ExecuteTask!.IsFaulted, Is.False);
+    }
+
+    [Test]
+    public async Task Disabled_clean_up_never_deletes()
+    {
+        var (services, time, store) = Build(enabled: false);
+        await using var _ = services;
+        var service = (BackgroundService)services.GetServices<IHostedService>().Single();
+        await service.StartAsync(CancellationToken.None);
+        await service.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(10));
+
+        time.Advance(TimeSpan.FromHours(5));
+
+        Assert.That(store.Cutoffs, Is.Empty);
+        await service.StopAsync(CancellationToken.None);
+    }
+
+    private sealed class FlakyReportStore : ICspReportStore
+    {
+        private int _calls;
+
+        public List<DateTimeOffset> Cutoffs { get; } = [];
+
+        public Task SaveAsync(IReadOnlyList<CspReport> reports, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new CspReportGroupPage([], 0));
+
+        public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default)
+        {
+            lock (Cutoffs)
+            {
+                Cutoffs.Add(cutoff);
+            }
+
+            return Interlocked.Increment(ref _calls) == 1
+                ? Task.FromException<int>(new InvalidOperationException("database down"))
+                : Task.FromResult(0);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Security.Abstractions;
+
+namespace Security.Persistence.Tests;
+
+/// <summary>
+/// The store contract on the EF Core stores, plus what only a shared database can show: several app instances,
+/// concurrent clean-ups, the schema step, rows the database rejects and outages.
+/// </summary>
+public abstract class EfStoreContractTests : StoreContractTests
+{
+    private readonly List<EfStoreHost> _hosts = [];
+
+    /// <summary>The first app instance, made in OneTimeSetUp after the schema step.</summary>
+    protected EfStoreHost Host { get; private set; } = null!;
+
+    /// <summary>Chooses this fixture's database.</summary>
+    protected abstract Action<DbContextOptionsBuilder> ConfigureDb { get; }
+
+    /// <summary>Chooses a database that cannot be reached.</summary>
+    protected abstract Action<DbContextOptionsBuilder> UnreachableDb { get; }
+
+    /// <summary>Makes the database refuse any CSP report with this sender IP (a constraint or trigger).</summary>
+    protected abstract Task RejectSenderIpAsync(string senderIp);
+
+    /// <summary>Lists the security tables in the database.</summary>
+    protected abstract Task<IReadOnlyList<string>> TableNamesAsync();
+
+    protected virtual Task CreateDatabaseAsync() => Task.CompletedTask;
+
+    protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
+
+    [OneTimeSetUp]
+    public async Task CreateSchema()
+    {
+        await CreateDatabaseAsync();
+        Host = NewInstance();
+        await SecuritySchema.CreateAsync(Host.Services);
+    }
+
+    [OneTimeTearDown]
+    public async Task DisposeHosts()
+    {
+        foreach (var host in _hosts)
+        {
+            await host.DisposeAsync();
+        }
+
+        await Host.DisposeAsync();
+
+        await DropDatabaseAsync();
+    }
+
+    protected EfStoreHost NewInstance(Action<IServiceCollection>? configure = null)
+    {
+        var host = EfStoreHost.Create(ConfigureDb, configure);
+        _hosts.Add(host);
+        return host;
+    }
+
+    protected override async Task<(ICspReportStore Csp, IPasswordExpiryStore Expiry, IThrottleCounterStore Throttle)> EmptyStoresAsync()
+    {
+        await Host.ClearAsync();
+        return (Host.Csp, Host.Expiry, Host.Throttle);
+    }
+
+    [Test]
+    public void Stores_are_the_entity_framework_ones()
+    {
+        Assert.That(Host.Csp.GetType().Name, Does.StartWith("EfCspReportStore"));
+        Assert.That(Host.Expiry.GetType().Name, Does.StartWith("EfPasswordExpiryStore"));
+        Assert.That(Host.Throttle.GetType().Name, Does.StartWith("EfThrottleCounterStore"));
+    }
+
+    [Test]
+    public async Task Two_instances_with_100_concurrent_increments_each_count_exactly_200()
+    {
+        var second = NewInstance();
+        var tasks = new List<Task<ThrottleCounter>>();
+        for (var i = 0; i < 100; i++)
+        {
+            tasks.Add(Task.Run(() => Host.Throttle.IncrementAsync("user:ñoñó1234", T0)));
+            tasks.Add(Task.Run(() => second.Throttle.IncrementAsync("user:ñoñó1234", T0)));
+        }
+
+        var counters = await Task.WhenAll(tasks);
+
+        Assert.That(counters.Select(c => c.Count), Is.EquivalentTo(Enumerable.Range(1, 200).Select(i => (long)i)));
+        Assert.That((await second.Throttle.GetAsync("user:ñoñó1234", T0))?.Count, Is.EqualTo(200));
+    }
+
+    [Test]
+    public async Task Two_clean_ups_at_once_delete_each_row_once_and_fail_nothing()
+    {
+        Action<IServiceCollection> configure = services => services.Configure<SecurityStoreCleanupOptions>(o => o.BatchSize = 50);
+        var first = NewInstance(configure);
+        var second = NewInstance(configure);
+        var old = EfStoreHost.Start - TimeSpan.FromDays(31);
+        await Host.Csp.SaveAsync([.. Enumerable.Range(0, 1000).Select(i => Report(old.AddSeconds(i)))]);
+        await Host.Csp.SaveAsync([.. Enumerable.Range(0, 10).Select(i => Report(EfStoreHost.Start.AddSeconds(-i)))]);
+        for (var i = 0; i < 300; i++)
+        {
+            await Host.Throttle.IncrementAsync("stale" + i, EfStoreHost.Start - Lifetime);
+        }
+
+        await Host.Throttle.IncrementAsync("fresh", EfStoreHost.Start);
+
+        var results = await Task.WhenAll(
+            Task.Run(() => first.Cleanup.RunOnceAsync(CancellationToken.None)),
+            Task.Run(() => second.Cleanup.RunOnceAsync(CancellationToken.None)));
+
+        Assert.That(results.Sum(r => r.Reports), Is.EqualTo(1000));
+        Assert.That(results.Sum(r => r.Counters), Is.EqualTo(300));
+        Assert.That((await Host.Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Sum(g => g.Count), Is.EqualTo(10));
+        Assert.That(await Host.Throttle.GetAsync("fresh", EfStoreHost.Start), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task Clean_up_runs_on_its_interval_from_the_hosted_service()
+    {
+        var instance = NewInstance(services => services.Configure<SecurityStoreCleanupOptions>(o => o.Interval = TimeSpan.FromMinutes(10)));
+        await instance.Csp.SaveAsync([Report(EfStoreHost.Start - TimeSpan.FromDays(40)), Report(EfStoreHost.Start)]);
+        var service = instance.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Single();
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            // ExecuteAsync starts on the thread pool: keep advancing until its timer has seen a tick.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await instance.Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Sum(g => g.Count) != 1 && DateTime.UtcNow < deadline)
+            {
+                instance.Time.Advance(TimeSpan.FromMinutes(10));
+                await Task.Delay(50);
+            }
+
+            Assert.That((await instance.Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Sum(g => g.Count), Is.EqualTo(1));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Test]
+    public async Task A_row_the_database_rejects_is_skipped_and_the_rest_of_the_batch_is_saved()
+    {
+        await RejectSenderIpAsync("198.51.100.66");
+
+        await Host.Csp.SaveAsync(
+        [
+            Report(T0, blocked: "one"),
+            Report(T0, blocked: "rejected") with { SenderIp = "198.51.100.66" },
+            Report(T0, blocked: "three"),
+        ]);
+
+        var blocked = (await Host.Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Select(g => g.BlockedUri);
+        Assert.That(blocked, Is.EquivalentTo(new[] { "one", "three" }));
+    }
+
+    [Test]
+    public void An_unreachable_database_throws_so_the_writer_retries()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        var builders = StoreBuilders.WithInMemoryDefaults(services);
+        builders.Csp.AddEntityFrameworkStore(UnreachableDb);
+        using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<ICspReportStore>();
+
+        Assert.That(async () => await store.SaveAsync([Report(T0)]), Throws.InstanceOf<Exception>().And.Not.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    public async Task Schema_step_twice_and_from_two_instances_at_once_is_a_no_op()
+    {
+        await Host.Csp.SaveAsync([Report(T0)]);
+        var tablesBefore = await TableNamesAsync();
+
+        await SecuritySchema.CreateAsync(Host.Services);
+        await Task.WhenAll(SecuritySchema.CreateAsync(Host.Services), SecuritySchema.CreateAsync(NewInstance().Services));
+
+        Assert.That(await TableNamesAsync(), Is.EqualTo(tablesBefore));
+        Assert.That(tablesBefore, Is.SupersetOf(new[] { "security_csp_reports", "security_password_expiry", "security_throttle_counters", SecuritySchema.VersionTable }));
+        Assert.That((await Host.Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Single().Count, Is.EqualTo(1));
+        Assert.That(await Host.ScalarAsync($"SELECT COUNT(*) FROM {SecuritySchema.VersionTable} WHERE version = {SecuritySchema.CurrentVersion}"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Create_script_is_idempotent_sql()
+    {
+        await using var context = await Host.CreateContextAsync();
+
+        var script = SecuritySchema.GenerateCreateScript(context);
+
+        Assert.That(script, Does.Contain("CREATE TABLE IF NOT EXISTS").And.Contain("CREATE INDEX IF NOT EXISTS"));
+        Assert.That(script, Does.Not.Match(@"CREATE (TABLE|INDEX) (?!IF NOT EXISTS)"));
+    }
+}
