@@ -69,13 +69,14 @@ internal sealed partial class SessionExpiryMiddleware
         var user = UserKey(context.User);
         var times = SessionTimes.Read(session);
 
-        if (user is not null && (times is null || (times.Value.Owner is { } owner && !string.Equals(owner, user, StringComparison.Ordinal))))
+        var issued = user is null ? now : SignInTime(context, now);
+        if (user is not null && !BelongsTo(times, user, issued))
         {
-            // A signed-in user without times of their own (a dropped or replaced session cookie, or a
-            // sign-in on an exempt path): the times start at the sign-in, never later, so a new
-            // session cookie can only shorten what is left, never extend it.
-            var issued = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.IssuedUtc ?? now;
-            times = new SessionTimes(issued < now ? issued : now, issued < now ? issued : now, user);
+            // A signed-in user without times of their own (a dropped or replaced session cookie, a
+            // sign-in on an exempt path, or an old authentication cookie replayed after its session
+            // expired): the times start at the sign-in, never later, so a new session cookie can
+            // only shorten what is left, never extend it.
+            times = new SessionTimes(issued, issued, user);
         }
         else if (times is null)
         {
@@ -114,6 +115,14 @@ internal sealed partial class SessionExpiryMiddleware
 
         await _next(context);
     }
+
+    // The session is the user's when it records them as owner, or when it is an anonymous session
+    // that started before the sign-in (the user signed in during it).
+    private static bool BelongsTo(SessionTimes? times, string user, DateTimeOffset issued) =>
+        times is { } value && (value.Owner is { } owner ? string.Equals(owner, user, StringComparison.Ordinal) : value.Start <= issued);
+
+    private static DateTimeOffset SignInTime(HttpContext context, DateTimeOffset now) =>
+        context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.IssuedUtc is { } issued && issued < now ? issued : now;
 
     private static string? UserKey(ClaimsPrincipal user) =>
         user.Identity is { IsAuthenticated: true } identity

@@ -1,6 +1,7 @@
 // Security.Sample: an ASP.NET Core app with Identity, hardened by the Security.* packages.
 // Read top to bottom: services first, then the request pipeline, then the endpoints.
 using Microsoft.AspNetCore.Identity;
+using Security.Persistence;
 using Security.Sample.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 // The app's own database (Identity tables): SQLite by default, PostgreSQL with
 // Security:Storage:Provider = Postgres; both read ConnectionStrings:Security.
 builder.Services.AddSampleDatabase(builder.Configuration, builder.Environment);
+var securityDatabase = SampleStorage.Database(builder.Configuration, builder.Environment);
 
 // ASP.NET Core Identity with its cookie. The password rules are django-security's (6+ chars, a
 // lower-case letter, an upper-case letter, a digit) with its messages; AddPasswordExpiry() marks a
@@ -51,8 +53,9 @@ builder.Services.AddRazorPages(pages =>
 // the exempt ones; alice must change her password first (admin, a superuser, is exempt); failed
 // logins are throttled with the original's message on the login page.
 builder.Services.AddLoginRequired();
-builder.Services.AddPasswordExpiry();
-builder.Services.AddLoginThrottling();
+// Their records live in the same database through Security.Persistence (SQLite or PostgreSQL).
+builder.Services.AddPasswordExpiry().AddEntityFrameworkStore(securityDatabase);
+builder.Services.AddLoginThrottling().AddEntityFrameworkStore(securityDatabase);
 
 // Session expiry: absolute 1 day, inactivity 30 minutes, overridable through Security:Sessions
 // (e.g. Security__Sessions__InactivityTimeout=00:00:05). Sessions live in a distributed cache:
@@ -74,6 +77,9 @@ var app = builder.Build();
 
 // Sample only: create the tables and seed the demo users (admin, alice) at start.
 await app.Services.InitializeSampleDatabaseAsync();
+
+// Security.Persistence's tables: one explicit, idempotent step (never on a request).
+await SecuritySchema.CreateAsync(app.Services);
 
 // --- Request pipeline -----------------------------------------------------------------------
 

@@ -158,6 +158,22 @@ public class SessionExpiryTests
     }
 
     [Test]
+    public async Task Old_authentication_cookie_replayed_after_expiry_is_signed_out_again()
+    {
+        await using var host = await SessionHost.StartAsync();
+        await host.GetAsync("/signin/alice");
+        await host.GetAsync("/whoami");
+        var stolen = host.Cookies.GetCookies(new Uri("http://localhost"))[".AspNetCore.Cookies"]!.Value;
+
+        host.Time.Advance(TimeSpan.FromMinutes(31));
+        Assert.That(await host.GetAsync("/whoami"), Is.EqualTo("anonymous"));
+
+        // A client that ignores the deletion keeps sending the old cookie with the new session.
+        host.Cookies.Add(new Uri("http://localhost"), new System.Net.Cookie(".AspNetCore.Cookies", stolen));
+        Assert.That(await host.GetAsync("/whoami"), Is.EqualTo("anonymous"), "the ticket predates the session that replaced the expired one");
+    }
+
+    [Test]
     public async Task Session_of_another_user_does_not_carry_its_times_over()
     {
         await using var host = await SessionHost.StartAsync();

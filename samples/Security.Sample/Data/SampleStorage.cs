@@ -10,7 +10,14 @@ public static class SampleStorage
     public const string ConnectionStringName = "Security";
 
     /// <summary>Registers <see cref="SampleDbContext"/> on SQLite (default) or PostgreSQL.</summary>
-    public static IServiceCollection AddSampleDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    public static IServiceCollection AddSampleDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) =>
+        services.AddDbContext<SampleDbContext>(Database(configuration, environment));
+
+    /// <summary>
+    /// The database chosen by <c>Security:Storage:Provider</c> and <c>ConnectionStrings:Security</c>,
+    /// as an EF Core options callback: used for the app's Identity tables and the Security.* stores.
+    /// </summary>
+    public static Action<DbContextOptionsBuilder> Database(IConfiguration configuration, IHostEnvironment environment)
     {
         var provider = configuration[ProviderKey] ?? "Sqlite";
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
@@ -18,7 +25,7 @@ public static class SampleStorage
         if (string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             var sqlite = ResolveSqlite(connectionString, environment.ContentRootPath);
-            return services.AddDbContext<SampleDbContext>(db => db.UseSqlite(sqlite));
+            return db => db.UseSqlite(sqlite);
         }
 
         if (string.Equals(provider, "Postgres", StringComparison.OrdinalIgnoreCase))
@@ -28,7 +35,7 @@ public static class SampleStorage
                 throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is required when {ProviderKey} is 'Postgres'.");
             }
 
-            return services.AddDbContext<SampleDbContext>(db => db.UseNpgsql(connectionString));
+            return db => db.UseNpgsql(connectionString);
         }
 
         throw new InvalidOperationException($"{ProviderKey} is '{provider}'; allowed values: 'Sqlite', 'Postgres'.");
