@@ -146,12 +146,12 @@ internal static class HeaderValues
             any = true;
         }
 
-        if (!any)
+        if (unknown is { Count: > 0 })
         {
-            return ClearSiteData(DefaultClearSiteDataDirectives);
+            return null;
         }
 
-        return unknown is { Count: > 0 } ? null : builder.ToString();
+        return any ? builder.ToString() : ClearSiteData(DefaultClearSiteDataDirectives);
     }
 
     public static string StrictTransportSecurity(StrictTransportSecurityOptions options)

@@ -75,10 +75,12 @@ public sealed class ClearSiteDataTests
         Assert.That(response.Header("Clear-Site-Data"), Is.EqualTo("\"storage\""));
     }
 
-    [Test]
-    public void Unknown_directive_in_the_attribute_is_rejected()
+    [TestCase("cookies", "everything")]
+    [TestCase("everything")]
+    [TestCase("\"cookies\"")]
+    public void Unknown_directive_in_the_attribute_is_rejected(params string[] directives)
     {
-        var ex = Assert.Throws<ArgumentException>(() => _ = new ClearSiteDataAttribute("cookies", "everything"));
-        Assert.That(ex!.Message, Does.Contain("everything").And.Contain("executionContexts"));
+        var ex = Assert.Throws<ArgumentException>(() => _ = new ClearSiteDataAttribute(directives));
+        Assert.That(ex!.Message, Does.Contain(directives[^1]).And.Contain("executionContexts"));
     }
 }
