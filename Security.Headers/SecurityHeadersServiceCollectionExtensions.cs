@@ -21,16 +21,27 @@ public static class SecurityHeadersServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        var builder = services.AddOptions<SecurityHeadersOptions>()
-            .BindConfiguration(SecurityHeadersOptionsValidator.Section)
-            .ValidateOnStart();
+        var builder = services.AddOptions<SecurityHeadersOptions>();
+
+        // A second call only adds its configure action: binding twice would append configured list items twice.
+        var first = !services.Any(d => d.ServiceType == typeof(SecurityHeadersMarker));
+        if (first)
+        {
+            builder.BindConfiguration(SecurityHeadersOptionsValidator.Section).ValidateOnStart();
+        }
+
         if (configure is not null)
         {
             builder.Configure(configure);
         }
 
+        if (!first)
+        {
+            return services;
+        }
+
+        services.AddSingleton<SecurityHeadersMarker>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityHeadersOptions>, SecurityHeadersOptionsValidator>());
-        services.TryAddSingleton<SecurityHeadersMarker>();
 
         // Kestrel adds Server after the OnStarting callbacks run, so removing it there is not enough.
         services.AddOptions<KestrelServerOptions>()

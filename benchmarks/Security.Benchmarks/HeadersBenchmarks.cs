@@ -15,6 +15,7 @@ namespace Security.Benchmarks;
 /// Server removed.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class HeadersBenchmarks
 {
     private static readonly StringValues Deny = "DENY";

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Security.Headers.Tests;
 
 public sealed class ConfigurationTests
@@ -54,5 +57,36 @@ public sealed class ConfigurationTests
             settings: new Dictionary<string, string?> { ["Security:Headers:ReferrerPolicy"] = "foo" });
         using var response = await host.GetAsync("/");
         Assert.That(response.Header("Referrer-Policy"), Is.EqualTo("origin"));
+    }
+
+    [Test]
+    public async Task Calling_AddSecurityHeaders_twice_binds_configuration_once_and_applies_both_actions()
+    {
+        await using var host = await HeadersHost.StartAsync(
+            o => o.ReferrerPolicy = "origin",
+            settings: new Dictionary<string, string?>
+            {
+                ["Security:Headers:ClearSiteData:Paths:0"] = "/",
+                ["Security:Headers:ClearSiteData:Directives:0"] = "cache",
+            },
+            pipeline: null,
+            services: services => services.AddSecurityHeaders(o => o.FrameOptions = "sameorigin"));
+        using var response = await host.GetAsync("/");
+        Assert.That(response.Header("Clear-Site-Data"), Is.EqualTo("\"cache\""));
+        Assert.That(response.Header("Referrer-Policy"), Is.EqualTo("origin"));
+        Assert.That(response.Header("X-Frame-Options"), Is.EqualTo("SAMEORIGIN"));
+    }
+
+    [Test]
+    public async Task Lists_from_code_are_added_to_the_configured_ones()
+    {
+        await using var host = await HeadersHost.StartAsync(
+            o => o.ClearSiteData.Paths.Add("/logout"),
+            endpoints: app => app.MapGet("/{**rest}", () => "page"),
+            settings: new Dictionary<string, string?> { ["Security:Headers:ClearSiteData:Paths:0"] = "/signout" });
+        using var logout = await host.GetAsync("/logout");
+        using var signout = await host.GetAsync("/signout");
+        Assert.That(logout.Header("Clear-Site-Data"), Is.Not.Null);
+        Assert.That(signout.Header("Clear-Site-Data"), Is.Not.Null);
     }
 }

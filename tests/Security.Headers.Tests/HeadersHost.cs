@@ -30,7 +30,8 @@ internal sealed class HeadersHost : IAsyncDisposable
         Action<WebApplication>? endpoints = null,
         IDictionary<string, string?>? settings = null,
         Action<WebApplication>? pipeline = null,
-        bool addSecurityHeaders = true)
+        bool addSecurityHeaders = true,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -45,6 +46,8 @@ internal sealed class HeadersHost : IAsyncDisposable
         {
             builder.Services.AddSecurityHeaders(configure);
         }
+
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         try
