@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using Security.Headers;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Adds the security headers middleware.</summary>
+public static class SecurityHeadersApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Sends the configured security headers on every response, including static files, 404s and
+    /// error pages (they are written when the response starts). Call it first in the pipeline,
+    /// before <c>UseExceptionHandler</c>, <c>UseStatusCodePages</c> and <c>UseStaticFiles</c>.
+    /// Requires <c>services.AddSecurityHeaders()</c>.
+    /// </summary>
+    /// <param name="app">The application builder.</param>
+    /// <returns>The application builder, for chaining.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddSecurityHeaders</c> was not called.</exception>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.ApplicationServices.GetService<SecurityHeadersMarker>() is null)
+        {
+            throw new InvalidOperationException(
+                "UseSecurityHeaders() needs the services registered by builder.Services.AddSecurityHeaders().");
+        }
+
+        return app.UseMiddleware<SecurityHeadersMiddleware>();
+    }
+}

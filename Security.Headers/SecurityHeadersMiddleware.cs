@@ -1,0 +1,257 @@
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Security.Abstractions;
+
+namespace Security.Headers;
+
+/// <summary>
+/// Writes the security headers when the response starts, so they reach every response (404s,
+/// static files, error pages written after <c>Response.Clear()</c>). Every value is computed here,
+/// once; a request allocates nothing.
+/// </summary>
+internal sealed partial class SecurityHeadersMiddleware
+{
+    private const int FrameExcluded = 1;
+    private const int ConfidentialPath = 2;
+    private const int ClearSiteDataPath = 4;
+
+    private static readonly StringValues NoCacheControl = "no-cache, no-store, max-age=0, must-revalidate";
+    private static readonly StringValues NoCachePragma = "no-cache";
+    private static readonly StringValues ExpiresNow = "-1";
+
+    private readonly RequestDelegate _next;
+    private readonly PathPatternMatcher _frameExclusions;
+    private readonly PathPatternMatcher _whitelist;
+    private readonly PathPatternMatcher _blacklist;
+    private readonly bool _whitelistEnabled;
+    private readonly bool _blacklistEnabled;
+    private readonly FrozenSet<string> _clearSiteDataPaths;
+
+    // One plan per combination of the path-based decisions, each with its own cached callback
+    // delegate: the request picks one and passes the HttpContext as state, so nothing is allocated.
+    private readonly Plan[] _plans;
+
+    private readonly string[] _names;
+    private readonly StringValues[] _values;
+    private readonly StringValues _frameOptions;
+    private readonly StringValues _strictTransportSecurity;
+    private readonly bool _includeLocalhost;
+    private readonly StringValues _clearSiteData;
+    private readonly bool _echoDoNotTrack;
+    private readonly bool _removeServerHeader;
+
+    public SecurityHeadersMiddleware(RequestDelegate next, IOptions<SecurityHeadersOptions> options, ILogger<SecurityHeadersMiddleware> logger)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(options);
+        _next = next;
+        var o = options.Value;
+
+        var names = new List<string>();
+        var values = new List<StringValues>();
+        void Add(string name, string? value)
+        {
+            if (value is not null)
+            {
+                names.Add(name);
+                values.Add(value);
+            }
+        }
+
+        HeaderValues.TryReferrerPolicy(o.ReferrerPolicy, out var referrer);
+        Add("Referrer-Policy", referrer);
+        HeaderValues.TryToken(o.ContentTypeOptions, HeaderValues.ContentTypeOptionsAllowed, out var contentType);
+        Add("X-Content-Type-Options", contentType);
+        HeaderValues.TryToken(o.CrossOriginOpenerPolicy, HeaderValues.OpenerPolicyAllowed, out var opener);
+        Add("Cross-Origin-Opener-Policy", opener);
+        HeaderValues.TryToken(o.CrossOriginEmbedderPolicy, HeaderValues.EmbedderPolicyAllowed, out var embedder);
+        Add("Cross-Origin-Embedder-Policy", embedder);
+        HeaderValues.TryToken(o.CrossOriginResourcePolicy, HeaderValues.ResourcePolicyAllowed, out var resource);
+        Add("Cross-Origin-Resource-Policy", resource);
+        HeaderValues.TryToken(o.PermittedCrossDomainPolicies, HeaderValues.CrossDomainPoliciesAllowed, out var crossDomain);
+        Add("X-Permitted-Cross-Domain-Policies", crossDomain);
+        Add("Permissions-Policy", HeaderValues.IsOff(o.PermissionsPolicy) ? null : o.PermissionsPolicy.Trim());
+        _names = [.. names];
+        _values = [.. values];
+
+        HeaderValues.TryFrameOptions(o.FrameOptions, out var frame);
+        _frameOptions = frame;
+        if (HeaderValues.IsAllowFrom(frame))
+        {
+            Log.AllowFromObsolete(logger, o.FrameOptions);
+        }
+
+        _strictTransportSecurity = o.StrictTransportSecurity.Enabled ? HeaderValues.StrictTransportSecurity(o.StrictTransportSecurity) : default;
+        _includeLocalhost = o.StrictTransportSecurity.IncludeLocalhost;
+        _clearSiteData = HeaderValues.ClearSiteData(o.ClearSiteData.Directives);
+        _clearSiteDataPaths = o.ClearSiteData.Paths.ToFrozenSet(StringComparer.Ordinal);
+        _echoDoNotTrack = o.EchoDoNotTrack;
+        _removeServerHeader = o.RemoveServerHeader;
+
+        _frameExclusions = PathPatternMatcher.Create(o.FrameOptionsExcludePaths, PathPatternAnchor.WithLeadingSlash);
+        _whitelistEnabled = o.NoConfidentialCaching.WhitelistEnabled;
+        _whitelist = PathPatternMatcher.Create(o.NoConfidentialCaching.WhitelistPaths);
+        _blacklistEnabled = o.NoConfidentialCaching.BlacklistEnabled;
+        _blacklist = PathPatternMatcher.Create(o.NoConfidentialCaching.BlacklistPaths);
+
+        _plans = new Plan[8];
+        for (var i = 0; i < _plans.Length; i++)
+        {
+            _plans[i] = new Plan(this, i);
+        }
+
+        Log.Configured(logger, string.Join(", ", _names), _frameOptions.ToString(), _strictTransportSecurity.ToString());
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        // Path rules are decided here, on the path the client asked for: an error page re-executed
+        // under another path must keep the original's confidentiality.
+        var path = context.Request.Path.Value ?? "";
+        var flags = 0;
+        if (!_frameExclusions.IsEmpty && _frameExclusions.IsMatch(path))
+        {
+            flags |= FrameExcluded;
+        }
+
+        if ((_whitelistEnabled && !_whitelist.IsMatch(path)) || (_blacklistEnabled && _blacklist.IsMatch(path)))
+        {
+            flags |= ConfidentialPath;
+        }
+
+        if (_clearSiteDataPaths.Count > 0 && _clearSiteDataPaths.Contains(path))
+        {
+            flags |= ClearSiteDataPath;
+        }
+
+        context.Response.OnStarting(_plans[flags].Callback, context);
+        return _next(context);
+    }
+
+    private void Apply(HttpContext context, int flags)
+    {
+        var frame = (flags & FrameExcluded) != 0 ? default : _frameOptions;
+        var confidential = (flags & ConfidentialPath) != 0;
+        var clearSiteData = (flags & ClearSiteDataPath) != 0 ? _clearSiteData : default;
+
+        // Endpoint metadata is read when the response starts, so it works wherever routing runs.
+        var metadata = context.GetEndpoint()?.Metadata;
+        if (metadata?.GetMetadata<ISecurityHeadersMetadata>() is not null)
+        {
+            if (metadata.GetMetadata<DisableSecurityHeadersAttribute>() is not null)
+            {
+                return;
+            }
+
+            if (metadata.GetMetadata<FrameOptionsAttribute>() is { } frameOptions)
+            {
+                frame = frameOptions.HeaderValue;
+            }
+
+            confidential |= metadata.GetMetadata<ConfidentialAttribute>() is not null;
+            if (metadata.GetMetadata<ClearSiteDataAttribute>() is { } clear)
+            {
+                clearSiteData = clear.HeaderValue;
+            }
+        }
+
+        var headers = context.Response.Headers;
+        if (frame.Count > 0)
+        {
+            headers.XFrameOptions = frame;
+        }
+
+        var names = _names;
+        var values = _values;
+        for (var i = 0; i < names.Length; i++)
+        {
+            headers[names[i]] = values[i];
+        }
+
+        if (_strictTransportSecurity.Count > 0 && context.Request.IsHttps &&
+            (_includeLocalhost || !IsLocalhost(context.Request.Headers.Host)))
+        {
+            headers.StrictTransportSecurity = _strictTransportSecurity;
+        }
+
+        if (confidential)
+        {
+            headers.CacheControl = NoCacheControl;
+            headers.Pragma = NoCachePragma;
+            headers.Expires = ExpiresNow;
+        }
+
+        if (clearSiteData.Count > 0)
+        {
+            headers["Clear-Site-Data"] = clearSiteData;
+        }
+
+        if (_echoDoNotTrack)
+        {
+            var dnt = context.Request.Headers[DoNotTrackHttpContextExtensions.DoNotTrackHeader];
+            if (dnt.Count > 0)
+            {
+                headers[DoNotTrackHttpContextExtensions.DoNotTrackHeader] = dnt;
+            }
+        }
+
+        if (_removeServerHeader)
+        {
+            headers.Remove("Server");
+            headers.Remove("X-Powered-By");
+        }
+    }
+
+    // The raw Host header ("localhost:5001", "127.0.0.1", "[::1]:5001"), compared on the span: no HostString parsing, no allocation.
+    private static bool IsLocalhost(string? host)
+    {
+        var span = host.AsSpan();
+        if (span.Length > 0 && span[0] == '[')
+        {
+            var end = span.IndexOf(']');
+            span = end < 0 ? span : span[..(end + 1)];
+        }
+        else
+        {
+            var colon = span.IndexOf(':');
+            span = colon < 0 ? span : span[..colon];
+        }
+
+        return span.Equals("localhost", StringComparison.OrdinalIgnoreCase) || span.SequenceEqual("127.0.0.1") || span.SequenceEqual("[::1]");
+    }
+
+    private sealed class Plan
+    {
+        private readonly SecurityHeadersMiddleware _middleware;
+        private readonly int _flags;
+
+        public Plan(SecurityHeadersMiddleware middleware, int flags)
+        {
+            _middleware = middleware;
+            _flags = flags;
+            Callback = Run;
+        }
+
+        public Func<object, Task> Callback { get; }
+
+        private Task Run(object state)
+        {
+            _middleware.Apply((HttpContext)state, _flags);
+            return Task.CompletedTask;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, EventName = "AllowFromObsolete", Level = LogLevel.Warning,
+            Message = "Security:Headers:FrameOptions is '{FrameOptions}': browsers ignore X-Frame-Options ALLOW-FROM, so framing is not restricted; use the Content-Security-Policy directive frame-ancestors instead.")]
+        public static partial void AllowFromObsolete(ILogger logger, string frameOptions);
+
+        [LoggerMessage(EventId = 2, EventName = "Configured", Level = LogLevel.Debug,
+            Message = "Security headers ready: {Headers}; X-Frame-Options '{FrameOptions}'; Strict-Transport-Security '{StrictTransportSecurity}' on HTTPS.")]
+        public static partial void Configured(ILogger logger, string headers, string frameOptions, string strictTransportSecurity);
+    }
+}

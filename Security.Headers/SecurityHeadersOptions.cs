@@ -1,0 +1,89 @@
+namespace Security.Headers;
+
+/// <summary>
+/// What <c>UseSecurityHeaders()</c> sends. Bound from the <c>Security:Headers</c> configuration
+/// section; code passed to <c>AddSecurityHeaders(o =&gt; ...)</c> wins over configuration. Every
+/// value is validated at startup and turned into a ready header value once.
+/// </summary>
+/// <remarks>
+/// Header values are case-insensitive and written in their canonical spelling. The value
+/// <c>off</c> switches a header off.
+/// </remarks>
+public sealed class SecurityHeadersOptions
+{
+    /// <summary>
+    /// <c>X-Frame-Options</c>: <c>deny</c> (default), <c>sameorigin</c>, <c>allow-from:https://example.com</c>
+    /// (obsolete in browsers: a startup warning recommends CSP <c>frame-ancestors</c>) or <c>off</c>.
+    /// </summary>
+    public string FrameOptions { get; set; } = "deny";
+
+    /// <summary>
+    /// Path patterns whose responses get no <c>X-Frame-Options</c>. Unlike the other path options
+    /// these are matched against the path <em>with</em> its leading slash, e.g. <c>^/embed/</c>.
+    /// Default: none.
+    /// </summary>
+    public IList<string> FrameOptionsExcludePaths { get; } = new List<string>();
+
+    /// <summary>
+    /// <c>Referrer-Policy</c>: <c>same-origin</c> (default), <c>no-referrer</c>, <c>no-referrer-when-downgrade</c>,
+    /// <c>origin</c>, <c>origin-when-cross-origin</c>, <c>strict-origin</c>, <c>strict-origin-when-cross-origin</c>,
+    /// <c>unsafe-url</c>, a comma-separated fallback list of those (e.g. <c>no-referrer, strict-origin-when-cross-origin</c>),
+    /// or <c>off</c>.
+    /// </summary>
+    public string ReferrerPolicy { get; set; } = "same-origin";
+
+    /// <summary><c>X-Content-Type-Options</c>: <c>nosniff</c> (default) or <c>off</c>.</summary>
+    public string ContentTypeOptions { get; set; } = "nosniff";
+
+    /// <summary>
+    /// <c>Cross-Origin-Opener-Policy</c>: <c>same-origin</c> (default), <c>same-origin-allow-popups</c>,
+    /// <c>noopener-allow-popups</c>, <c>unsafe-none</c> or <c>off</c>.
+    /// </summary>
+    public string CrossOriginOpenerPolicy { get; set; } = "same-origin";
+
+    /// <summary>
+    /// <c>Cross-Origin-Embedder-Policy</c>: <c>off</c> (default: it breaks pages that embed
+    /// cross-origin resources without CORP/CORS), <c>require-corp</c>, <c>credentialless</c> or <c>unsafe-none</c>.
+    /// </summary>
+    public string CrossOriginEmbedderPolicy { get; set; } = "off";
+
+    /// <summary>
+    /// <c>Cross-Origin-Resource-Policy</c>: <c>same-origin</c> (default), <c>same-site</c>,
+    /// <c>cross-origin</c> or <c>off</c>.
+    /// </summary>
+    public string CrossOriginResourcePolicy { get; set; } = "same-origin";
+
+    /// <summary>
+    /// <c>X-Permitted-Cross-Domain-Policies</c> (Flash and PDF readers): <c>none</c> (default),
+    /// <c>master-only</c>, <c>by-content-type</c>, <c>by-ftp-filename</c>, <c>all</c>,
+    /// <c>none-this-response</c> or <c>off</c>.
+    /// </summary>
+    public string PermittedCrossDomainPolicies { get; set; } = "none";
+
+    /// <summary>
+    /// <c>Permissions-Policy</c>, written as given: <c>off</c> (default) or a policy such as
+    /// <c>camera=(), geolocation=(self "https://maps.example"), fullscreen=*</c>.
+    /// </summary>
+    public string PermissionsPolicy { get; set; } = "off";
+
+    /// <summary><c>Strict-Transport-Security</c>, sent on HTTPS responses only.</summary>
+    public StrictTransportSecurityOptions StrictTransportSecurity { get; } = new();
+
+    /// <summary><c>Clear-Site-Data</c> on responses to chosen paths (e.g. logout).</summary>
+    public ClearSiteDataOptions ClearSiteData { get; } = new();
+
+    /// <summary>Which responses are confidential: never cached by browsers or proxies.</summary>
+    public NoConfidentialCachingOptions NoConfidentialCaching { get; } = new();
+
+    /// <summary>
+    /// Whether to copy the request's <c>DNT</c> header into the response, as the original does.
+    /// Default: <see langword="true"/>. The preference itself is read with <c>HttpContext.GetDoNotTrack()</c>.
+    /// </summary>
+    public bool EchoDoNotTrack { get; set; } = true;
+
+    /// <summary>
+    /// Whether to remove the <c>Server</c> and <c>X-Powered-By</c> response headers, which only tell
+    /// an attacker what to try. Also turns off Kestrel's <c>AddServerHeader</c>. Default: <see langword="true"/>.
+    /// </summary>
+    public bool RemoveServerHeader { get; set; } = true;
+}

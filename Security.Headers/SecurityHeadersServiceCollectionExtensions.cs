@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Security.Headers;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the security headers.</summary>
+public static class SecurityHeadersServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the security headers with their options, bound from the <c>Security:Headers</c>
+    /// configuration section, then <paramref name="configure"/> (code wins). Every option is
+    /// validated at startup; a bad one stops the app with an <see cref="OptionsValidationException"/>
+    /// naming each bad option and value. Then call <c>app.UseSecurityHeaders()</c>.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Changes to the defaults, e.g. <c>o =&gt; o.FrameOptions = "sameorigin"</c>.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddSecurityHeaders(this IServiceCollection services, Action<SecurityHeadersOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var builder = services.AddOptions<SecurityHeadersOptions>();
+
+        // A second call only adds its configure action: binding twice would append configured list items twice.
+        var first = !services.Any(d => d.ServiceType == typeof(SecurityHeadersMarker));
+        if (first)
+        {
+            builder.BindConfiguration(SecurityHeadersOptionsValidator.Section).ValidateOnStart();
+        }
+
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        if (!first)
+        {
+            return services;
+        }
+
+        services.AddSingleton<SecurityHeadersMarker>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityHeadersOptions>, SecurityHeadersOptionsValidator>());
+
+        // Kestrel adds Server after the OnStarting callbacks run, so removing it there is not enough.
+        services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<SecurityHeadersOptions>>((kestrel, headers) =>
+            {
+                if (headers.Value.RemoveServerHeader)
+                {
+                    kestrel.AddServerHeader = false;
+                }
+            });
+
+        return services;
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Security.Benchmarks;
+
+/// <summary>
+/// A stand-in for the server's side of one connection: one <see cref="HttpContext"/> reused for
+/// every request (as Kestrel pools them), a response feature whose <c>OnStarting</c> callbacks run
+/// when <see cref="Start"/> is called. Reused storage means the figures show only what the
+/// middleware allocates per request.
+/// </summary>
+internal sealed class HeadersBenchmarkServer : IHttpResponseFeature
+{
+    private readonly List<KeyValuePair<Func<object, Task>, object>> _onStarting = new(8);
+    private readonly HttpRequestFeature _request;
+
+    public HeadersBenchmarkServer(IServiceProvider services, string scheme, string host, string path)
+    {
+        _request = new HttpRequestFeature
+        {
+            Method = "GET",
+            Scheme = scheme,
+            Path = path,
+            Protocol = "HTTP/1.1",
+            Headers = new HeaderDictionary { ["Host"] = host },
+        };
+        var features = new FeatureCollection();
+        features.Set<IHttpRequestFeature>(_request);
+        features.Set<IHttpResponseFeature>(this);
+        features.Set<IServiceProvidersFeature>(new RequestServicesFeatureStub(services));
+        Context = new DefaultHttpContext(features);
+    }
+
+    public HttpContext Context { get; }
+
+    public int StatusCode { get; set; } = 200;
+
+    public string? ReasonPhrase { get; set; }
+
+    public IHeaderDictionary Headers { get; set; } = new HeaderDictionary();
+
+    public Stream Body { get; set; } = Stream.Null;
+
+    public bool HasStarted { get; private set; }
+
+    public void OnStarting(Func<object, Task> callback, object state) => _onStarting.Add(new(callback, state));
+
+    public void OnCompleted(Func<object, Task> callback, object state)
+    {
+    }
+
+    /// <summary>Runs one request through <paramref name="app"/> and starts the response.</summary>
+    public void Run(RequestDelegate app)
+    {
+        Headers.Clear();
+        StatusCode = 200;
+        HasStarted = false;
+        _onStarting.Clear();
+
+        app(Context).GetAwaiter().GetResult();
+        Start();
+    }
+
+    /// <summary>What a server does before sending the status line: OnStarting callbacks, last registered first.</summary>
+    public void Start()
+    {
+        for (var i = _onStarting.Count - 1; i >= 0; i--)
+        {
+            _onStarting[i].Key(_onStarting[i].Value).GetAwaiter().GetResult();
+        }
+
+        HasStarted = true;
+    }
+
+    private sealed class RequestServicesFeatureStub(IServiceProvider services) : IServiceProvidersFeature
+    {
+        public IServiceProvider RequestServices { get; set; } = services;
+    }
+}
