@@ -21,9 +21,14 @@ public static class CspReportEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
-        var handler = endpoints.ServiceProvider.GetService<CspReportEndpoint>()
-            ?? throw new InvalidOperationException("MapCspReports needs services.AddSecurityCsp(...) first.");
-        return endpoints.Map(pattern, handler.HandleAsync)
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(CspReportEndpoint)) != true)
+        {
+            throw new InvalidOperationException("MapCspReports needs services.AddSecurityCsp(...) first.");
+        }
+
+        // Resolved on first request, not here, so invalid options surface at startup validation.
+        CspReportEndpoint? handler = null;
+        return endpoints.Map(pattern, context => (handler ??= context.RequestServices.GetRequiredService<CspReportEndpoint>()).HandleAsync(context))
             .WithDisplayName("CSP violation reports")
             .DisableAntiforgery()
             .AllowAnonymous()
