@@ -344,4 +344,20 @@ public sealed class CspReportEndpointTests
 
         Assert.That(received.GetMeasurementSnapshot().EvaluateAsCounter(), Is.EqualTo(2));
     }
+
+    [Test]
+    public void MapCspReports_without_AddSecurityCsp_says_what_is_missing()
+    {
+        var ex = Assert.ThrowsAsync<InvalidOperationException>(() => CspTestHost.StartAsync(_ => { }, a => a.MapCspReports()));
+
+        Assert.That(ex!.Message, Does.Contain("AddSecurityCsp"));
+    }
+
+    [Test]
+    public void Invalid_report_options_fail_at_startup_validation()
+    {
+        var ex = Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => CspReportTestHost.StartAsync(o => o.Reports.BatchSize = 0));
+
+        Assert.That(ex!.Failures, Has.Some.StartsWith("Security:Csp:Reports:BatchSize: "));
+    }
 }
