@@ -30,6 +30,8 @@ public sealed class CspOptionsValidationTests
     [TestCase("""{"Mode": "enforce"}""", "Security:Csp:Policy", "mode 'enforce' needs a policy", "")]
     [TestCase("""{"Mode": "report-only"}""", "Security:Csp:Policy", "mode 'report-only' needs a policy", "")]
     [TestCase("""{"Policy": {"script-src": "self"}}""", "Security:Csp:Policy:script-src", "'self' is a single string", "")]
+    [TestCase("""{"Policy": {"default-src": ["self"], "script-src": []}}""", "Security:Csp:Policy:script-src", "needs a list of at least one source", "[\"none\"]")]
+    [TestCase("""{"Policy": "default-src 'self'"}""", "Security:Csp:Policy", "is a single string", "PolicyString")]
     [TestCase("""{"Policy": {"script-sources": ["self"]}}""", "Security:Csp:Policy:script-sources", "'script-sources' is not a known directive", "default-src")]
     [TestCase("""{"Policy": {"sandbox": ["allow-everything"]}}""", "Security:Csp:Policy:sandbox[0]", "'allow-everything' is not a sandbox token", "allow-scripts")]
     [TestCase("""{"Policy": {"report-uri": ["/a", "/b"]}}""", "Security:Csp:Policy:report-uri", "takes exactly one URI", "")]

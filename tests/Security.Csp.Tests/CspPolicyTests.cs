@@ -105,6 +105,14 @@ public sealed class CspPolicyTests
     }
 
     [Test]
+    public async Task Value_less_directive_bound_as_an_empty_array_is_kept()
+    {
+        await using var app = await CspTestHost.StartWithPageAsync(appSettingsJson: """{"Security": {"Csp": {"Policy": {"default-src": ["self"], "upgrade-insecure-requests": []}}}}""");
+
+        Assert.That(await app.GetCspAsync(), Is.EqualTo("default-src 'self'; upgrade-insecure-requests"));
+    }
+
+    [Test]
     public async Task Raw_policy_string_is_used_verbatim()
     {
         await using var app = await CspTestHost.StartWithPageAsync(o => o.PolicyString = "default-src 'self' https://x.example; img-src *");
