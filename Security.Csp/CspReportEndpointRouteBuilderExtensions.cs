@@ -27,8 +27,9 @@ public static class CspReportEndpointRouteBuilderExtensions
         }
 
         // Resolved on first request, not here, so invalid options surface at startup validation.
+        var services = endpoints.ServiceProvider;
         CspReportEndpoint? handler = null;
-        return endpoints.Map(pattern, context => (handler ??= context.RequestServices.GetRequiredService<CspReportEndpoint>()).HandleAsync(context))
+        return endpoints.Map(pattern, context => (handler ??= services.GetRequiredService<CspReportEndpoint>()).HandleAsync(context))
             .WithDisplayName("CSP violation reports")
             .DisableAntiforgery()
             .AllowAnonymous()
