@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Security.Abstractions;
 
@@ -157,5 +158,57 @@ public sealed class CspReportWriterTests
 
         Assert.That(await app.PostStatusAsync(CspReportTestHost.LegacyReport), Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That(await app.StopAndReadStoreAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Retry_waits_for_the_backoff_delay_on_the_time_provider_and_stamps_reports_with_its_clock()
+    {
+        var start = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(start);
+        var saved = new List<CspReport>();
+        var attempts = 0;
+        var firstAttemptDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var savedSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var store = new Mock<ICspReportStore>();
+        store.Setup(s => s.SaveAsync(It.IsAny<IReadOnlyList<CspReport>>(), It.IsAny<CancellationToken>()))
+            .Returns((IReadOnlyList<CspReport> r, CancellationToken _) =>
+            {
+                if (Interlocked.Increment(ref attempts) == 1)
+                {
+                    firstAttemptDone.TrySetResult();
+                    return Task.FromException(new TimeoutException("db down"));
+                }
+
+                saved.AddRange(r);
+                savedSignal.TrySetResult();
+                return Task.CompletedTask;
+            });
+        await using var app = await CspTestHost.StartAsync(
+            s =>
+            {
+                s.AddSingleton<TimeProvider>(time);
+                s.AddSingleton(store.Object);
+                s.AddSecurityCsp(o =>
+                {
+                    o.UsePolicy(p => p.DefaultSrc().Self());
+                    o.Reports.RetryDelay = TimeSpan.FromMinutes(10);
+                });
+            },
+            a => a.MapCspReports());
+
+        await app.PostStatusAsync(Report(1));
+        await firstAttemptDone.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        // Step the fake clock a minute at a time until the retry runs: it must take the full 10 minutes.
+        var advanced = TimeSpan.Zero;
+        while (!savedSignal.Task.IsCompleted && advanced < TimeSpan.FromHours(1))
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            advanced += TimeSpan.FromMinutes(1);
+            await Task.WhenAny(savedSignal.Task, Task.Delay(50));
+        }
+
+        Assert.That(advanced, Is.GreaterThanOrEqualTo(TimeSpan.FromMinutes(10)));
+        Assert.That(attempts, Is.EqualTo(2));
+        Assert.That(saved.Single().ReceivedAt, Is.EqualTo(start));
     }
 }
