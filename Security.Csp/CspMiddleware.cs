@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
 namespace Security.Csp;
@@ -14,8 +15,14 @@ internal sealed class CspMiddleware
     private readonly double _samplingPercentage;
     private readonly Func<object, Task> _apply;
 
-    public CspMiddleware(RequestDelegate next, CspPolicyProvider policies, IOptions<CspOptions> options)
+    public CspMiddleware(RequestDelegate next, CspPolicyProvider policies, IOptions<CspOptions> options, IServiceProvider services)
     {
+        // The pipeline is built at startup, after endpoints are mapped: a policy name typo fails here, not on a request.
+        if (services.GetService(typeof(EndpointDataSource)) is EndpointDataSource endpoints)
+        {
+            policies.ValidateEndpoints(endpoints.Endpoints);
+        }
+
         _next = next;
         _policies = policies;
         _samplingPercentage = options.Value.ReportSamplingPercentage;

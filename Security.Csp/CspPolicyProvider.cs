@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
@@ -36,6 +37,27 @@ internal sealed partial class CspPolicyProvider
             ? policy
             : throw new InvalidOperationException(
                 $"The endpoint requires the CSP policy '{name}', which is not configured. Add it with AddSecurityCsp().AddPolicy(\"{name}\", ...) or under Security:Csp:Policies:{name}.");
+
+    /// <summary>Fails at startup when a mapped endpoint names a policy that is not configured.</summary>
+    public void ValidateEndpoints(IEnumerable<Endpoint> endpoints)
+    {
+        var missing = new List<string>();
+        foreach (var endpoint in endpoints)
+        {
+            if (endpoint.Metadata.GetMetadata<IDisableCspMetadata>() is null &&
+                endpoint.Metadata.GetMetadata<ICspPolicyMetadata>() is { } named &&
+                !_named.ContainsKey(named.PolicyName))
+            {
+                missing.Add($"'{endpoint.DisplayName}' requires the CSP policy '{named.PolicyName}'");
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Unknown CSP policy: {string.Join("; ", missing)}. Add it with AddSecurityCsp().AddPolicy(name, ...) or under Security:Csp:Policies:<name>.");
+        }
+    }
 
     private static partial class Log
     {
