@@ -87,4 +87,25 @@ public sealed class CspReportingDirectiveTests
         Assert.That(https.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'; report-to main; report-uri https://r.example/c"));
         Assert.That(http.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'; report-uri https://r.example/c"));
     }
+
+    [Test]
+    public async Task Sample_app_settings_give_the_documented_headers()
+    {
+        await using var app = await CspTestHost.StartWithPageAsync(appSettingsJson: """
+            {"Security": {"Csp": {
+              "Policy": {"default-src": ["self"], "script-src": ["self"], "style-src": ["self"], "img-src": ["self", "data:"],
+                         "object-src": ["none"], "base-uri": ["self"], "form-action": ["self"], "frame-ancestors": ["none"]},
+              "Nonce": {"Enabled": true},
+              "ReportUri": "/csp-report",
+              "ReportToEndpoint": "/csp-report"}}}
+            """);
+
+        using var http = await app.Client("http://localhost/").GetAsync("/");
+        using var https = await app.Client("https://localhost/").GetAsync("/");
+
+        Assert.That(http.Headers.GetValues("Content-Security-Policy").Single(), Does.Match(
+            "^base-uri 'self'; default-src 'self'; form-action 'self'; frame-ancestors 'none'; img-src 'self' data:; object-src 'none'; " +
+            "script-src 'self' 'nonce-([^']+)'; style-src 'self' 'nonce-\\1'; report-uri /csp-report$"));
+        Assert.That(https.Headers.GetValues("Content-Security-Policy").Single(), Does.EndWith("; report-uri /csp-report; report-to csp-endpoint"));
+    }
 }
