@@ -1,0 +1,20 @@
+using Security.Csp;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Adds the Content-Security-Policy middleware.</summary>
+public static class CspApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Sends the configured CSP headers on every response (static files and error pages included),
+    /// choosing the policy from the endpoint's metadata. Call it early, before <c>UseStaticFiles</c>.
+    /// Needs <c>services.AddSecurityCsp(...)</c>.
+    /// </summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The application, for chaining.</returns>
+    public static IApplicationBuilder UseContentSecurityPolicy(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<CspMiddleware>();
+    }
+}

@@ -1,0 +1,37 @@
+namespace Security.Csp;
+
+/// <summary>
+/// Settings of the CSP report endpoint and its background writer (<c>Security:Csp:Reports</c>).
+/// </summary>
+public sealed class CspReportOptions
+{
+    /// <summary>Largest accepted request body in bytes; larger bodies get 413. Default 65536 (64 KiB).</summary>
+    public int MaxBodySize { get; set; } = 64 * 1024;
+
+    /// <summary>Deepest accepted JSON nesting; deeper bodies get 400. Default 8.</summary>
+    public int MaxJsonDepth { get; set; } = 8;
+
+    /// <summary>Whether each report is logged as a warning ("Content Security Policy violation"). Default <see langword="true"/>.</summary>
+    public bool LogReports { get; set; } = true;
+
+    /// <summary>Whether the log entry includes the sender's IP address. Default <see langword="true"/>.</summary>
+    public bool LogSenderIp { get; set; } = true;
+
+    /// <summary>Whether the log entry includes the sender's user agent. Default <see langword="true"/>.</summary>
+    public bool LogUserAgent { get; set; } = true;
+
+    /// <summary>Whether reports are saved to the <c>ICspReportStore</c>. Default <see langword="true"/>.</summary>
+    public bool StoreReports { get; set; } = true;
+
+    /// <summary>Reports waiting to be saved before new ones are dropped (and counted). Default 10000.</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Most reports saved in one store call. Default 100.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Retries of a failed save before its batch is dropped. Default 3.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>Delay before the first retry; doubled for each next one. Default 1 second.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+}

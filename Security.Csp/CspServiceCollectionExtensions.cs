@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Security.Abstractions;
+using Security.Csp;
+using Security.Csp.Reports;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Content-Security-Policy services.</summary>
+public static class CspServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds CSP: options bound from <c>Security:Csp</c> then <paramref name="configure"/> (code wins),
+    /// validated at startup; the report queue and background writer; <see cref="InMemoryCspReportStore"/>
+    /// as the report store unless another <see cref="ICspReportStore"/> is registered.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Code configuration, e.g. <c>o => o.UsePolicy(p => p.DefaultSrc().Self())</c>.</param>
+    /// <returns>A builder for named policies and storage.</returns>
+    public static SecurityCspBuilder AddSecurityCsp(this IServiceCollection services, Action<CspOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<CspOptions>().BindConfiguration(CspOptionsValidator.SectionPath).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CspOptions>, CspConfigurationShapeCheck>(
+            sp => new CspConfigurationShapeCheck(sp.GetService<IConfiguration>())));
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CspOptions>, CspOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ICspReportStore>(_ => new InMemoryCspReportStore());
+        services.TryAddSingleton<CspPolicyProvider>();
+        services.TryAddSingleton<CspMetrics>();
+        services.TryAddSingleton<CspReportQueue>();
+        services.TryAddSingleton<CspReportEndpoint>();
+        services.AddHostedService<CspReportWriter>();
+        return new SecurityCspBuilder(services);
+    }
+}

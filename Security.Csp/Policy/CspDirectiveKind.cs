@@ -1,0 +1,12 @@
+namespace Security.Csp.Policy;
+
+internal enum CspDirectiveKind
+{
+    SourceList,
+    Sandbox,
+    NoValue,
+    ReportUri,
+    ReportTo,
+    OneOf,
+    TokenList,
+}

@@ -1,0 +1,154 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Security.Abstractions;
+
+namespace Security.Csp.Reports;
+
+/// <summary>
+/// Receives CSP violation reports: checks method, content type and size, parses, logs and enqueues.
+/// Never answers 500: whatever the body, the answer is 204, 400, 405, 413 or 415.
+/// </summary>
+internal sealed partial class CspReportEndpoint(
+    IOptions<CspOptions> options, CspReportQueue queue, CspMetrics metrics, TimeProvider timeProvider, ILogger<CspReportEndpoint> logger)
+{
+    private readonly CspReportOptions _options = options.Value.Reports;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            response.Headers.Allow = "POST";
+            return;
+        }
+
+        if (!IsReportContentType(request.ContentType))
+        {
+            Log.ReportRejected(logger, StatusCodes.Status415UnsupportedMediaType, "unsupported content type");
+            response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return;
+        }
+
+        var limit = _options.MaxBodySize;
+        if (request.ContentLength > limit)
+        {
+            Reject(response, StatusCodes.Status413PayloadTooLarge, "body over the size limit");
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
+        try
+        {
+            var length = 0;
+            try
+            {
+                // Read at most limit + 1 bytes whatever Content-Length says: a chunked body has none.
+                int read;
+                while (length <= limit && (read = await request.Body.ReadAsync(buffer.AsMemory(length, limit + 1 - length), context.RequestAborted)) > 0)
+                {
+                    length += read;
+                }
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is BadHttpRequestException or IOException or InvalidOperationException)
+            {
+                Reject(response, StatusCodes.Status400BadRequest, "body could not be read");
+                return;
+            }
+
+            if (length > limit)
+            {
+                Reject(response, StatusCodes.Status413PayloadTooLarge, "body over the size limit");
+                return;
+            }
+
+            var reports = new List<CspReport>(1);
+            var userAgent = request.Headers.UserAgent.ToString();
+            if (!CspReportParser.TryParse(
+                    buffer.AsMemory(0, length), _options.MaxJsonDepth, timeProvider.GetUtcNow(),
+                    context.Connection.RemoteIpAddress?.ToString(), userAgent.Length == 0 ? null : userAgent, reports))
+            {
+                Reject(response, StatusCodes.Status400BadRequest, "body is not JSON or holds no CSP report");
+                return;
+            }
+
+            Accept(reports);
+            response.StatusCode = StatusCodes.Status204NoContent;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void Accept(List<CspReport> reports)
+    {
+        metrics.Received(reports.Count);
+        foreach (var report in reports)
+        {
+            if (_options.LogReports)
+            {
+                Log.Violation(
+                    logger, report.DocumentUri, report.BlockedUri, report.EffectiveDirective, report.ViolatedDirective, report.Disposition,
+                    report.SourceFile, report.LineNumber, _options.LogSenderIp ? report.SenderIp : null, _options.LogUserAgent ? report.UserAgent : null);
+            }
+
+            if (_options.StoreReports && !queue.TryEnqueue(report))
+            {
+                metrics.Dropped(1, "queue_full");
+                Log.QueueFull(logger);
+            }
+        }
+    }
+
+    private void Reject(HttpResponse response, int status, string reason)
+    {
+        Log.ReportRejected(logger, status, reason);
+        response.StatusCode = status;
+    }
+
+    // Compared without parameters such as charset: "application/csp-report; charset=utf-8".
+    private static bool IsReportContentType(string? contentType)
+    {
+        if (contentType is null)
+        {
+            return false;
+        }
+
+        var mediaType = contentType.AsSpan();
+        var semicolon = mediaType.IndexOf(';');
+        if (semicolon >= 0)
+        {
+            mediaType = mediaType[..semicolon];
+        }
+
+        mediaType = mediaType.Trim();
+        return mediaType.Equals("application/csp-report", StringComparison.OrdinalIgnoreCase) ||
+               mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+               mediaType.Equals("application/reports+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 10, EventName = "CspViolation", Level = LogLevel.Warning,
+            Message = "Content Security Policy violation: {EffectiveDirective} blocked {BlockedUri} on {DocumentUri} (violated directive {ViolatedDirective}, disposition {Disposition}, source {SourceFile} line {LineNumber}); sender IP {SenderIp}, user agent {UserAgent}")]
+        public static partial void Violation(
+            ILogger logger, string? documentUri, string? blockedUri, string? effectiveDirective, string? violatedDirective, string? disposition,
+            string? sourceFile, int? lineNumber, string? senderIp, string? userAgent);
+
+        [LoggerMessage(EventId = 11, EventName = "CspReportRejected", Level = LogLevel.Debug,
+            Message = "CSP report rejected with {StatusCode}: {Reason}")]
+        public static partial void ReportRejected(ILogger logger, int statusCode, string reason);
+
+        [LoggerMessage(EventId = 12, EventName = "CspReportQueueFull", Level = LogLevel.Debug,
+            Message = "CSP report dropped: the report queue is full")]
+        public static partial void QueueFull(ILogger logger);
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Security.Csp;
+
+/// <summary>
+/// Returned by <c>AddSecurityCsp</c>: adds named policies, and lets storage packages plug in a
+/// report store (e.g. <c>.AddEntityFrameworkStore(...)</c>).
+/// </summary>
+public sealed class SecurityCspBuilder
+{
+    internal SecurityCspBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The application's services.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Adds (or replaces) a named policy, chosen per endpoint with <c>.RequireCspPolicy(name)</c> or
+    /// <c>[CspPolicy(name)]</c>. Code wins over <c>Security:Csp:Policies:&lt;name&gt;</c>.
+    /// </summary>
+    /// <param name="name">The policy name, e.g. <c>api</c>.</param>
+    /// <param name="configure">The directives, e.g. <c>p => p.DefaultSrc().None()</c>.</param>
+    /// <param name="mode">One of <see cref="CspModes"/>; default <c>enforce</c>.</param>
+    /// <returns>This builder.</returns>
+    public SecurityCspBuilder AddPolicy(string name, Action<CspPolicyBuilder> configure, string mode = CspModes.Enforce)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure<CspOptions>(options =>
+        {
+            var policy = new CspPolicyOptions { Mode = mode };
+            policy.UsePolicy(configure);
+            options.Policies[name] = policy;
+        });
+        return this;
+    }
+
+    /// <summary>
+    /// Adds (or replaces) a named policy given as options (mode, report-only policy, nonce settings).
+    /// </summary>
+    /// <param name="name">The policy name, e.g. <c>api</c>.</param>
+    /// <param name="policy">The policy options.</param>
+    /// <returns>This builder.</returns>
+    public SecurityCspBuilder AddPolicy(string name, CspPolicyOptions policy)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(policy);
+        Services.Configure<CspOptions>(options => options.Policies[name] = policy);
+        return this;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Security.Abstractions;
+
+namespace Security.Benchmarks;
+
+/// <summary>
+/// Report endpoint throughput: legacy reports POSTed to the endpoint's request delegate and saved
+/// by the background writer into the in-memory store; one invocation waits until all are stored.
+/// </summary>
+[MemoryDiagnoser]
+public class CspReportEndpointBenchmarks
+{
+    private const int Reports = 1000;
+
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("""
+        {"csp-report": {"document-uri": "https://app.example/page", "referrer": "", "blocked-uri": "https://evil.example/x.js",
+          "violated-directive": "script-src-elem", "effective-directive": "script-src-elem",
+          "original-policy": "default-src 'self'; script-src 'self'; report-uri /csp-report", "disposition": "enforce",
+          "source-file": "https://app.example/app.js", "line-number": 12, "column-number": 7, "status-code": 200}}
+        """);
+
+    private WebApplication _app = null!;
+    private RequestDelegate _endpoint = null!;
+    private CountingStore _store = null!;
+
+    [GlobalSetup]
+    public async Task Setup()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _store = new CountingStore();
+        builder.Services.AddSingleton<ICspReportStore>(_store);
+        builder.Services.AddSecurityCsp(o =>
+        {
+            o.UsePolicy(p => p.DefaultSrc().Self());
+            o.Reports.LogReports = false;
+        });
+        _app = builder.Build();
+        _app.MapCspReports("/csp-report");
+        await _app.StartAsync();
+        _endpoint = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>().Single(e => e.RoutePattern.RawText == "/csp-report").RequestDelegate!;
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Benchmark(OperationsPerInvoke = Reports)]
+    public async Task Legacy_reports_into_the_in_memory_store()
+    {
+        var target = _store.Saved + Reports;
+        for (var i = 0; i < Reports; i++)
+        {
+            var context = new DefaultHttpContext();
+            context.Request.Method = "POST";
+            context.Request.ContentType = "application/csp-report";
+            context.Request.ContentLength = Body.Length;
+            context.Request.Body = new MemoryStream(Body, writable: false);
+            await _endpoint(context);
+            if (context.Response.StatusCode != StatusCodes.Status204NoContent)
+            {
+                throw new InvalidOperationException($"status {context.Response.StatusCode}");
+            }
+        }
+
+        while (_store.Saved < target)
+        {
+            await Task.Yield();
+        }
+    }
+
+    private sealed class CountingStore : ICspReportStore
+    {
+        private readonly InMemoryCspReportStore _inner = new();
+        private long _saved;
+
+        public long Saved => Interlocked.Read(ref _saved);
+
+        public async Task SaveAsync(IReadOnlyList<CspReport> reports, CancellationToken cancellationToken = default)
+        {
+            await _inner.SaveAsync(reports, cancellationToken);
+            Interlocked.Add(ref _saved, reports.Count);
+        }
+
+        public Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default) => _inner.QueryGroupsAsync(query, cancellationToken);
+
+        public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default) => _inner.DeleteOlderThanAsync(cutoff, maxCount, cancellationToken);
+    }
+}
