@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Security.Abstractions;
 
 namespace Security.Csp;
 
@@ -6,7 +7,7 @@ namespace Security.Csp;
 /// Returned by <c>AddSecurityCsp</c>: adds named policies, and lets storage packages plug in a
 /// report store (e.g. <c>.AddEntityFrameworkStore(...)</c>).
 /// </summary>
-public sealed class SecurityCspBuilder
+public sealed class SecurityCspBuilder : ICspReportStoreBuilder
 {
     internal SecurityCspBuilder(IServiceCollection services) => Services = services;
 

@@ -1,6 +1,8 @@
 // Security.Sample: an ASP.NET Core app with Identity, hardened by the Security.* packages.
 // Read top to bottom: services first, then the request pipeline, then the endpoints.
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
+using Security.Sample;
 using Security.Persistence;
 using Security.Sample.Data;
 
@@ -45,9 +47,13 @@ builder.Services.AddRazorPages(pages =>
     pages.Conventions.AuthorizePage("/Account/ChangePassword");
 });
 
-// Security.* services go here (DESIGN.md names), e.g.:
-//   builder.Services.AddSecurityHeaders(...);
-//   builder.Services.AddSecurityCsp(...).AddEntityFrameworkStore(...);
+// Security.Headers: secure defaults (X-Frame-Options DENY, Referrer-Policy same-origin, nosniff,
+// COOP/CORP same-origin, HSTS on HTTPS), /account/* confidential (Security:Headers in appsettings.json).
+builder.Services.AddSecurityHeaders();
+
+// Security.Csp: the policy from Security:Csp, a nonce per request for inline scripts and styles,
+// violation reports stored in the same database as everything else.
+builder.Services.AddSecurityCsp().AddEntityFrameworkStore(securityDatabase);
 
 // Security.Auth (settings under Security:Auth in appsettings.json): every page needs sign-in but
 // the exempt ones; alice must change her password first (admin, a superuser, is exempt); failed
@@ -83,22 +89,21 @@ await SecuritySchema.CreateAsync(app.Services);
 
 // --- Request pipeline -----------------------------------------------------------------------
 
+// Security.Headers and Security.Csp go first, so every response gets them: static files, 404s
+// and error pages included.
+app.UseSecurityHeaders();
+app.UseContentSecurityPolicy();
+
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error");
 }
-
-// Security.Headers goes first so every response, static files included, gets the headers:
-//   app.UseSecurityHeaders();
 
 app.UseStaticFiles();
 
 // Login throttling goes before routing: it replays a throttled login POST as the login page.
 app.UseLoginThrottling();
 app.UseRouting();
-
-// Security.Csp (nonce per request, header on every response):
-//   app.UseContentSecurityPolicy();
 
 app.UseSession();
 app.UseAuthentication();
@@ -128,8 +133,23 @@ app.MapGet("/api/ping", () => Results.Ok(new { pong = true, server = "Security.S
 // Admins reset a user's login throttling (POST, form field username); 404 for everyone else.
 app.MapLoginThrottlingReset("/admin/throttling/reset");
 
-// PLACEHOLDER (Security.Csp): POST /csp-report and GET /security/csp-reports come from
-//   app.MapCspReports();
+// Sign-out: POST only, antiforgery-checked; Clear-Site-Data then wipes the site's cookies and
+// storage in the browser.
+app.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn) =>
+{
+    if (!await antiforgery.IsRequestValidAsync(context))
+    {
+        return Results.BadRequest();
+    }
+
+    await signIn.SignOutAsync();
+    return Results.LocalRedirect("/");
+}).ClearSiteData();
+
+// CSP: browsers POST violation reports here (legacy and Reporting API formats); /csp-demo
+// breaks the policy on purpose so there is something to report.
+app.MapCspReports("/csp-report");
+app.MapGet("/csp-demo", CspDemoPage.Render);
 
 app.Run();
 
