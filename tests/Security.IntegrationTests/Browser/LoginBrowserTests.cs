@@ -5,26 +5,13 @@ namespace Security.IntegrationTests.Browser;
 
 /// <summary>Sign-in flows of the sample app in headless Chromium.</summary>
 [NonParallelizable]
-public class LoginBrowserTests
+public class LoginBrowserTests : BrowserFixture
 {
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-
-    [OneTimeSetUp]
-    public async Task Launch() => (_playwright, _browser) = await Chromium.LaunchAsync();
-
-    [OneTimeTearDown]
-    public async Task Close()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-    }
-
     [Test]
     public async Task Private_page_sends_to_login_and_back_after_sign_in()
     {
         await using var app = new SampleApp();
-        await using var context = await _browser.NewContextAsync();
+        await using var context = await Browser.NewContextAsync();
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(app.Url("/private").ToString());
@@ -42,7 +29,7 @@ public class LoginBrowserTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = new SampleApp(new Dictionary<string, string?> { ["Security:Sessions:InactivityTimeout"] = "00:05:00" }, time);
-        await using var context = await _browser.NewContextAsync();
+        await using var context = await Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(app.Url("/private").ToString());
         await SignInAsync(page, "admin", "Admin-pass-1");
@@ -59,7 +46,7 @@ public class LoginBrowserTests
     public async Task Alice_must_change_her_password_before_reaching_the_private_page()
     {
         await using var app = new SampleApp();
-        await using var context = await _browser.NewContextAsync();
+        await using var context = await Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(app.Url("/private").ToString());
 
@@ -82,7 +69,7 @@ public class LoginBrowserTests
     {
         // A still clock: the delay reads exactly 5 seconds however slow the machine is.
         await using var app = new SampleApp(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
-        await using var context = await _browser.NewContextAsync();
+        await using var context = await Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(app.Url("/account/login").ToString());
 
