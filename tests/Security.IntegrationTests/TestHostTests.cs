@@ -65,7 +65,7 @@ public class TestHostTests
     [Test]
     public async Task Kestrel_host_serves_https_with_a_self_signed_certificate()
     {
-        using var certificate = CreateSelfSignedCertificate();
+        using var certificate = TestCertificate.Create();
         await using var host = await TestHost.StartKestrelAsync(
             null, app => app.MapGet("/", (HttpContext context) => context.Request.IsHttps ? "https" : "http"), httpsCertificate: certificate);
 
@@ -76,18 +76,5 @@ public class TestHostTests
             Assert.That(host.BaseAddress.Scheme, Is.EqualTo("https"));
             Assert.That(body, Is.EqualTo("https"));
         });
-    }
-
-    private static X509Certificate2 CreateSelfSignedCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        var now = DateTimeOffset.UtcNow;
-        using var ephemeral = request.CreateSelfSigned(now.AddMinutes(-5), now.AddHours(1));
-        // Kestrel on Linux needs a certificate whose key can be exported to OpenSSL: round-trip through PKCS#12.
-        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), password: null);
     }
 }

@@ -14,6 +14,8 @@ internal static class Chromium
     [
         "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-quic", "--short-reporting-delay",
+        // HTTPS tests use a self-signed certificate; the Reporting API uploads must accept it too.
+        "--ignore-certificate-errors",
     ];
 
     public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()

@@ -1,3 +1,7 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -16,10 +20,12 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
     private readonly string _dataFolder = Directory.CreateTempSubdirectory("security-sample-").FullName;
 
     private readonly TimeProvider? _time;
+    private readonly ConcurrentQueue<string> _reportContentTypes = new();
 
     /// <param name="settings">Configuration that wins over appsettings.json, e.g. <c>["Security:Sessions:InactivityTimeout"] = "00:05:00"</c>.</param>
     /// <param name="time">A clock to use instead of the system's (e.g. a <c>FakeTimeProvider</c>), for every TimeProvider user.</param>
-    public SampleApp(IDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    /// <param name="httpsCertificate">When set, listen on HTTPS with it (e.g. <c>TestCertificate.Create()</c>) instead of HTTP.</param>
+    public SampleApp(IDictionary<string, string?>? settings = null, TimeProvider? time = null, X509Certificate2? httpsCertificate = null)
     {
         _time = time;
         _settings = new Dictionary<string, string?>
@@ -31,7 +37,13 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
-        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen =>
+        {
+            if (httpsCertificate is not null)
+            {
+                listen.UseHttps(httpsCertificate);
+            }
+        }));
     }
 
     /// <summary>Where the app listens, e.g. <c>http://127.0.0.1:40123</c>.</summary>
@@ -47,6 +59,9 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
 
     public Uri Url(string path) => new(BaseAddress, path);
 
+    /// <summary>The Content-Type of every POST to <c>/csp-report</c>, as the browser sent it.</summary>
+    public IReadOnlyCollection<string> ReportContentTypes => _reportContentTypes;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -57,10 +72,33 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        if (_time is not null)
+        builder.ConfigureServices(services =>
         {
-            builder.ConfigureServices(services => services.AddSingleton(_time));
-        }
+            if (_time is not null)
+            {
+                services.AddSingleton(_time);
+            }
+
+            // Watches the report endpoint from the front of the real pipeline, to tell the formats apart.
+            services.AddSingleton<IStartupFilter>(new ReportWatcher(_reportContentTypes));
+        });
+    }
+
+    private sealed class ReportWatcher(ConcurrentQueue<string> contentTypes) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/csp-report"))
+                {
+                    contentTypes.Enqueue(context.Request.ContentType ?? "");
+                }
+
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     public override async ValueTask DisposeAsync()
