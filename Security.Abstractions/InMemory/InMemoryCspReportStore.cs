@@ -95,6 +95,20 @@ public sealed class InMemoryCspReportStore : ICspReportStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<CspReportHourlyCount>> CountByHourAsync(
+        DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<CspReportHourlyCount> counts = Snapshot()
+            .Where(r => r.ReceivedAt >= from && r.ReceivedAt < to &&
+                (effectiveDirective is null || string.Equals(r.EffectiveDirective ?? r.ViolatedDirective, effectiveDirective, StringComparison.Ordinal)))
+            .GroupBy(r => r.ReceivedAt.UtcTicks - (r.ReceivedAt.UtcTicks % TimeSpan.TicksPerHour))
+            .OrderBy(g => g.Key)
+            .Select(g => new CspReportHourlyCount(new DateTimeOffset(g.Key, TimeSpan.Zero), g.LongCount()))
+            .ToList();
+        return Task.FromResult(counts);
+    }
+
+    /// <inheritdoc />
     public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);

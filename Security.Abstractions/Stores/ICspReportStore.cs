@@ -20,6 +20,22 @@ public interface ICspReportStore
     /// <param name="cancellationToken">Cancels the query.</param>
     Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Counts reports per UTC clock hour (for a chart). Only hours with at least one report are returned,
+    /// oldest first. The default implementation throws <see cref="NotSupportedException"/>, so stores
+    /// written before this method keep compiling; the in-memory and EF Core stores implement it.
+    /// </summary>
+    /// <param name="from">Earliest received time included.</param>
+    /// <param name="to">Latest received time excluded.</param>
+    /// <param name="effectiveDirective">
+    /// Only reports with this effective directive (the violated directive when a report has none; exact,
+    /// ordinal), as in <see cref="CspReportQuery.EffectiveDirective"/>; <see langword="null"/> for all.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<IReadOnlyList<CspReportHourlyCount>> CountByHourAsync(
+        DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not implement {nameof(CountByHourAsync)}.");
+
     /// <summary>Deletes at most <paramref name="maxCount"/> reports received before <paramref name="cutoff"/>.</summary>
     /// <param name="cutoff">Reports received strictly before this time are deleted.</param>
     /// <param name="maxCount">Upper bound of rows deleted in this call (bounded batches).</param>

@@ -131,6 +131,39 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
         return new CspReportGroupPage(groups, total);
     }
 
+    public async Task<IReadOnlyList<CspReportHourlyCount>> CountByHourAsync(
+        DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var db = _database.Get(context);
+
+        // Hours since an origin, in UTC whatever the session time zone: epoch seconds on PostgreSQL, .NET ticks on SQLite.
+        var hour = db.IsPostgres
+            ? $"CAST(FLOOR(EXTRACT(EPOCH FROM {CspReceivedAt}) / 3600) AS BIGINT)"
+            : $"({CspReceivedAt} / {TimeSpan.TicksPerHour})";
+        var directive = effectiveDirective is null ? "" : $" AND COALESCE({CspEffectiveDirective}, {CspViolatedDirective}) = @directive";
+        await using var command = await StoreDatabase.CommandAsync(
+            context,
+            $"""
+            SELECT {hour} AS hour, COUNT(*) FROM {db.CspTable}
+            WHERE {CspReceivedAt} >= @from AND {CspReceivedAt} < @to{directive}
+            GROUP BY 1 ORDER BY 1
+            """,
+            cancellationToken);
+        AddFilters(command, db, new CspReportQuery { From = from, To = to, EffectiveDirective = effectiveDirective });
+        var counts = new List<CspReportHourlyCount>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var start = db.IsPostgres
+                ? DateTimeOffset.UnixEpoch.AddHours(reader.GetInt64(0))
+                : new DateTimeOffset(reader.GetInt64(0) * TimeSpan.TicksPerHour, TimeSpan.Zero);
+            counts.Add(new CspReportHourlyCount(start, reader.GetInt64(1)));
+        }
+
+        return counts;
+    }
+
     public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);

@@ -343,4 +343,40 @@ public abstract class StoreContractTests
         Assert.That(await Csp.DeleteOlderThanAsync(T0, 10), Is.Zero);
         Assert.That((await Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Single().Count, Is.EqualTo(2));
     }
+
+    [Test]
+    public async Task Count_by_hour_counts_each_utc_hour_in_the_window_oldest_first()
+    {
+        // T0 is 12:00 UTC; a report at 13:30+02:00 is 11:30 UTC.
+        await Csp.SaveAsync(
+        [
+            Report(T0.AddMinutes(-61)), Report(new DateTimeOffset(2026, 3, 1, 13, 30, 0, TimeSpan.FromHours(2))),
+            Report(T0), Report(T0.AddMinutes(59).AddSeconds(59)), Report(T0.AddMinutes(5), "img-src"),
+            Report(T0.AddHours(2).AddMinutes(10)), Report(T0.AddHours(3)),
+        ]);
+
+        var counts = await Csp.CountByHourAsync(T0.AddHours(-1), T0.AddHours(3));
+
+        Assert.That(counts, Is.EqualTo(new[]
+        {
+            new CspReportHourlyCount(T0.AddHours(-1), 1),
+            new CspReportHourlyCount(T0, 3),
+            new CspReportHourlyCount(T0.AddHours(2), 1),
+        }));
+        Assert.That(counts.Select(c => c.Hour.Offset), Is.All.EqualTo(TimeSpan.Zero));
+    }
+
+    [Test]
+    public async Task Count_by_hour_filters_by_effective_directive_falling_back_to_the_violated_one()
+    {
+        await Csp.SaveAsync(
+        [
+            Report(T0, "script-src"), Report(T0, "Script-Src"), Report(T0.AddHours(1), "img-src"),
+            Report(T0.AddHours(1)) with { EffectiveDirective = null, ViolatedDirective = "script-src" },
+        ]);
+
+        var counts = await Csp.CountByHourAsync(T0, T0.AddHours(2), "script-src");
+
+        Assert.That(counts, Is.EqualTo(new[] { new CspReportHourlyCount(T0, 1), new CspReportHourlyCount(T0.AddHours(1), 1) }));
+    }
 }

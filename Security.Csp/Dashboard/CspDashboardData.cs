@@ -1,0 +1,17 @@
+using Security.Abstractions;
+
+namespace Security.Csp.Dashboard;
+
+/// <summary>
+/// What both the page and the JSON show: the window [<paramref name="From"/>, <paramref name="To"/>), one page of
+/// groups, and one count per hour of the window (zeros included), or <see langword="null"/> when the store cannot count.
+/// </summary>
+internal sealed record CspDashboardData(
+    CspDashboardQuery Query,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    CspReportGroupPage Groups,
+    IReadOnlyList<CspReportHourlyCount>? Hourly)
+{
+    public long PageCount => Math.Max(1, (Groups.TotalGroups + CspDashboardQuery.PageSize - 1) / CspDashboardQuery.PageSize);
+}
