@@ -151,6 +151,9 @@ app.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforg
 app.MapCspReports("/csp-report");
 app.MapGet("/csp-demo", CspDemoPage.Render);
 
+// The CSP report dashboard (HTML, and JSON at /security/csp-reports/json): admins only.
+app.MapCspReportDashboard("/security/csp-reports").RequireAuthorization(policy => policy.RequireRole(SampleDatabase.AdminRole));
+
 app.Run();
 
 // Lets tests/Security.IntegrationTests start this app with WebApplicationFactory<Program>.

@@ -34,6 +34,45 @@ public class CspReportBrowserTests : BrowserFixture
         Assert.That(app.ReportContentTypes, Has.None.StartsWith("application/reports+json"));
         Assert.That(groups.Select(g => g.BlockedUri), Has.Some.EqualTo("inline"));
         Assert.That(groups.Select(g => g.BlockedUri), Has.Some.Contains("blocked.example.net"));
+
+        // The dashboard, read through the page as an admin sees it.
+        await page.GotoAsync(app.Url("/security/csp-reports").ToString());
+        await LoginBrowserTests.SignInAsync(page, "admin", "Admin-pass-1");
+        Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/security/csp-reports"));
+        var rows = await ReadDashboardRowsAsync(page);
+        Assert.That(rows, Has.Some.Matches<string[]>(r => r[1] == "inline" && r[2].EndsWith("/csp-demo", StringComparison.Ordinal) && r[0].StartsWith("script-src", StringComparison.Ordinal)));
+        Assert.That(rows, Has.Some.Matches<string[]>(r => r[1].Contains("blocked.example.net", StringComparison.Ordinal) && r[0].StartsWith("img-src", StringComparison.Ordinal)));
+        await Chromium.ScreenshotAsync(page, "csp-dashboard");
+    }
+
+    [Test]
+    public async Task A_report_containing_HTML_shows_as_text_on_the_dashboard()
+    {
+        const string Payload = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\">";
+        await using var app = new SampleApp(PostgresSettings());
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+        var report = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["csp-report"] = new Dictionary<string, string>
+            {
+                ["document-uri"] = "http://evil.example/" + Payload,
+                ["blocked-uri"] = Payload,
+                ["violated-directive"] = "script-src-elem",
+            },
+        });
+        using var posted = await client.PostAsync("/csp-report", new StringContent(report, System.Text.Encoding.UTF8, "application/csp-report"));
+        Assert.That((int)posted.StatusCode, Is.EqualTo(204));
+        await WaitForAsync(app, g => g.BlockedUri == Payload);
+
+        await using var context = await Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(app.Url("/security/csp-reports").ToString());
+        await LoginBrowserTests.SignInAsync(page, "admin", "Admin-pass-1");
+
+        var rows = await ReadDashboardRowsAsync(page);
+        Assert.That(rows, Has.Some.Matches<string[]>(r => r[1] == Payload), "the blocked URI reads as the text the attacker sent");
+        Assert.That(await page.Locator("table script, table img").CountAsync(), Is.Zero, "no element was made from the report");
+        Assert.That(await page.EvaluateAsync<bool>("() => window.pwned === undefined"), Is.True);
     }
 
     [Test]
@@ -58,6 +97,28 @@ public class CspReportBrowserTests : BrowserFixture
         ["Security:Storage:Provider"] = "Postgres",
         ["ConnectionStrings:Security"] = _database.ConnectionString,
     };
+
+    private static async Task<List<string[]>> ReadDashboardRowsAsync(IPage page)
+    {
+        var rows = new List<string[]>();
+        foreach (var row in await page.Locator("table tbody tr").AllAsync())
+        {
+            rows.Add([.. await row.Locator("td").AllTextContentsAsync()]);
+        }
+
+        return rows;
+    }
+
+    private static async Task WaitForAsync(SampleApp app, Func<CspReportGroup, bool> match)
+    {
+        var store = app.Services.GetRequiredService<ICspReportStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await store.QueryGroupsAsync(new CspReportQuery { Take = 100 })).Groups.Any(match))
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the report was stored within 30 s");
+            await Task.Delay(200);
+        }
+    }
 
     // Reports are written by a background writer: poll the store (PostgreSQL) until they land.
     private static async Task<IReadOnlyList<CspReportGroup>> WaitForDemoReportsAsync(SampleApp app, int directives, string scheme = "http")
