@@ -108,15 +108,16 @@ app.UseRouting();
 app.UseSession();
 app.UseAuthentication();
 
+// Security.Profiling right after authentication (so a policy could see the user): the profile
+// then covers the session, login and password checks below as well as the endpoint.
+app.UseSecurityProfiling();
+
 // Security.Sessions and Security.Auth run after authentication (they need the user):
 app.UseSessionExpiry();
 app.UseLoginRequired();
 app.UsePasswordExpiry();
 
 app.UseAuthorization();
-
-// Security.Profiling (after authentication, so a policy could see the user):
-app.UseSecurityProfiling();
 
 // --- Endpoints ------------------------------------------------------------------------------
 
