@@ -4,17 +4,17 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using System.Text.Encodings.Web;
+using Security.Testing;
 
 namespace Security.Abstractions.Tests;
 
 public class DefaultSecurityLogoutHandlerTests
 {
-    private static Task<WebApplication> StartAppAsync(Action<IServiceCollection>? extraServices = null) => TestApp.StartAsync(
+    private static Task<TestApp> StartAppAsync(Action<IServiceCollection>? extraServices = null) => StartAsync(
         services =>
         {
             services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
@@ -49,7 +49,7 @@ public class DefaultSecurityLogoutHandlerTests
     public async Task Logout_deletes_the_auth_cookie_clears_the_session_and_makes_the_user_anonymous()
     {
         await using var app = await StartAppAsync();
-        using var client = app.CookieClient();
+        using var client = app.CreateClient(new CookieContainer());
 
         await client.GetStringAsync("/login");
         Assert.That(await client.GetStringAsync("/state"), Is.EqualTo("alice|42"));
@@ -72,7 +72,7 @@ public class DefaultSecurityLogoutHandlerTests
     public async Task Logout_of_an_anonymous_request_without_a_session_value_does_not_throw()
     {
         await using var app = await StartAppAsync();
-        using var client = app.CookieClient();
+        using var client = app.CreateClient(new CookieContainer());
 
         Assert.That(await client.GetStringAsync("/logout"), Is.EqualTo("False|False|(none)"));
     }
@@ -80,7 +80,7 @@ public class DefaultSecurityLogoutHandlerTests
     [Test]
     public async Task Logout_without_authentication_or_session_registered_does_not_throw()
     {
-        await using var app = await TestApp.StartAsync(
+        await using var app = await StartAsync(
             services => services.AddSingleton<ISecurityLogoutHandler, DefaultSecurityLogoutHandler>(),
             app => app.MapGet("/logout", async (HttpContext context, ISecurityLogoutHandler handler) =>
             {
@@ -88,7 +88,7 @@ public class DefaultSecurityLogoutHandlerTests
                 await handler.LogoutAsync(context);
                 return context.User.Identity?.IsAuthenticated == true ? "authenticated" : "anonymous";
             }));
-        using var client = app.GetTestClient();
+        var client = app.Client;
 
         using var response = await client.GetAsync("/logout");
 
@@ -100,7 +100,7 @@ public class DefaultSecurityLogoutHandlerTests
     [Test]
     public async Task Logout_when_the_default_scheme_cannot_sign_out_does_not_throw()
     {
-        await using var app = await TestApp.StartAsync(
+        await using var app = await StartAsync(
             services =>
             {
                 services.AddAuthentication("Token").AddScheme<AuthenticationSchemeOptions, TokenOnlyHandler>("Token", null);
@@ -111,13 +111,17 @@ public class DefaultSecurityLogoutHandlerTests
                 await handler.LogoutAsync(context);
                 return context.User.Identity?.IsAuthenticated == true ? "authenticated" : "anonymous";
             }));
-        using var client = app.GetTestClient();
+        var client = app.Client;
 
         using var response = await client.GetAsync("/logout");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("anonymous"));
     }
+
+    // Quiet logs: the tests read responses, not the console.
+    private static Task<TestApp> StartAsync(Action<IServiceCollection> services, Action<WebApplication> pipeline) =>
+        TestHost.StartAsync(services, pipeline, configureBuilder: builder => builder.Logging.ClearProviders());
 
     [Test]
     public void Null_context_is_rejected()

@@ -7,9 +7,9 @@ namespace Security.Auth.Tests;
 
 public sealed class ConfigurationBindingTests
 {
-    private static Task<TestApp> BuildAsync(Dictionary<string, string?> settings, Action<IServiceCollection> services)
+    private static Task<AuthTestApp> BuildAsync(Dictionary<string, string?> settings, Action<IServiceCollection> services)
     {
-        return TestApp.StartAsync(
+        return AuthTestApp.StartAsync(
             builder =>
             {
                 builder.Configuration.AddInMemoryCollection(settings);

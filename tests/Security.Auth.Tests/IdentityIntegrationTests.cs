@@ -17,14 +17,14 @@ public sealed class IdentityIntegrationTests
     private const string AlicePassword = "Passw0rd";
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
     private SqliteConnection _connection = null!;
-    private TestApp _app = null!;
+    private AuthTestApp _app = null!;
 
     [SetUp]
     public async Task StartAsync()
     {
         _connection = new SqliteConnection("DataSource=:memory:");
         await _connection.OpenAsync();
-        _app = await TestApp.StartAsync(
+        _app = await AuthTestApp.StartAsync(
             builder =>
             {
                 var services = builder.Services;

@@ -13,11 +13,11 @@ namespace Security.Auth.Tests;
 
 public sealed class LoginRequiredTests
 {
-    private static Task<TestApp> StartAsync(Action<LoginRequiredOptions>? configure = null, Action<WebApplication>? beforeLoginRequired = null, Action<IServiceCollection>? services = null) =>
-        TestApp.StartAsync(
+    private static Task<AuthTestApp> StartAsync(Action<LoginRequiredOptions>? configure = null, Action<WebApplication>? beforeLoginRequired = null, Action<IServiceCollection>? services = null) =>
+        AuthTestApp.StartAsync(
             builder =>
             {
-                TestApp.AddCookieAuth(builder);
+                AuthTestApp.AddCookieAuth(builder);
                 builder.Services.AddLoginRequired(configure);
                 services?.Invoke(builder.Services);
             },
@@ -28,7 +28,7 @@ public sealed class LoginRequiredTests
                 beforeLoginRequired?.Invoke(app);
                 app.UseLoginRequired();
                 app.UseAuthorization();
-                TestApp.MapTestSignIn(app);
+                AuthTestApp.MapTestSignIn(app);
                 app.MapGet("/whoami", (HttpContext c) => c.User.Identity?.IsAuthenticated == true ? c.User.Identity.Name! : "anonymous");
                 app.MapGet("/open", () => "open").AllowAnonymous();
                 app.MapFallback((HttpContext c) => "page " + c.Request.Path);
@@ -63,7 +63,7 @@ public sealed class LoginRequiredTests
     [Test]
     public async Task Return_parameter_defaults_to_next_without_cookie_authentication()
     {
-        await using var app = await TestApp.StartAsync(
+        await using var app = await AuthTestApp.StartAsync(
             builder =>
             {
                 builder.Services.AddAuthentication("Header").AddScheme<AuthenticationSchemeOptions, NoResultHandler>("Header", null);
@@ -219,7 +219,7 @@ public sealed class LoginRequiredTests
     [Test]
     public async Task Missing_authentication_middleware_fails_the_first_request_naming_UseAuthentication()
     {
-        await using var app = await TestApp.StartAsync(
+        await using var app = await AuthTestApp.StartAsync(
             builder => builder.Services.AddLoginRequired(o => o.LoginUrl = "/login"),
             app =>
             {
@@ -233,7 +233,7 @@ public sealed class LoginRequiredTests
     [Test]
     public async Task Missing_login_url_without_a_cookie_scheme_fails_naming_the_option()
     {
-        await using var app = await TestApp.StartAsync(
+        await using var app = await AuthTestApp.StartAsync(
             builder =>
             {
                 builder.Services.AddAuthentication("Header").AddScheme<AuthenticationSchemeOptions, NoResultHandler>("Header", null);
@@ -252,10 +252,10 @@ public sealed class LoginRequiredTests
     [Test]
     public void Invalid_options_fail_at_start_naming_every_option_and_value()
     {
-        var error = Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => AuthTestApp.StartAsync(
             builder =>
             {
-                TestApp.AddCookieAuth(builder);
+                AuthTestApp.AddCookieAuth(builder);
                 builder.Services.AddLoginRequired(o =>
                 {
                     o.LoginUrl = "//evil.example/login";
@@ -273,13 +273,13 @@ public sealed class LoginRequiredTests
     [Test]
     public async Task Options_bind_from_configuration_and_code_wins()
     {
-        await using var app = await TestApp.StartAsync(
+        await using var app = await AuthTestApp.StartAsync(
             builder =>
             {
                 builder.Configuration["Security:Auth:LoginRequired:LoginUrl"] = "/from-config";
                 builder.Configuration["Security:Auth:LoginRequired:ReturnUrlParameter"] = "back";
                 builder.Configuration["Security:Auth:LoginRequired:ExemptPaths:0"] = "health$";
-                TestApp.AddCookieAuth(builder);
+                AuthTestApp.AddCookieAuth(builder);
                 builder.Services.AddLoginRequired(o => o.ReturnUrlParameter = "next");
             },
             app =>

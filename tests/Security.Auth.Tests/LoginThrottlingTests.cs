@@ -18,11 +18,11 @@ public sealed class LoginThrottlingTests
     private const string Denied = "Due to the failure of previous attempts, your login request has been denied as a security precaution. Please try again in at least ";
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
 
-    private Task<TestApp> StartAsync(Action<LoginThrottlingOptions>? configure = null, bool routingFirst = false, bool forwardedHeaders = false) =>
-        TestApp.StartAsync(
+    private Task<AuthTestApp> StartAsync(Action<LoginThrottlingOptions>? configure = null, bool routingFirst = false, bool forwardedHeaders = false) =>
+        AuthTestApp.StartAsync(
             builder =>
             {
-                TestApp.AddCookieAuth(builder, "/account/login");
+                AuthTestApp.AddCookieAuth(builder, "/account/login");
                 builder.Services.AddSingleton<TimeProvider>(_time);
                 builder.Services.AddLoginThrottling(o =>
                 {
@@ -57,7 +57,7 @@ public sealed class LoginThrottlingTests
                 app.UseRouting();
                 app.UseAuthentication();
                 app.UseAuthorization();
-                TestApp.MapTestSignIn(app);
+                AuthTestApp.MapTestSignIn(app);
                 app.MapMethods("/account/login", ["POST", "PUT"], (Delegate)LoginAsync);
                 app.MapPost("/page/login", (Delegate)LoginAsync);
                 app.MapGet("/page/login", (HttpContext c) =>
@@ -97,7 +97,7 @@ public sealed class LoginThrottlingTests
         return client.SendAsync(request);
     }
 
-    private static async Task FailAsync(TestApp app, string username, int times)
+    private static async Task FailAsync(AuthTestApp app, string username, int times)
     {
         for (var i = 0; i < times; i++)
         {
@@ -106,7 +106,7 @@ public sealed class LoginThrottlingTests
         }
     }
 
-    private async Task<long?> CountAsync(TestApp app, string key) =>
+    private async Task<long?> CountAsync(AuthTestApp app, string key) =>
         (await app.Services.GetRequiredService<IThrottleCounterStore>().GetAsync(key, _time.GetUtcNow()))?.Count;
 
     [TestCase(0, "0 seconds")]
@@ -392,7 +392,7 @@ public sealed class LoginThrottlingTests
     [Test]
     public void Invalid_options_fail_at_start_naming_every_option()
     {
-        var error = Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => AuthTestApp.StartAsync(
             builder => builder.Services.AddLoginThrottling(o =>
             {
                 o.LoginPaths.Add("//evil/login");
@@ -409,7 +409,7 @@ public sealed class LoginThrottlingTests
     [Test]
     public void Empty_login_paths_fail_at_start()
     {
-        var error = Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => AuthTestApp.StartAsync(
             builder => builder.Services.AddLoginThrottling(),
             app => app.UseLoginThrottling()));
         Assert.That(error!.Message, Does.Contain("Security:Auth:Throttling:LoginPaths: is empty"));

@@ -13,7 +13,7 @@ namespace Security.Auth.Tests;
 public sealed class OpenRedirectTests
 {
     private static readonly Uri Site = new("http://localhost/");
-    private TestApp _app = null!;
+    private AuthTestApp _app = null!;
 
     /// <summary>Decoded request paths, as the server hands them to the app.</summary>
     public static readonly string[] RawPaths =
@@ -72,10 +72,10 @@ public sealed class OpenRedirectTests
 
     [OneTimeSetUp]
     public async Task StartAsync() =>
-        _app = await TestApp.StartAsync(
+        _app = await AuthTestApp.StartAsync(
             builder =>
             {
-                TestApp.AddCookieAuth(builder);
+                AuthTestApp.AddCookieAuth(builder);
                 builder.Services.AddLoginRequired(o => o.ReturnUrlParameter = "next");
             },
             app =>

@@ -11,11 +11,11 @@ public sealed class PasswordExpiryTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
 
-    private Task<TestApp> StartAsync(Action<PasswordExpiryOptions>? configure = null, bool beforeRouting = false) =>
-        TestApp.StartAsync(
+    private Task<AuthTestApp> StartAsync(Action<PasswordExpiryOptions>? configure = null, bool beforeRouting = false) =>
+        AuthTestApp.StartAsync(
             builder =>
             {
-                TestApp.AddCookieAuth(builder);
+                AuthTestApp.AddCookieAuth(builder);
                 builder.Services.AddSingleton<TimeProvider>(_time);
                 builder.Services.AddPasswordExpiry(o =>
                 {
@@ -37,15 +37,15 @@ public sealed class PasswordExpiryTests
                     app.UsePasswordExpiry();
                 }
 
-                TestApp.MapTestSignIn(app);
+                AuthTestApp.MapTestSignIn(app);
                 app.MapGet("/private", () => "private");
                 app.MapGet("/account/change-password", () => "change");
                 app.MapGet("/account/logout", () => "bye").WithName("logout");
             });
 
-    private IPasswordExpiryStore Store(TestApp app) => app.Services.GetRequiredService<IPasswordExpiryStore>();
+    private IPasswordExpiryStore Store(AuthTestApp app) => app.Services.GetRequiredService<IPasswordExpiryStore>();
 
-    private static async Task<HttpResponseMessage> GetAsync(TestApp app, string path) => await app.Client.GetAsync(path);
+    private static async Task<HttpResponseMessage> GetAsync(AuthTestApp app, string path) => await app.Client.GetAsync(path);
 
     private static void AssertRedirectedToChange(HttpResponseMessage response)
     {
@@ -204,7 +204,7 @@ public sealed class PasswordExpiryTests
     [Test]
     public void Missing_change_url_and_bad_options_fail_at_start_naming_each()
     {
-        var error = Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => AuthTestApp.StartAsync(
             builder => builder.Services.AddPasswordExpiry(o =>
             {
                 o.ExemptPaths.Add("[");

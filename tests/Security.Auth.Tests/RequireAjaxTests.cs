@@ -9,11 +9,11 @@ namespace Security.Auth.Tests;
 
 public sealed class RequireAjaxTests
 {
-    private TestApp _app = null!;
+    private AuthTestApp _app = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync() =>
-        _app = await TestApp.StartAsync(
+        _app = await AuthTestApp.StartAsync(
             builder => builder.Services.AddControllers().AddApplicationPart(typeof(RequireAjaxTests).Assembly),
             app =>
             {

@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
+using Security.Testing;
 
 namespace Security.Csp.Tests;
 
 public sealed class CspEndpointPolicyTests
 {
-    private static Task<WebApplication> StartAsync(Action<WebApplication> map, string? json = null) =>
+    private static Task<TestApp> StartAsync(Action<WebApplication> map, string? json = null) =>
         CspTestHost.StartAsync(
             s => s.AddSecurityCsp(o => o.UsePolicy(p => p.DefaultSrc().Self()))
                 .AddPolicy("api", p => p.DefaultSrc().None())
@@ -40,7 +41,7 @@ public sealed class CspEndpointPolicyTests
     {
         await using var app = await StartAsync(a => a.MapGet("/loose", () => "x").RequireCspPolicy("loose"));
 
-        using var response = await app.Client().GetAsync("/loose");
+        using var response = await app.Client.GetAsync("/loose");
         Assert.That(response.Headers.Contains("Content-Security-Policy"), Is.False);
         Assert.That(response.Headers.GetValues("Content-Security-Policy-Report-Only").Single(), Is.EqualTo("default-src 'self' 'unsafe-inline'"));
     }
@@ -104,7 +105,7 @@ public sealed class CspEndpointPolicyTests
         {
             await using var app = await StartAsync(a => a.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(root.FullName) }));
 
-            using var response = await app.Client().GetAsync("/site.css");
+            using var response = await app.Client.GetAsync("/site.css");
             Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
             Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'"));
         }
@@ -127,7 +128,7 @@ public sealed class CspEndpointPolicyTests
                 a.MapGet("/error", () => Results.Content("<h1>sorry</h1>", "text/html", statusCode: 500));
             });
 
-        using var response = await app.Client().GetAsync("/boom");
+        using var response = await app.Client.GetAsync("/boom");
 
         Assert.That((int)response.StatusCode, Is.EqualTo(500));
         Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'"));
@@ -138,7 +139,7 @@ public sealed class CspEndpointPolicyTests
     {
         await using var app = await StartAsync(a => a.MapGet("/", () => "x"));
 
-        using var response = await app.Client().GetAsync("/nowhere");
+        using var response = await app.Client.GetAsync("/nowhere");
 
         Assert.That((int)response.StatusCode, Is.EqualTo(404));
         Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'"));

@@ -4,12 +4,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Razor.TagHelpers;
 using Microsoft.Extensions.DependencyInjection;
+using Security.Testing;
 
 namespace Security.Csp.Tests;
 
 public sealed partial class CspNonceTests
 {
-    private static Task<WebApplication> StartAsync(Action<CspOptions> configure) =>
+    private static Task<TestApp> StartAsync(Action<CspOptions> configure) =>
         CspTestHost.StartAsync(
             s => s.AddSecurityCsp(configure),
             a =>
@@ -19,9 +20,9 @@ public sealed partial class CspNonceTests
                 a.MapGet("/no-nonce-read", () => "plain");
             });
 
-    private static async Task<(string Header, string Body)> GetAsync(WebApplication app, string path = "/")
+    private static async Task<(string Header, string Body)> GetAsync(TestApp app, string path = "/")
     {
-        using var response = await app.Client().GetAsync(path);
+        using var response = await app.Client.GetAsync(path);
         return (response.Headers.GetValues("Content-Security-Policy").Single(), await response.Content.ReadAsStringAsync());
     }
 
@@ -119,7 +120,7 @@ public sealed partial class CspNonceTests
             o.UseReportOnlyPolicy(p => p.ScriptSrc().WithNonce().StrictDynamic());
         });
 
-        using var response = await app.Client().GetAsync("/");
+        using var response = await app.Client.GetAsync("/");
         var nonce = NonceInPage().Match(await response.Content.ReadAsStringAsync()).Groups[1].Value;
 
         Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo($"script-src 'nonce-{nonce}'"));

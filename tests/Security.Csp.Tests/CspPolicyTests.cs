@@ -127,7 +127,7 @@ public sealed class CspPolicyTests
             o => o.UsePolicy(p => p.DefaultSrc().None()),
             """{"Security": {"Csp": {"PolicyString": "default-src *", "Mode": "report-only"}}}""");
 
-        using var response = await app.Client().GetAsync("/");
+        using var response = await app.Client.GetAsync("/");
         Assert.That(response.Headers.GetValues("Content-Security-Policy-Report-Only").Single(), Is.EqualTo("default-src 'none'"));
     }
 
@@ -136,7 +136,7 @@ public sealed class CspPolicyTests
     {
         await using var app = await CspTestHost.StartWithPageAsync(o => o.UsePolicy(p => p.DefaultSrc().Self()));
 
-        using var response = await app.Client().GetAsync("/");
+        using var response = await app.Client.GetAsync("/");
         Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'"));
         Assert.That(response.Headers.Contains("Content-Security-Policy-Report-Only"), Is.False);
         Assert.That(response.Headers.Contains("X-Content-Security-Policy"), Is.False);
@@ -151,7 +151,7 @@ public sealed class CspPolicyTests
             o.UsePolicy(p => p.DefaultSrc().Self());
         });
 
-        using var response = await app.Client().GetAsync("/");
+        using var response = await app.Client.GetAsync("/");
         Assert.That(response.Headers.GetValues("Content-Security-Policy-Report-Only").Single(), Is.EqualTo("default-src 'self'"));
         Assert.That(response.Headers.Contains("Content-Security-Policy"), Is.False);
     }
@@ -165,7 +165,7 @@ public sealed class CspPolicyTests
             o.UsePolicy(p => p.DefaultSrc().Self());
         });
 
-        using var response = await app.Client().GetAsync("/");
+        using var response = await app.Client.GetAsync("/");
         Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'"));
         Assert.That(response.Headers.GetValues("Content-Security-Policy-Report-Only").Single(), Is.EqualTo("default-src 'self'"));
     }
@@ -179,7 +179,7 @@ public sealed class CspPolicyTests
               "ReportOnlyPolicyString": "default-src 'none'"}}}
             """);
 
-        using var response = await app.Client().GetAsync("/");
+        using var response = await app.Client.GetAsync("/");
         Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'"));
         Assert.That(response.Headers.GetValues("Content-Security-Policy-Report-Only").Single(), Is.EqualTo("default-src 'none'"));
     }

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
@@ -90,7 +89,7 @@ public sealed class CspReportEndpointTests
     {
         await using var app = await CspReportTestHost.StartAsync();
 
-        using var response = await app.Client().SendAsync(new HttpRequestMessage(new HttpMethod(method), "/csp-report"));
+        using var response = await app.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/csp-report"));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
         Assert.That(response.Content.Headers.Allow, Is.EqualTo(new[] { "POST" }));
@@ -112,7 +111,7 @@ public sealed class CspReportEndpointTests
         await using var app = await CspReportTestHost.StartAsync();
 
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(CspReportTestHost.LegacyReport));
-        using var response = await app.Client().PostAsync("/csp-report", content);
+        using var response = await app.Client.PostAsync("/csp-report", content);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
     }
@@ -160,7 +159,7 @@ public sealed class CspReportEndpointTests
 
         using var content = new CspReportTestHost.ChunkedContent(big, "application/csp-report");
         Assert.That(content.Headers.ContentLength, Is.Null, "the request must carry no Content-Length");
-        using var response = await app.Client().PostAsync("/csp-report", content);
+        using var response = await app.Client.PostAsync("/csp-report", content);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
     }
@@ -171,7 +170,7 @@ public sealed class CspReportEndpointTests
         await using var app = await CspReportTestHost.StartAsync();
 
         using var content = new CspReportTestHost.ChunkedContent(CspReportTestHost.LegacyReport, "application/csp-report");
-        using var response = await app.Client().PostAsync("/csp-report", content);
+        using var response = await app.Client.PostAsync("/csp-report", content);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
     }
@@ -190,7 +189,7 @@ public sealed class CspReportEndpointTests
         await using var app = await CspReportTestHost.StartAsync();
         var half = Encoding.UTF8.GetBytes(CspReportTestHost.LegacyReport[..(CspReportTestHost.LegacyReport.Length / 2)]);
 
-        var context = await app.GetTestServer().SendAsync(c =>
+        var context = await app.Server.SendAsync(c =>
         {
             c.Request.Method = "POST";
             c.Request.Path = "/csp-report";
@@ -289,7 +288,7 @@ public sealed class CspReportEndpointTests
         using var request = new HttpRequestMessage(HttpMethod.Post, "/csp-report") { Content = new StringContent(CspReportTestHost.LegacyReport, Encoding.UTF8) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/csp-report");
         request.Headers.UserAgent.ParseAdd("TestBrowser/1.0");
-        using var response = await app.Client().SendAsync(request);
+        using var response = await app.Client.SendAsync(request);
 
         var record = app.Services.GetFakeLogCollector().GetSnapshot().Single(r => r.Id.Id == 10);
         Assert.Multiple(() =>
@@ -314,7 +313,7 @@ public sealed class CspReportEndpointTests
         using var request = new HttpRequestMessage(HttpMethod.Post, "/csp-report") { Content = new StringContent(CspReportTestHost.LegacyReport, Encoding.UTF8) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/csp-report");
         request.Headers.UserAgent.ParseAdd("TestBrowser/1.0");
-        using var response = await app.Client().SendAsync(request);
+        using var response = await app.Client.SendAsync(request);
 
         var record = app.Services.GetFakeLogCollector().GetSnapshot().Single(r => r.Id.Id == 10);
         Assert.That(record.GetStructuredStateValue("UserAgent"), Is.Null);

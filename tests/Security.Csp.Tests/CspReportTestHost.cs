@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Security.Abstractions;
+using Security.Testing;
 
 namespace Security.Csp.Tests;
 
@@ -28,7 +29,7 @@ internal static class CspReportTestHost
             "sample": "", "statusCode": 200}}]
         """;
 
-    public static Task<WebApplication> StartAsync(Action<CspOptions>? configure = null, ICspReportStore? store = null) =>
+    public static Task<TestApp> StartAsync(Action<CspOptions>? configure = null, ICspReportStore? store = null) =>
         CspTestHost.StartAsync(
             s =>
             {
@@ -46,23 +47,23 @@ internal static class CspReportTestHost
             },
             a => a.MapCspReports("/csp-report"));
 
-    public static async Task<HttpResponseMessage> PostAsync(this WebApplication app, string body, string contentType = "application/csp-report")
+    public static async Task<HttpResponseMessage> PostAsync(this TestApp app, string body, string contentType = "application/csp-report")
     {
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        return await app.Client().PostAsync("/csp-report", content);
+        return await app.Client.PostAsync("/csp-report", content);
     }
 
-    public static async Task<HttpStatusCode> PostStatusAsync(this WebApplication app, string body, string contentType = "application/csp-report")
+    public static async Task<HttpStatusCode> PostStatusAsync(this TestApp app, string body, string contentType = "application/csp-report")
     {
         using var response = await app.PostAsync(body, contentType);
         return response.StatusCode;
     }
 
     /// <summary>Stops the app (the writer drains its queue) and returns what the in-memory store holds.</summary>
-    public static async Task<IReadOnlyList<CspReport>> StopAndReadStoreAsync(this WebApplication app)
+    public static async Task<IReadOnlyList<CspReport>> StopAndReadStoreAsync(this TestApp app)
     {
-        await app.StopAsync();
+        await app.App.StopAsync();
         return ((InMemoryCspReportStore)app.Services.GetRequiredService<ICspReportStore>()).Snapshot();
     }
 

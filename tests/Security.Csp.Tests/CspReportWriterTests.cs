@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Security.Abstractions;
+using Security.Testing;
 
 namespace Security.Csp.Tests;
 
@@ -53,7 +54,7 @@ public sealed class CspReportWriterTests
 
         var droppedWhileFull = dropped.GetMeasurementSnapshot().EvaluateAsCounter();
         store.Release();
-        await app.StopAsync();
+        await app.App.StopAsync();
 
         Assert.Multiple(() =>
         {
@@ -80,7 +81,7 @@ public sealed class CspReportWriterTests
             await app.PostStatusAsync(Report(i));
         }
 
-        var stopping = app.StopAsync();
+        var stopping = app.App.StopAsync();
         store.Release();
         await stopping;
         await app.DisposeAsync();
@@ -109,7 +110,7 @@ public sealed class CspReportWriterTests
         await using var app = await CspReportTestHost.StartAsync(o => o.Reports.MaxRetries = 3, store.Object);
 
         await app.PostStatusAsync(Report(1));
-        await app.StopAsync();
+        await app.App.StopAsync();
 
         Assert.That(saved.Single().DocumentUri, Is.EqualTo("https://a.example/1"));
         store.Verify(s => s.SaveAsync(It.IsAny<IReadOnlyList<CspReport>>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
@@ -141,7 +142,7 @@ public sealed class CspReportWriterTests
 
         await app.PostStatusAsync("""{"csp-report": {"document-uri": "https://a.example/poison"}}""");
         await app.PostStatusAsync(Report(2));
-        await app.StopAsync();
+        await app.App.StopAsync();
 
         Assert.That(saved.Select(r => r.DocumentUri), Is.EqualTo(new[] { "https://a.example/2" }));
         var measurement = dropped.GetMeasurementSnapshot().Single();

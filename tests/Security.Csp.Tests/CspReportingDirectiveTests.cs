@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Builder;
+using Security.Testing;
 
 namespace Security.Csp.Tests;
 
 public sealed class CspReportingDirectiveTests
 {
-    private static Task<WebApplication> StartAsync(Action<CspOptions>? extra = null) =>
+    private static Task<TestApp> StartAsync(Action<CspOptions>? extra = null) =>
         CspTestHost.StartWithPageAsync(o =>
         {
             o.UsePolicy(p => p.DefaultSrc().Self());
@@ -18,7 +19,7 @@ public sealed class CspReportingDirectiveTests
     {
         await using var app = await StartAsync();
 
-        using var response = await app.Client("https://localhost/").GetAsync("/");
+        using var response = await app.ClientAt("https://localhost/").GetAsync("/");
 
         Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'; report-uri /csp-report; report-to csp-endpoint"));
         Assert.That(response.Headers.GetValues("Reporting-Endpoints").Single(), Is.EqualTo("csp-endpoint=\"/csp-report\""));
@@ -29,7 +30,7 @@ public sealed class CspReportingDirectiveTests
     {
         await using var app = await StartAsync();
 
-        using var response = await app.Client("http://localhost/").GetAsync("/");
+        using var response = await app.ClientAt("http://localhost/").GetAsync("/");
 
         Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'; report-uri /csp-report"));
         Assert.That(response.Headers.Contains("Reporting-Endpoints"), Is.False);
@@ -40,7 +41,7 @@ public sealed class CspReportingDirectiveTests
     {
         await using var app = await StartAsync(o => o.ReportToHttpsOnly = false);
 
-        using var response = await app.Client("http://localhost/").GetAsync("/");
+        using var response = await app.ClientAt("http://localhost/").GetAsync("/");
 
         Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'; report-uri /csp-report; report-to csp-endpoint"));
         Assert.That(response.Headers.GetValues("Reporting-Endpoints").Single(), Is.EqualTo("csp-endpoint=\"/csp-report\""));
@@ -53,7 +54,7 @@ public sealed class CspReportingDirectiveTests
 
         for (var i = 0; i < 20; i++)
         {
-            using var response = await app.Client("https://localhost/").GetAsync("/");
+            using var response = await app.ClientAt("https://localhost/").GetAsync("/");
             Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'"));
             Assert.That(response.Headers.Contains("Reporting-Endpoints"), Is.False);
         }
@@ -81,8 +82,8 @@ public sealed class CspReportingDirectiveTests
             {"Security": {"Csp": {"Policy": {"default-src": ["self"], "report-to": ["main"], "report-uri": ["https://r.example/c"]}}}}
             """);
 
-        using var https = await app.Client("https://localhost/").GetAsync("/");
-        using var http = await app.Client("http://localhost/").GetAsync("/");
+        using var https = await app.ClientAt("https://localhost/").GetAsync("/");
+        using var http = await app.ClientAt("http://localhost/").GetAsync("/");
 
         Assert.That(https.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'; report-to main; report-uri https://r.example/c"));
         Assert.That(http.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo("default-src 'self'; report-uri https://r.example/c"));
@@ -100,8 +101,8 @@ public sealed class CspReportingDirectiveTests
               "ReportToEndpoint": "/csp-report"}}}
             """);
 
-        using var http = await app.Client("http://localhost/").GetAsync("/");
-        using var https = await app.Client("https://localhost/").GetAsync("/");
+        using var http = await app.ClientAt("http://localhost/").GetAsync("/");
+        using var https = await app.ClientAt("https://localhost/").GetAsync("/");
 
         Assert.That(http.Headers.GetValues("Content-Security-Policy").Single(), Does.Match(
             "^base-uri 'self'; default-src 'self'; form-action 'self'; frame-ancestors 'none'; img-src 'self' data:; object-src 'none'; " +

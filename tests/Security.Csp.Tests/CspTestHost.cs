@@ -1,36 +1,31 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Security.Testing;
 
 namespace Security.Csp.Tests;
 
-/// <summary>Builds a real pipeline on TestServer: CreateSlimBuilder + UseTestServer.</summary>
+/// <summary>Builds a real pipeline on TestServer with <see cref="TestHost"/>, logging to a fake collector at Debug, with optional appsettings JSON.</summary>
 internal static class CspTestHost
 {
-    public static async Task<WebApplication> StartAsync(
-        Action<IServiceCollection> services, Action<WebApplication> app, string? appSettingsJson = null)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Debug);
-        if (appSettingsJson is not null)
-        {
-            builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(appSettingsJson)));
-        }
-
-        services(builder.Services);
-        var built = builder.Build();
-        app(built);
-        await built.StartAsync();
-        return built;
-    }
+    public static Task<TestApp> StartAsync(
+        Action<IServiceCollection> services, Action<WebApplication> app, string? appSettingsJson = null) =>
+        TestHost.StartAsync(
+            services,
+            app,
+            configureBuilder: builder =>
+            {
+                builder.Logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Debug);
+                if (appSettingsJson is not null)
+                {
+                    builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(appSettingsJson)));
+                }
+            });
 
     /// <summary>A host with the CSP middleware and one page at <c>/</c>.</summary>
-    public static Task<WebApplication> StartWithPageAsync(Action<CspOptions>? configure = null, string? appSettingsJson = null) =>
+    public static Task<TestApp> StartWithPageAsync(Action<CspOptions>? configure = null, string? appSettingsJson = null) =>
         StartAsync(
             s => s.AddSecurityCsp(configure),
             a =>
@@ -40,16 +35,17 @@ internal static class CspTestHost
             },
             appSettingsJson);
 
-    public static HttpClient Client(this WebApplication app, string baseAddress = "http://localhost/")
+    /// <summary>A new client for <paramref name="baseAddress"/>, e.g. <c>https://localhost/</c>; <see cref="TestApp.Client"/> is the one for <c>http://localhost/</c>.</summary>
+    public static HttpClient ClientAt(this TestApp app, string baseAddress)
     {
-        var client = app.GetTestClient();
+        var client = app.Server.CreateClient();
         client.BaseAddress = new Uri(baseAddress);
         return client;
     }
 
-    public static async Task<string?> GetCspAsync(this WebApplication app, string path = "/", string header = "Content-Security-Policy")
+    public static async Task<string?> GetCspAsync(this TestApp app, string path = "/", string header = "Content-Security-Policy")
     {
-        using var response = await app.Client().GetAsync(path);
+        using var response = await app.Client.GetAsync(path);
         return response.Headers.TryGetValues(header, out var values) ? string.Join("\n", values) : null;
     }
 }

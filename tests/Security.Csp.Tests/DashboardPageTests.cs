@@ -137,7 +137,7 @@ public sealed partial class DashboardPageTests
             Report(Now.AddHours(-2)), Report(Now.AddHours(-2)), Report(Now, "img-src", "https://evil.example/x.png"));
         await using var app = await StartAsync(store);
 
-        using var response = await app.Client().GetAsync(DashboardPath + "/json?hours=3");
+        using var response = await app.Client.GetAsync(DashboardPath + "/json?hours=3");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var root = json.RootElement;
         var page = await app.GetPageAsync("?hours=3");
@@ -173,7 +173,7 @@ public sealed partial class DashboardPageTests
         await using var app = await StartAsync(new GroupsOnlyStore());
 
         var page = await app.GetPageAsync();
-        using var response = await app.Client().GetAsync(DashboardPath + "/json");
+        using var response = await app.Client.GetAsync(DashboardPath + "/json");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.That(page, Does.Contain("The report store cannot count reports per hour.").And.Not.Contain("<svg"));

@@ -67,7 +67,7 @@ public sealed partial class DashboardSecurityTests
     {
         await using var app = await StartAsync(await StoreAsync(Report(Now) with { BlockedUri = Attack }));
 
-        var json = await app.Client().GetStringAsync(DashboardPath + "/json");
+        var json = await app.Client.GetStringAsync(DashboardPath + "/json");
 
         Assert.That(json, Does.Not.Contain("<script"));
         Assert.That(System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("groups")[0].GetProperty("blockedUri").GetString(), Is.EqualTo(Attack));
@@ -90,7 +90,7 @@ public sealed partial class DashboardSecurityTests
 
         foreach (var path in new[] { DashboardPath, DashboardPath + "/json" })
         {
-            using var response = await app.Client().GetAsync(path + query);
+            using var response = await app.Client.GetAsync(path + query);
             var body = await response.Content.ReadAsStringAsync();
 
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), path + query);
@@ -104,7 +104,7 @@ public sealed partial class DashboardSecurityTests
     {
         await using var app = await StartAsync(new InMemoryCspReportStore());
 
-        using var response = await app.Client().GetAsync(DashboardPath + "?directive=" + new string('a', CspReport.MaxUriLength + 1));
+        using var response = await app.Client.GetAsync(DashboardPath + "?directive=" + new string('a', CspReport.MaxUriLength + 1));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("directive may be at most 1000 characters."));
@@ -134,7 +134,7 @@ public sealed partial class DashboardSecurityTests
             }),
             useCspMiddleware: appUsesCspMiddleware);
 
-        using var response = await app.Client().GetAsync(DashboardPath);
+        using var response = await app.Client.GetAsync(DashboardPath);
         var page = await response.Content.ReadAsStringAsync();
         var csp = response.Headers.GetValues("Content-Security-Policy").ToList();
 
@@ -187,7 +187,7 @@ public sealed partial class DashboardSecurityTests
                 request.Headers.Add("X-Test-Roles", roles);
             }
 
-            using var response = await app.Client().SendAsync(request);
+            using var response = await app.Client.SendAsync(request);
             return response.StatusCode;
         }
 
@@ -201,7 +201,7 @@ public sealed partial class DashboardSecurityTests
     {
         await using var app = await StartAsync(new InMemoryCspReportStore());
 
-        using var response = await app.Client().PostAsync(DashboardPath, new StringContent(""));
+        using var response = await app.Client.PostAsync(DashboardPath, new StringContent(""));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
     }

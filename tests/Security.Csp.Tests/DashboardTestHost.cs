@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
+using Security.Testing;
 
 namespace Security.Csp.Tests;
 
@@ -19,7 +20,7 @@ internal static class DashboardTestHost
     /// <summary>12:30 UTC: a 24-hour window is [yesterday 13:00, today 13:00).</summary>
     public static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 30, 0, TimeSpan.Zero);
 
-    public static Task<WebApplication> StartAsync(
+    public static Task<TestApp> StartAsync(
         ICspReportStore store,
         Action<CspOptions>? csp = null,
         bool useCspMiddleware = false,
@@ -72,9 +73,9 @@ internal static class DashboardTestHost
             ReceivedAt = at,
         };
 
-    public static async Task<string> GetPageAsync(this WebApplication app, string query = "")
+    public static async Task<string> GetPageAsync(this TestApp app, string query = "")
     {
-        using var response = await app.Client().GetAsync(DashboardPath + query);
+        using var response = await app.Client.GetAsync(DashboardPath + query);
         Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         return await response.Content.ReadAsStringAsync();
     }

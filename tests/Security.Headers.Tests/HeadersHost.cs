@@ -1,27 +1,26 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Security.Headers;
+using Security.Testing;
 
 namespace Security.Headers.Tests;
 
 /// <summary>A real pipeline on TestServer: AddSecurityHeaders, UseSecurityHeaders first, then the test's middleware and endpoints.</summary>
 internal sealed class HeadersHost : IAsyncDisposable
 {
-    private HeadersHost(WebApplication app, LogCollector logs)
+    private readonly TestApp _host;
+
+    private HeadersHost(TestApp host, LogCollector logs)
     {
-        App = app;
+        _host = host;
         Logs = logs;
-        Client = app.GetTestClient();
     }
 
-    public WebApplication App { get; }
+    public WebApplication App => _host.App;
 
-    public HttpClient Client { get; }
+    public HttpClient Client => _host.Client;
 
     public LogCollector Logs { get; }
 
@@ -33,44 +32,33 @@ internal sealed class HeadersHost : IAsyncDisposable
         bool addSecurityHeaders = true,
         Action<IServiceCollection>? services = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-        }
-
         var logs = new LogCollector();
-        builder.Logging.AddProvider(logs);
-        if (addSecurityHeaders)
-        {
-            builder.Services.AddSecurityHeaders(configure);
-        }
-
-        services?.Invoke(builder.Services);
-
-        var app = builder.Build();
-        try
-        {
-            app.UseSecurityHeaders();
-            pipeline?.Invoke(app);
-            if (endpoints is null)
+        var host = await TestHost.StartAsync(
+            s =>
             {
-                app.MapGet("/", () => "home");
-            }
-            else
-            {
-                endpoints(app);
-            }
+                if (addSecurityHeaders)
+                {
+                    s.AddSecurityHeaders(configure);
+                }
 
-            await app.StartAsync();
-            return new HeadersHost(app, logs);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+                services?.Invoke(s);
+            },
+            app =>
+            {
+                app.UseSecurityHeaders();
+                pipeline?.Invoke(app);
+                if (endpoints is null)
+                {
+                    app.MapGet("/", () => "home");
+                }
+                else
+                {
+                    endpoints(app);
+                }
+            },
+            settings,
+            configureBuilder: builder => builder.Logging.AddProvider(logs));
+        return new HeadersHost(host, logs);
     }
 
     /// <summary>Starts a host with only configuration and returns the startup error.</summary>
@@ -98,11 +86,7 @@ internal sealed class HeadersHost : IAsyncDisposable
         return await Client.SendAsync(request);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await App.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }
 
 /// <summary>Collects log entries (category, event id, level, message) for assertions.</summary>

@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Security.Testing;
 
 namespace Security.Headers.Tests;
 
@@ -13,16 +10,15 @@ public sealed class KestrelTests
     [Test]
     public async Task Kestrel_responses_carry_the_defaults_and_no_server_header()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddSecurityHeaders();
-        await using var app = builder.Build();
-        app.UseSecurityHeaders();
-        app.MapGet("/", () => "home");
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        await using var app = await TestHost.StartKestrelAsync(
+            services => services.AddSecurityHeaders(),
+            app =>
+            {
+                app.UseSecurityHeaders();
+                app.MapGet("/", () => "home");
+            });
 
-        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        var client = app.Client;
         using var home = await client.GetAsync("/");
         using var missing = await client.GetAsync("/missing");
         foreach (var response in new[] { home, missing })
@@ -31,7 +27,5 @@ public sealed class KestrelTests
             Assert.That(response.Header("Referrer-Policy"), Is.EqualTo("same-origin"));
             Assert.That(response.Header("Server"), Is.Null);
         }
-
-        await app.StopAsync();
     }
 }

@@ -3,9 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Security.Sessions;
@@ -21,14 +19,14 @@ internal sealed class SessionHost : IAsyncDisposable
 {
     public static readonly DateTimeOffset Epoch = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly WebApplication _app;
+    private readonly TestApp _host;
 
-    private SessionHost(WebApplication app, FakeTimeProvider time, CookieContainer cookies, HttpClient client)
+    private SessionHost(TestApp host, FakeTimeProvider time, CookieContainer cookies)
     {
-        _app = app;
+        _host = host;
         Time = time;
         Cookies = cookies;
-        Client = client;
+        Client = host.CreateClient(cookies);
     }
 
     public FakeTimeProvider Time { get; }
@@ -37,34 +35,42 @@ internal sealed class SessionHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _host.Services;
 
     public static async Task<SessionHost> StartAsync(Action<SessionExpiryOptions>? configure = null, bool useSession = true)
     {
         var time = new FakeTimeProvider(Epoch);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddCookie(o => o.TimeProvider = time);
-        builder.Services.AddDistributedMemoryCache();
-        builder.Services.AddSession();
-        builder.Services.AddSessionExpiry(o =>
-        {
-            // /times reads the stored values without touching them.
-            o.ExemptPaths.Add("times$");
-            configure?.Invoke(o);
-        });
+        var host = await TestHost.StartAsync(
+            services =>
+            {
+                services.AddSingleton<TimeProvider>(time);
+                services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+                    .AddCookie(o => o.TimeProvider = time);
+                services.AddDistributedMemoryCache();
+                services.AddSession();
+                services.AddSessionExpiry(o =>
+                {
+                    // /times reads the stored values without touching them.
+                    o.ExemptPaths.Add("times$");
+                    configure?.Invoke(o);
+                });
+            },
+            app =>
+            {
+                if (useSession)
+                {
+                    app.UseSession();
+                }
 
-        var app = builder.Build();
-        if (useSession)
-        {
-            app.UseSession();
-        }
+                app.UseAuthentication();
+                app.UseSessionExpiry();
+                MapEndpoints(app);
+            });
+        return new SessionHost(host, time, new CookieContainer());
+    }
 
-        app.UseAuthentication();
-        app.UseSessionExpiry();
-
+    private static void MapEndpoints(WebApplication app)
+    {
         app.MapGet("/", () => "home");
         app.MapGet("/health", () => "ok");
         app.MapGet("/signin/{user}", async (HttpContext context, string user) =>
@@ -90,10 +96,6 @@ internal sealed class SessionHost : IAsyncDisposable
             context.Session.Set(SessionTimes.StartKey, [1, 2, 3]);
             return "corrupted";
         });
-
-        await app.StartAsync();
-        var cookies = new CookieContainer();
-        return new SessionHost(app, time, cookies, CookieJarHandler.CreateClient(app.GetTestServer().CreateHandler(), cookies));
     }
 
     public async Task<string> GetAsync(string path)
@@ -123,6 +125,6 @@ internal sealed class SessionHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 
@@ -27,6 +28,13 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>The app's root service provider.</summary>
     public IServiceProvider Services => App.Services;
+
+    /// <summary>
+    /// A new client that keeps cookies in <paramref name="cookies"/> like a browser (see <see cref="CookieJarHandler"/>);
+    /// base address <c>http://localhost/</c>, redirects not followed. The caller disposes it.
+    /// </summary>
+    /// <param name="cookies">The cookie jar: <c>new()</c> for a fresh browser, or one shared between clients.</param>
+    public HttpClient CreateClient(CookieContainer cookies) => CookieJarHandler.CreateClient(Server.CreateHandler(), cookies);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

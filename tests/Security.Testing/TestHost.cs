@@ -30,19 +30,33 @@ public static class TestHost
     /// <param name="configureApp">Adds middleware and endpoints, e.g. <c>app => app.MapGet("/", () => "hi")</c>.</param>
     /// <param name="configuration">Configuration keys and values, e.g. <c>["Security:Headers:XFrameOptions"] = "DENY"</c>; they win over other sources.</param>
     /// <param name="environment">The environment name; default <c>Production</c>.</param>
+    /// <param name="configureBuilder">Reaches the whole builder before <paramref name="configureServices"/>, e.g.
+    /// <c>builder => builder.Logging.ClearProviders()</c>; a configuration source added here wins over <paramref name="configuration"/>. May be null.</param>
+    /// <remarks>If <paramref name="configureApp"/> or starting throws, the app is disposed and the exception propagates.</remarks>
     public static async Task<TestApp> StartAsync(
         Action<IServiceCollection>? configureServices,
         Action<WebApplication> configureApp,
         IDictionary<string, string?>? configuration = null,
-        string? environment = null)
+        string? environment = null,
+        Action<WebApplicationBuilder>? configureBuilder = null)
     {
         ArgumentNullException.ThrowIfNull(configureApp);
         var builder = CreateBuilder(configuration, environment);
         builder.WebHost.UseTestServer();
+        configureBuilder?.Invoke(builder);
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
-        configureApp(app);
-        await app.StartAsync();
+        try
+        {
+            configureApp(app);
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new TestApp(app);
     }
 

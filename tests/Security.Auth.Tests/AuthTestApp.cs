@@ -3,47 +3,47 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Security.Testing;
 
 namespace Security.Auth.Tests;
 
-/// <summary>A started app on a TestServer, with a cookie-keeping client.</summary>
-internal sealed class TestApp : IAsyncDisposable
+/// <summary>A started app on a TestServer (environment <c>Testing</c>, no log output), with a cookie-keeping client.</summary>
+internal sealed class AuthTestApp : IAsyncDisposable
 {
-    private TestApp(WebApplication app)
+    private readonly TestApp _host;
+
+    private AuthTestApp(TestApp host)
     {
-        App = app;
-        Server = app.GetTestServer();
+        _host = host;
         Client = NewClient();
     }
 
-    public WebApplication App { get; }
+    public WebApplication App => _host.App;
 
-    public TestServer Server { get; }
+    public TestServer Server => _host.Server;
 
     /// <summary>A client that keeps cookies and does not follow redirects.</summary>
     public HttpClient Client { get; }
 
-    public IServiceProvider Services => App.Services;
+    public IServiceProvider Services => _host.Services;
 
-    public HttpClient NewClient() =>
-        new(new CookieHandler(Server.CreateHandler())) { BaseAddress = new Uri("http://localhost/") };
+    /// <summary>Another browser: a client with its own, empty cookie jar.</summary>
+    public HttpClient NewClient() => _host.CreateClient(new CookieContainer());
 
-    public static async Task<TestApp> StartAsync(Action<WebApplicationBuilder> configureServices, Action<WebApplication> configurePipeline)
-    {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        configureServices(builder);
-        var app = builder.Build();
-        configurePipeline(app);
-        await app.StartAsync();
-        return new TestApp(app);
-    }
+    public static async Task<AuthTestApp> StartAsync(Action<WebApplicationBuilder> configureServices, Action<WebApplication> configurePipeline) =>
+        new(await TestHost.StartAsync(
+            null,
+            configurePipeline,
+            environment: "Testing",
+            configureBuilder: builder =>
+            {
+                builder.Logging.ClearProviders();
+                configureServices(builder);
+            }));
 
     /// <summary>Cookie authentication with a <c>/test/signin?name=..&amp;role=..</c> endpoint.</summary>
     public static void AddCookieAuth(WebApplicationBuilder builder, string loginPath = "/accounts/login/")
@@ -76,32 +76,6 @@ internal sealed class TestApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await App.DisposeAsync();
-    }
-
-    private sealed class CookieHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
-    {
-        private readonly CookieContainer _cookies = new();
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var uri = request.RequestUri!;
-            var header = _cookies.GetCookieHeader(uri);
-            if (header.Length > 0)
-            {
-                request.Headers.Add("Cookie", header);
-            }
-
-            var response = await base.SendAsync(request, cancellationToken);
-            if (response.Headers.TryGetValues("Set-Cookie", out var values))
-            {
-                foreach (var value in values)
-                {
-                    _cookies.SetCookies(uri, value);
-                }
-            }
-
-            return response;
-        }
+        await _host.DisposeAsync();
     }
 }
