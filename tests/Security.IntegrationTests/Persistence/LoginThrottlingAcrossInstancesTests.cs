@@ -47,6 +47,9 @@ public sealed class LoginThrottlingAcrossInstancesTests
         var statuses = await Task.WhenAll(attempts);
 
         Assert.That(statuses, Has.All.EqualTo(HttpStatusCode.OK), "no attempt was throttled, so every one reached the app and was counted");
+        // A failure is counted after the response is written, so the client can read it first: stopping waits for
+        // the requests still in the middleware.
+        await Task.WhenAll(a.App.StopAsync(), b.App.StopAsync());
         var now = a.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         foreach (var instance in new[] { a, b })
         {
