@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Security.Abstractions;
 using Security.Persistence;
@@ -70,6 +71,7 @@ public sealed class LoginThrottlingAcrossInstancesTests
         return await TestHost.StartKestrelAsync(
             services =>
             {
+                services.AddLogging(logging => logging.ClearProviders());
                 services.AddAuthentication().AddCookie();
                 services.AddLoginThrottling(o =>
                     {
