@@ -133,12 +133,13 @@ internal sealed partial class LoginThrottlingMiddleware
 
         var (userDelay, ipDelay) = _options.DelayFunction(user?.Count ?? 0, ip?.Count ?? 0);
         var remaining = TimeSpan.Zero;
-        if (user is not null && user.LastFailure + userDelay - now > remaining)
+        // A zero delay never throttles: a concurrent attempt's failure can be stamped after this attempt's "now".
+        if (user is not null && userDelay > TimeSpan.Zero && user.LastFailure + userDelay - now > remaining)
         {
             remaining = user.LastFailure + userDelay - now;
         }
 
-        if (ip is not null && ip.LastFailure + ipDelay - now > remaining)
+        if (ip is not null && ipDelay > TimeSpan.Zero && ip.LastFailure + ipDelay - now > remaining)
         {
             remaining = ip.LastFailure + ipDelay - now;
         }

@@ -160,6 +160,19 @@ public sealed class LoginThrottlingTests
     }
 
     [Test]
+    public async Task Failure_of_a_concurrent_attempt_stamped_after_this_one_began_does_not_throttle_under_a_zero_delay()
+    {
+        await using var app = await StartAsync();
+        // Another instance's (or tab's) attempt failed a moment "later" than this request's clock reading.
+        var store = app.Services.GetRequiredService<IThrottleCounterStore>();
+        await store.IncrementAsync("user:alice", _time.GetUtcNow().AddMilliseconds(300));
+        await store.IncrementAsync("ip:unknown", _time.GetUtcNow().AddMilliseconds(300));
+        using var response = await PostLoginAsync(app.Client, "alice");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "one failure means no delay (fewer than 3)");
+        Assert.That(await CountAsync(app, "user:alice"), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task Correct_password_is_refused_while_throttled()
     {
         await using var app = await StartAsync();

@@ -1,0 +1,147 @@
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Security.Abstractions;
+using Security.Persistence;
+using Security.Testing;
+
+namespace Security.Benchmarks;
+
+/// <summary>
+/// Sustained CSP reports per second through the whole real path: the report endpoint's request delegate (parse,
+/// count, enqueue, 204), Security.Csp's bounded channel and background writer, Security.Persistence's EF store, a
+/// PostgreSQL cluster started like the tests' (or the server named by SECURITY_TEST_POSTGRES). One invocation posts
+/// 5,000 legacy reports back to back and returns when the writer has saved all of them; each operation is one
+/// report, so reports per second = 1e9 / Mean (ns).
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+public class PersistenceWriterBenchmarks
+{
+    private const int Reports = 5000;
+
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("""
+        {"csp-report": {"document-uri": "https://app.example/orders/42?tab=details", "referrer": "https://app.example/orders",
+          "blocked-uri": "https://cdn3.example/lib.js", "violated-directive": "script-src-elem 'self' 'nonce-abc'",
+          "effective-directive": "script-src-elem",
+          "original-policy": "default-src 'self'; script-src 'self' 'nonce-abc'; style-src 'self'; img-src 'self' data:; report-uri /csp-report",
+          "disposition": "enforce", "source-file": "https://app.example/app.js", "line-number": 120, "column-number": 17,
+          "script-sample": "alert(document.cookie)", "status-code": 200}}
+        """);
+
+    private PostgresDatabase _database = null!;
+    private WebApplication _app = null!;
+    private RequestDelegate _endpoint = null!;
+    private SavedCounter _saved = null!;
+
+    /// <summary>The writer's <c>Reports:BatchSize</c>: the default 100, and 500.</summary>
+    [Params(100, 500)]
+    public int BatchSize { get; set; }
+
+    [GlobalSetup]
+    public async Task Setup()
+    {
+        _database = await PostgresServer.CreateDatabaseAsync();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSecurityCsp(o =>
+            {
+                o.UsePolicy(p => p.DefaultSrc().Self());
+                o.Reports.LogReports = false;
+                o.Reports.BatchSize = BatchSize;
+                // Above one invocation's reports, so no report is ever dropped for a full queue.
+                o.Reports.QueueCapacity = 2 * Reports;
+            })
+            .AddEntityFrameworkStore(db => db.UseNpgsql(_database.ConnectionString));
+        _saved = SavedCounter.Wrap(builder.Services);
+        _app = builder.Build();
+        _app.MapCspReports("/csp-report");
+        await SecuritySchema.CreateAsync(_app.Services);
+        await _app.StartAsync();
+        _endpoint = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>().Single(e => e.RoutePattern.RawText == "/csp-report").RequestDelegate!;
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _database.DisposeAsync();
+        await PostgresServer.StopAsync();
+    }
+
+    [Benchmark(OperationsPerInvoke = Reports)]
+    public async Task Reports_through_the_endpoint_and_writer_into_PostgreSQL()
+    {
+        var target = _saved.Saved + Reports;
+        for (var i = 0; i < Reports; i++)
+        {
+            var context = new DefaultHttpContext();
+            context.Request.Method = "POST";
+            context.Request.ContentType = "application/csp-report";
+            context.Request.ContentLength = Body.Length;
+            context.Request.Body = new MemoryStream(Body, writable: false);
+            await _endpoint(context);
+            if (context.Response.StatusCode != StatusCodes.Status204NoContent)
+            {
+                throw new InvalidOperationException($"status {context.Response.StatusCode}");
+            }
+        }
+
+        await _saved.WaitForAsync(target);
+    }
+
+    /// <summary>Counts what the real EF store saved, by wrapping it; it adds one interlocked add per batch.</summary>
+    private sealed class SavedCounter
+    {
+        private long _saved;
+
+        public long Saved => Interlocked.Read(ref _saved);
+
+        public static SavedCounter Wrap(IServiceCollection services)
+        {
+            var counter = new SavedCounter();
+            var registered = services.Single(d => d.ServiceType == typeof(ICspReportStore));
+            var storeType = registered.ImplementationType ?? throw new InvalidOperationException("the EF store is registered by type");
+            services.Replace(ServiceDescriptor.Singleton<ICspReportStore>(provider =>
+                new CountingStore((ICspReportStore)ActivatorUtilities.CreateInstance(provider, storeType), counter)));
+            return counter;
+        }
+
+        public async Task WaitForAsync(long target)
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (Saved < target)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"saved {Saved} of {target}: reports were dropped or the writer is stuck");
+                }
+
+                await Task.Delay(1);
+            }
+        }
+
+        private sealed class CountingStore(ICspReportStore inner, SavedCounter counter) : ICspReportStore
+        {
+            public async Task SaveAsync(IReadOnlyList<CspReport> reports, CancellationToken cancellationToken = default)
+            {
+                await inner.SaveAsync(reports, cancellationToken);
+                Interlocked.Add(ref counter._saved, reports.Count);
+            }
+
+            public Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default) =>
+                inner.QueryGroupsAsync(query, cancellationToken);
+
+            public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default) =>
+                inner.DeleteOlderThanAsync(cutoff, maxCount, cancellationToken);
+        }
+    }
+}
