@@ -17,6 +17,9 @@ internal sealed partial class LoginThrottlingMiddleware
     private readonly LoginThrottlingOptions _options;
     private readonly HashSet<string> _loginPaths;
     private readonly HashSet<string> _pagePaths;
+    // Seconds a client waits before retrying when the counter store cannot be read.
+    private static readonly Microsoft.Extensions.Primitives.StringValues StoreRetryAfter = "5";
+
     private readonly IThrottleCounterStore _store;
     private readonly TimeProvider _time;
     private readonly LoginThrottlingMetrics _metrics;
@@ -62,7 +65,20 @@ internal sealed partial class LoginThrottlingMiddleware
         var now = _time.GetUtcNow();
         var cancel = context.RequestAborted;
 
-        var delay = await RemainingDelayAsync(userKey, ipKey, now, cancel).ConfigureAwait(false);
+        TimeSpan delay;
+        try
+        {
+            delay = await RemainingDelayAsync(userKey, ipKey, now, cancel).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Fail closed: without the counters an attacker could guess without limit.
+            Log.StoreUnavailable(_logger, userKey, ipKey, ex);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = StoreRetryAfter;
+            return;
+        }
+
         if (delay > TimeSpan.Zero)
         {
             await RefuseAsync(context, userKey, ipKey, delay).ConfigureAwait(false);
@@ -78,7 +94,14 @@ internal sealed partial class LoginThrottlingMiddleware
         finally
         {
             // Counted after the response, even when the app threw: a failure is a failure.
-            var done = _time.GetUtcNow();
+            await RecordAsync(succeeded, userKey, ipKey).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RecordAsync(bool succeeded, string userKey, string ipKey)
+    {
+        try
+        {
             if (succeeded)
             {
                 await _store.ResetAsync(userKey, CancellationToken.None).ConfigureAwait(false);
@@ -87,11 +110,18 @@ internal sealed partial class LoginThrottlingMiddleware
             }
             else
             {
+                var done = _time.GetUtcNow();
                 var userCount = await _store.IncrementAsync(userKey, done, CancellationToken.None).ConfigureAwait(false);
                 var ipCount = await _store.IncrementAsync(ipKey, done, CancellationToken.None).ConfigureAwait(false);
                 _metrics.Failed();
                 Log.LoginFailed(_logger, userKey, userCount.Count, ipKey, ipCount.Count);
             }
+        }
+        catch (Exception ex)
+        {
+            // The app's answer stands (it may already be sent, or an app exception is on its way
+            // out and must not be masked); the lost count is logged as an error.
+            Log.RecordFailed(_logger, succeeded, userKey, ipKey, ex);
         }
     }
 
@@ -223,6 +253,12 @@ internal sealed partial class LoginThrottlingMiddleware
 
         [LoggerMessage(EventId = 1202, EventName = "LoginFailed", Level = LogLevel.Information, Message = "Failed login for {UserKey} ({UserFailures} failures) from {IpKey} ({IpFailures} failures).")]
         public static partial void LoginFailed(ILogger logger, string userKey, long userFailures, string ipKey, long ipFailures);
+
+        [LoggerMessage(EventId = 1205, EventName = "ThrottleStoreUnavailable", Level = LogLevel.Error, Message = "Login attempt for {UserKey} from {IpKey} refused with 503: the throttle counter store could not be read.")]
+        public static partial void StoreUnavailable(ILogger logger, string userKey, string ipKey, Exception exception);
+
+        [LoggerMessage(EventId = 1206, EventName = "ThrottleRecordFailed", Level = LogLevel.Error, Message = "Login outcome (succeeded: {Succeeded}) for {UserKey} from {IpKey} not recorded: the throttle counter store failed.")]
+        public static partial void RecordFailed(ILogger logger, bool succeeded, string userKey, string ipKey, Exception exception);
 
         [LoggerMessage(EventId = 1203, EventName = "LoginSucceeded", Level = LogLevel.Debug, Message = "Successful login for {UserKey} from {IpKey}: counters reset.")]
         public static partial void LoginSucceeded(ILogger logger, string userKey, string ipKey);
