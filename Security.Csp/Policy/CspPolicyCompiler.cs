@@ -126,15 +126,34 @@ internal static class CspPolicyCompiler
             return;
         }
 
-        if (root.ReportUri is { } uri && !directives.Exists(d => d.Name == "report-uri"))
+        if (root.ReportUri is { } uri && !Declares(directives, "report-uri"))
         {
             directives.Add(new("report-uri", [uri]));
         }
 
-        if (root.ReportToEndpoint is not null && !directives.Exists(d => d.Name == "report-to"))
+        if (root.ReportToEndpoint is not null && !Declares(directives, "report-to"))
         {
             directives.Add(new("report-to", [root.ReportToGroup]));
         }
+    }
+
+    // A raw policy string is one entry: look inside it, so a report-uri it already has is not added twice.
+    private static bool Declares(List<CspDirectiveValue> directives, string name) =>
+        directives.Exists(d => d.IsRaw ? RawDeclares(d.Name, name) : d.Name == name);
+
+    private static bool RawDeclares(string raw, string name)
+    {
+        foreach (var part in raw.Split(';'))
+        {
+            var directive = part.AsSpan().Trim();
+            if (directive.StartsWith(name, StringComparison.OrdinalIgnoreCase) &&
+                (directive.Length == name.Length || char.IsWhiteSpace(directive[name.Length])))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static CspHeaderTemplate? Render(List<CspDirectiveValue>? directives, bool reportUri, bool reportTo)

@@ -121,6 +121,30 @@ public sealed class CspPolicyTests
     }
 
     [Test]
+    public async Task Raw_policy_string_with_its_own_report_uri_does_not_get_a_second_one()
+    {
+        await using var app = await CspTestHost.StartWithPageAsync(o =>
+        {
+            o.PolicyString = "default-src 'self'; report-uri /own-reports";
+            o.ReportUri = "/csp-report";
+        });
+
+        Assert.That(await app.GetCspAsync(), Is.EqualTo("default-src 'self'; report-uri /own-reports"));
+    }
+
+    [Test]
+    public async Task Raw_policy_string_without_report_uri_gets_the_configured_one()
+    {
+        await using var app = await CspTestHost.StartWithPageAsync(o =>
+        {
+            o.PolicyString = "default-src 'self'";
+            o.ReportUri = "/csp-report";
+        });
+
+        Assert.That(await app.GetCspAsync(), Is.EqualTo("default-src 'self'; report-uri /csp-report"));
+    }
+
+    [Test]
     public async Task Code_configuration_wins_over_appsettings()
     {
         await using var app = await CspTestHost.StartWithPageAsync(
