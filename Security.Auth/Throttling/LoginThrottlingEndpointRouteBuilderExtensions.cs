@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,8 +15,11 @@ public static class LoginThrottlingEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps a POST endpoint that clears a user name's failure counter (the form field named by
     /// <see cref="LoginThrottlingOptions.UsernameField"/>), answering <c>204</c>. Non-superusers and
-    /// unknown users get <c>404</c>, so the endpoint does not reveal itself.
-    /// Consider <c>.RequireAuthorization(...)</c> and antiforgery on top.
+    /// unknown users get <c>404</c>, so the endpoint does not reveal itself. Cross-site requests are
+    /// refused with <c>400</c>: when antiforgery is registered (Razor Pages, MVC or
+    /// <c>AddAntiforgery()</c>) the form must carry its token; otherwise a browser's
+    /// <c>Sec-Fetch-Site: cross-site</c> or <c>same-site</c> is refused. Without that check, a page an
+    /// administrator visits could reset the counter of the user an attacker is guessing for.
     /// </summary>
     /// <param name="endpoints">The app's endpoints.</param>
     /// <param name="pattern">The route, e.g. <c>/admin/throttling/reset</c>.</param>
@@ -38,6 +42,12 @@ public static class LoginThrottlingEndpointRouteBuilderExtensions
             return;
         }
 
+        if (!await IsSameSiteRequestAsync(context).ConfigureAwait(false))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
         var name = context.Request.HasFormContentType
             ? (await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false))[options.UsernameField].ToString()
             : "";
@@ -57,5 +67,17 @@ public static class LoginThrottlingEndpointRouteBuilderExtensions
         await store.ResetAsync(key, context.RequestAborted).ConfigureAwait(false);
         ThrottlingResetLog.Reset(services.GetRequiredService<ILoggerFactory>().CreateLogger(ThrottlingResetLog.Category), key, user.Identity?.Name);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private static async Task<bool> IsSameSiteRequestAsync(HttpContext context)
+    {
+        if (context.RequestServices.GetService<IAntiforgery>() is { } antiforgery)
+        {
+            return await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false);
+        }
+
+        // No antiforgery in this app: rely on Fetch Metadata, which every current browser sends.
+        var site = context.Request.Headers["Sec-Fetch-Site"].ToString();
+        return !site.Equals("cross-site", StringComparison.OrdinalIgnoreCase) && !site.Equals("same-site", StringComparison.OrdinalIgnoreCase);
     }
 }

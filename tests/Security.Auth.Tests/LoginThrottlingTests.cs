@@ -336,6 +336,65 @@ public sealed class LoginThrottlingTests
     }
 
     [Test]
+    public async Task Cross_site_reset_is_refused_and_keeps_the_counter()
+    {
+        await using var app = await StartAsync();
+        await FailAsync(app, "alice", 3);
+        await app.SignInAsync("root", "Admin");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/throttling/reset")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice" }),
+        };
+        request.Headers.Add("Sec-Fetch-Site", "cross-site");
+
+        using var response = await app.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await CountAsync(app, "user:alice"), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Reset_requires_the_antiforgery_token_when_the_app_uses_antiforgery()
+    {
+        await using var app = await AuthTestApp.StartAsync(
+            builder =>
+            {
+                AuthTestApp.AddCookieAuth(builder, "/account/login");
+                builder.Services.AddSingleton<TimeProvider>(_time);
+                builder.Services.AddAntiforgery();
+                builder.Services.AddLoginThrottling(o => o.LoginPaths.Add("/account/login"));
+            },
+            web =>
+            {
+                web.UseLoginThrottling();
+                web.UseRouting();
+                web.UseAuthentication();
+                web.UseAuthorization();
+                AuthTestApp.MapTestSignIn(web);
+                web.MapPost("/account/login", () => Results.Content("invalid login", "text/plain"));
+                web.MapGet("/token", (HttpContext c, Microsoft.AspNetCore.Antiforgery.IAntiforgery a) => a.GetAndStoreTokens(c).RequestToken);
+                web.MapLoginThrottlingReset("/admin/throttling/reset");
+            });
+        await FailAsync(app, "alice", 3);
+        await app.SignInAsync("root", "Admin");
+
+        using (var withoutToken = await PostLoginAsync(app.Client, "alice", path: "/admin/throttling/reset"))
+        {
+            Assert.That(withoutToken.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        }
+
+        Assert.That(await CountAsync(app, "user:alice"), Is.EqualTo(3));
+        var token = await app.Client.GetStringAsync("/token");
+        using var withToken = await app.Client.PostAsync("/admin/throttling/reset", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = "alice",
+            ["__RequestVerificationToken"] = token,
+        }));
+        Assert.That(withToken.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(await CountAsync(app, "user:alice"), Is.Null);
+    }
+
+    [Test]
     public async Task Reset_answers_404_to_non_admins_and_keeps_the_counter()
     {
         await using var app = await StartAsync();
