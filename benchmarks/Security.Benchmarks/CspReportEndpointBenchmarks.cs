@@ -46,8 +46,7 @@ public class CspReportEndpointBenchmarks
         _app = builder.Build();
         _app.MapCspReports("/csp-report");
         await _app.StartAsync();
-        _endpoint = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>().Single(e => e.RoutePattern.RawText == "/csp-report").RequestDelegate!;
+        _endpoint = CspReportRequests.FindEndpoint(_app);
     }
 
     [GlobalCleanup]
@@ -61,19 +60,7 @@ public class CspReportEndpointBenchmarks
     public async Task Legacy_reports_into_the_in_memory_store()
     {
         var target = _store.Saved + Reports;
-        for (var i = 0; i < Reports; i++)
-        {
-            var context = new DefaultHttpContext();
-            context.Request.Method = "POST";
-            context.Request.ContentType = "application/csp-report";
-            context.Request.ContentLength = Body.Length;
-            context.Request.Body = new MemoryStream(Body, writable: false);
-            await _endpoint(context);
-            if (context.Response.StatusCode != StatusCodes.Status204NoContent)
-            {
-                throw new InvalidOperationException($"status {context.Response.StatusCode}");
-            }
-        }
+        await CspReportRequests.PostLegacyAsync(_endpoint, Body, Reports);
 
         while (_store.Saved < target)
         {
