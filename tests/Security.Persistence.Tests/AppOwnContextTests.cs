@@ -1,10 +1,8 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Security.Abstractions;
-using Security.Testing;
 
 namespace Security.Persistence.Tests;
 
@@ -14,26 +12,16 @@ namespace Security.Persistence.Tests;
 public sealed class AppOwnContextTests(string provider)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-    private PostgresDatabase? _postgres;
-    private string _sqlitePath = "";
+    private FixtureDatabase _database = null!;
     private ServiceProvider _services = null!;
 
-    private bool IsPostgres => provider == "postgres";
+    private bool IsPostgres => _database.IsPostgres;
 
     [OneTimeSetUp]
     public async Task CreateDatabase()
     {
-        Action<DbContextOptionsBuilder> configureDb;
-        if (IsPostgres)
-        {
-            _postgres = await PostgresServer.CreateDatabaseAsync();
-            configureDb = db => db.UseNpgsql(_postgres.ConnectionString);
-        }
-        else
-        {
-            _sqlitePath = Path.Combine(Path.GetTempPath(), $"security-app-{Guid.NewGuid():N}.db");
-            configureDb = db => db.UseSqlite("Data Source=" + _sqlitePath);
-        }
+        _database = await FixtureDatabase.CreateAsync(provider);
+        var configureDb = _database.Configure;
 
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
@@ -52,15 +40,7 @@ public sealed class AppOwnContextTests(string provider)
     public async Task DropDatabase()
     {
         await _services.DisposeAsync();
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
-        }
-        else
-        {
-            SqliteConnection.ClearAllPools();
-            File.Delete(_sqlitePath);
-        }
+        await _database.DisposeAsync();
     }
 
     [Test]

@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Security.Abstractions;
-using Security.Testing;
 
 namespace Security.Persistence.Tests;
 
@@ -17,24 +15,14 @@ namespace Security.Persistence.Tests;
 [TestFixture("sqlite")]
 public sealed class IdentityIntegrationTests(string provider)
 {
-    private PostgresDatabase? _postgres;
-    private string _sqlitePath = "";
+    private FixtureDatabase _database = null!;
     private ServiceProvider _services = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        Action<DbContextOptionsBuilder> configureDb;
-        if (provider == "postgres")
-        {
-            _postgres = await PostgresServer.CreateDatabaseAsync();
-            configureDb = db => db.UseNpgsql(_postgres.ConnectionString);
-        }
-        else
-        {
-            _sqlitePath = Path.Combine(Path.GetTempPath(), $"security-identity-{Guid.NewGuid():N}.db");
-            configureDb = db => db.UseSqlite("Data Source=" + _sqlitePath);
-        }
+        _database = await FixtureDatabase.CreateAsync(provider);
+        var configureDb = _database.Configure;
 
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
@@ -58,15 +46,7 @@ public sealed class IdentityIntegrationTests(string provider)
     public async Task StopAsync()
     {
         await _services.DisposeAsync();
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
-        }
-        else
-        {
-            SqliteConnection.ClearAllPools();
-            File.Delete(_sqlitePath);
-        }
+        await _database.DisposeAsync();
     }
 
     [Test]
