@@ -68,6 +68,7 @@ internal sealed partial class SessionExpiryMiddleware
         var now = _time.GetUtcNow();
         var user = UserKey(context.User);
         var times = SessionTimes.Read(session);
+        var stored = times;
 
         var issued = user is null ? now : SignInTime(context, now);
         if (user is not null && !BelongsTo(times, user, issued))
@@ -93,7 +94,16 @@ internal sealed partial class SessionExpiryMiddleware
 
         if (reason == ExpiryReason.None)
         {
-            new SessionTimes(current.Start, now, user ?? current.Owner).Write(session);
+            var owner = user ?? current.Owner;
+            if (stored is { } unchanged && unchanged.Start == current.Start && string.Equals(unchanged.Owner, owner, StringComparison.Ordinal))
+            {
+                // The usual request: only last activity moves; start and owner are already stored.
+                SessionTimes.WriteLastActivity(session, now);
+            }
+            else
+            {
+                new SessionTimes(current.Start, now, owner).Write(session);
+            }
         }
         else
         {
