@@ -29,6 +29,7 @@ internal sealed partial class SecurityHeadersMiddleware
     private readonly bool _whitelistEnabled;
     private readonly bool _blacklistEnabled;
     private readonly FrozenSet<string> _clearSiteDataPaths;
+    private readonly bool _hasPathRules;
 
     // One plan per combination of the path-based decisions, each with its own cached callback
     // delegate: the request picks one and passes the HttpContext as state, so nothing is allocated.
@@ -97,6 +98,7 @@ internal sealed partial class SecurityHeadersMiddleware
         _blacklistEnabled = o.NoConfidentialCaching.BlacklistEnabled;
         _blacklist = PathPatternMatcher.Create(o.NoConfidentialCaching.BlacklistPaths);
 
+        _hasPathRules = !_frameExclusions.IsEmpty || _whitelistEnabled || _blacklistEnabled || _clearSiteDataPaths.Count > 0;
         _plans = new Plan[8];
         for (var i = 0; i < _plans.Length; i++)
         {
@@ -108,6 +110,12 @@ internal sealed partial class SecurityHeadersMiddleware
 
     public Task InvokeAsync(HttpContext context)
     {
+        if (!_hasPathRules)
+        {
+            context.Response.OnStarting(_plans[0].Callback, context);
+            return _next(context);
+        }
+
         // Path rules are decided here, on the path the client asked for: an error page re-executed
         // under another path must keep the original's confidentiality.
         var path = context.Request.Path.Value ?? "";

@@ -76,10 +76,12 @@ public sealed class SecurityHeadersOptions
     public NoConfidentialCachingOptions NoConfidentialCaching { get; } = new();
 
     /// <summary>
-    /// Whether to copy the request's <c>DNT</c> header into the response, as the original does.
-    /// Default: <see langword="true"/>. The preference itself is read with <c>HttpContext.GetDoNotTrack()</c>.
+    /// Whether to copy the request's <c>DNT</c> header into the response, as django-security's
+    /// opt-in <c>DoNotTrackMiddleware</c> does. Default: <see langword="false"/>: the echo protects
+    /// nothing and browsers are dropping <c>DNT</c>. The preference itself is always read with
+    /// <c>HttpContext.GetDoNotTrack()</c>, with or without the echo.
     /// </summary>
-    public bool EchoDoNotTrack { get; set; } = true;
+    public bool EchoDoNotTrack { get; set; }
 
     /// <summary>
     /// Whether to remove the <c>Server</c> and <c>X-Powered-By</c> response headers, which only tell

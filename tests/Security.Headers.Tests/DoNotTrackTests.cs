@@ -43,9 +43,9 @@ public sealed class DoNotTrackTests
     [TestCase("1")]
     [TestCase("0")]
     [TestCase("anything")]
-    public async Task Request_dnt_value_is_echoed_into_the_response(string dnt)
+    public async Task Request_dnt_value_is_echoed_into_the_response_when_asked(string dnt)
     {
-        await using var host = await HeadersHost.StartAsync();
+        await using var host = await HeadersHost.StartAsync(o => o.EchoDoNotTrack = true);
         using var response = await host.GetAsync("/", ("DNT", dnt));
         Assert.That(response.Header("DNT"), Is.EqualTo(dnt));
     }
@@ -53,7 +53,7 @@ public sealed class DoNotTrackTests
     [Test]
     public async Task Dnt_is_echoed_on_a_404_too()
     {
-        await using var host = await HeadersHost.StartAsync();
+        await using var host = await HeadersHost.StartAsync(o => o.EchoDoNotTrack = true);
         using var response = await host.GetAsync("/missing", ("DNT", "1"));
         Assert.That(response.Header("DNT"), Is.EqualTo("1"));
     }
@@ -61,17 +61,29 @@ public sealed class DoNotTrackTests
     [Test]
     public async Task No_dnt_request_header_means_no_dnt_response_header()
     {
-        await using var host = await HeadersHost.StartAsync();
+        await using var host = await HeadersHost.StartAsync(o => o.EchoDoNotTrack = true);
         using var response = await host.GetAsync("/");
         Assert.That(response.Header("DNT"), Is.Null);
     }
 
     [Test]
-    public async Task Echo_can_be_switched_off()
+    public async Task Echo_is_off_by_default_as_django_security_middleware_is_opt_in()
     {
-        await using var host = await HeadersHost.StartAsync(o => o.EchoDoNotTrack = false);
+        await using var host = await HeadersHost.StartAsync(endpoints: Preference);
         using var response = await host.GetAsync("/", ("DNT", "1"));
-        Assert.That(response.Header("DNT"), Is.Null);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.Header("DNT"), Is.Null);
+            Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("True|False|True"), "the preference is still read");
+        }
+    }
+
+    [Test]
+    public async Task Echo_can_be_switched_on_from_configuration()
+    {
+        await using var host = await HeadersHost.StartAsync(settings: new Dictionary<string, string?> { ["Security:Headers:EchoDoNotTrack"] = "true" });
+        using var response = await host.GetAsync("/", ("DNT", "1"));
+        Assert.That(response.Header("DNT"), Is.EqualTo("1"));
     }
 
     [Test]
