@@ -1,5 +1,7 @@
+using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Security.Benchmarks;
 
@@ -7,22 +9,27 @@ namespace Security.Benchmarks;
 /// A stand-in for the server's side of one connection: one <see cref="HttpContext"/> reused for
 /// every request (as Kestrel pools them), a response feature whose <c>OnStarting</c> callbacks run
 /// when <see cref="Start"/> is called. Reused storage means the figures show only what the
-/// middleware allocates per request.
+/// middleware allocates per request. The header collections are either <see cref="HeaderDictionary"/>
+/// (what <c>DefaultHttpContext</c> and TestServer use) or Kestrel's own request and response header
+/// collections, whose known headers are fields rather than dictionary entries.
 /// </summary>
 internal sealed class HeadersBenchmarkServer : IHttpResponseFeature
 {
     private readonly List<KeyValuePair<Func<object, Task>, object>> _onStarting = new(8);
     private readonly HttpRequestFeature _request;
 
-    public HeadersBenchmarkServer(IServiceProvider services, string scheme, string host, string path)
+    public HeadersBenchmarkServer(IServiceProvider services, HeaderStorage storage, string scheme, string host, string path)
     {
+        var requestHeaders = storage == HeaderStorage.Kestrel ? KestrelHeaders("HttpRequestHeaders", true, null) : new HeaderDictionary();
+        requestHeaders["Host"] = host;
+        Headers = storage == HeaderStorage.Kestrel ? KestrelHeaders("HttpResponseHeaders", [null]) : new HeaderDictionary();
         _request = new HttpRequestFeature
         {
             Method = "GET",
             Scheme = scheme,
             Path = path,
             Protocol = "HTTP/1.1",
-            Headers = new HeaderDictionary { ["Host"] = host },
+            Headers = requestHeaders,
         };
         var features = new FeatureCollection();
         features.Set<IHttpRequestFeature>(_request);
@@ -37,7 +44,7 @@ internal sealed class HeadersBenchmarkServer : IHttpResponseFeature
 
     public string? ReasonPhrase { get; set; }
 
-    public IHeaderDictionary Headers { get; set; } = new HeaderDictionary();
+    public IHeaderDictionary Headers { get; set; }
 
     public Stream Body { get; set; } = Stream.Null;
 
@@ -70,6 +77,13 @@ internal sealed class HeadersBenchmarkServer : IHttpResponseFeature
         }
 
         HasStarted = true;
+    }
+
+    // Kestrel's collections are internal: created once per server by reflection, used through IHeaderDictionary.
+    private static IHeaderDictionary KestrelHeaders(string typeName, params object?[] arguments)
+    {
+        var type = typeof(KestrelServerOptions).Assembly.GetType("Microsoft.AspNetCore.Server.Kestrel.Core.Internal.Http." + typeName, throwOnError: true)!;
+        return (IHeaderDictionary)Activator.CreateInstance(type, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, arguments, null)!;
     }
 
     private sealed class RequestServicesFeatureStub(IServiceProvider services) : IServiceProvidersFeature
