@@ -43,12 +43,14 @@ internal sealed partial class SecurityHeadersMiddleware
     private readonly StringValues _clearSiteData;
     private readonly bool _echoDoNotTrack;
     private readonly bool _removeServerHeader;
+    private readonly EndpointMetadataProbe _endpointMetadata;
 
-    public SecurityHeadersMiddleware(RequestDelegate next, IOptions<SecurityHeadersOptions> options, ILogger<SecurityHeadersMiddleware> logger)
+    public SecurityHeadersMiddleware(RequestDelegate next, IOptions<SecurityHeadersOptions> options, ILogger<SecurityHeadersMiddleware> logger, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(options);
         _next = next;
+        _endpointMetadata = new EndpointMetadataProbe(services);
         var o = options.Value;
 
         var names = new List<string>();
@@ -145,8 +147,9 @@ internal sealed partial class SecurityHeadersMiddleware
         var confidential = (flags & ConfidentialPath) != 0;
         var clearSiteData = (flags & ClearSiteDataPath) != 0 ? _clearSiteData : default;
 
-        // Endpoint metadata is read when the response starts, so it works wherever routing runs.
-        var metadata = context.GetEndpoint()?.Metadata;
+        // Endpoint metadata is read when the response starts, so it works wherever routing runs;
+        // not at all while no endpoint of the app carries any.
+        var metadata = _endpointMetadata.MustLookUp ? context.GetEndpoint()?.Metadata : null;
         if (metadata?.GetMetadata<ISecurityHeadersMetadata>() is not null)
         {
             if (metadata.GetMetadata<DisableSecurityHeadersAttribute>() is not null)
