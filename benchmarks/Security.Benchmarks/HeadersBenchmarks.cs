@@ -48,12 +48,14 @@ public class HeadersBenchmarks
         var collection = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddRouting()
             .AddSecurityHeaders();
         collection.AddSecurityHeaderPolicies();
         var services = collection.BuildServiceProvider();
         var pathRulesServices = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddRouting()
             .AddSecurityHeaders(o =>
             {
                 o.FrameOptionsExcludePaths.Add("^/embed/");
@@ -66,6 +68,7 @@ public class HeadersBenchmarks
         var doNotTrackServices = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddRouting()
             .AddSecurityHeaders(o => o.EchoDoNotTrack = true)
             .BuildServiceProvider();
 
