@@ -216,11 +216,17 @@ internal sealed partial class SecurityHeadersMiddleware
         }
     }
 
-    // The raw Host header ("localhost:5001", "127.0.0.1", "[::1]:5001"), compared on the span: no HostString parsing, no allocation.
+    // The raw Host header ("localhost:5001", "127.0.0.1", "[::1]:5001"), compared on the span: no
+    // HostString parsing, no allocation. Most hosts are told apart by their first character.
     private static bool IsLocalhost(string? host)
     {
+        if (string.IsNullOrEmpty(host) || (host[0] != '[' && host[0] != '1' && (host[0] | 0x20) != 'l'))
+        {
+            return false;
+        }
+
         var span = host.AsSpan();
-        if (span.Length > 0 && span[0] == '[')
+        if (span[0] == '[')
         {
             var end = span.IndexOf(']');
             span = end < 0 ? span : span[..(end + 1)];

@@ -130,6 +130,20 @@ public sealed class DefaultHeadersTests
         Assert.That(response.Header("Strict-Transport-Security"), Is.Null);
     }
 
+    [TestCase("LocalHost:5001", false)]
+    [TestCase("LOCALHOST", false)]
+    [TestCase("[::1]", false)]
+    [TestCase("localhost.example.com", true)]
+    [TestCase("lan.example", true)]
+    [TestCase("127.0.0.10:5001", true)]
+    [TestCase("[::2]:5001", true)]
+    public async Task Strict_transport_security_localhost_check_reads_the_raw_host_header(string hostHeader, bool sent)
+    {
+        await using var host = await HeadersHost.StartAsync();
+        using var response = await host.GetAsync("https://example.com/", ("Host", hostHeader));
+        Assert.That(response.Header("Strict-Transport-Security"), sent ? Is.EqualTo("max-age=31536000; includeSubDomains") : Is.Null);
+    }
+
     [Test]
     public async Task Strict_transport_security_reaches_localhost_when_asked()
     {
