@@ -5,11 +5,11 @@ using Security.IntegrationTests.Browser;
 namespace Security.IntegrationTests;
 
 /// <summary>
-/// The sample's response headers over real HTTP on Kestrel, as <c>curl -i</c> sees them: the
-/// default set on a page, a 404 and a static file; <c>/account/*</c> confidential; DNT echoed.
+/// The sample over real HTTP on Kestrel, as <c>curl -i</c> sees it: the default header set on a
+/// page, a 404 and a static file; <c>/account/*</c> confidential; DNT echoed; the favicon served.
 /// </summary>
 [NonParallelizable]
-public partial class SampleHeadersTests
+public partial class SampleHttpTests
 {
     private static readonly (string Name, string Value)[] Defaults =
     [
@@ -72,6 +72,22 @@ public partial class SampleHeadersTests
         request.Headers.Add("DNT", "1");
         using var response = await client.SendAsync(request);
         Assert.That(Header(response, "DNT"), Is.EqualTo("1"));
+    }
+
+    [Test]
+    public async Task Favicon_is_a_static_file_not_a_trip_to_the_login_page()
+    {
+        // Browsers fetch /favicon.ico alongside every page. Sent to the login page, that fetch got
+        // its own antiforgery cookie, which could overwrite the login form's and fail the sign-in.
+        await using var app = new SampleApp();
+        using var client = Client(app, out var cookies);
+        using var response = await client.GetAsync("/favicon.ico");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("image/x-icon"));
+            Assert.That(cookies.GetAllCookies().Select(c => c.Name), Has.None.StartsWith(".AspNetCore.Antiforgery"));
+        }
     }
 
     private static HttpClient Client(SampleApp app, out CookieContainer cookies)
