@@ -12,14 +12,18 @@ namespace Security.Persistence.Stores;
 
 /// <summary>
 /// <see cref="ICspReportStore"/> on EF Core. A batch is one round trip (binary <c>COPY</c> on PostgreSQL, one
-/// transaction on SQLite); when the database rejects the batch for its data, rows are retried one by one and only
-/// the bad ones are skipped; any other failure (an outage) is thrown so the background writer retries.
+/// transaction on SQLite); when the database rejects the batch for its data, its rows are retried one by one in one
+/// transaction, each behind a savepoint, so only the bad ones are rolled back and skipped. Either way a batch is
+/// all-or-nothing: any other failure (an outage) rolls the whole batch back and is thrown, so the background
+/// writer's retry saves each row exactly once.
 /// </summary>
 /// <typeparam name="TContext">The context holding the security tables.</typeparam>
 internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TContext> contexts, ILoggerFactory loggerFactory)
     : ICspReportStore
     where TContext : DbContext
 {
+    private const string RowSavepoint = "csp_report";
+
     private static readonly string ColumnList = string.Join(", ", CspInsert);
     private static readonly string ParameterList = string.Join(", ", CspInsert.Select((_, i) => "@p" + i));
 
@@ -52,18 +56,7 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
             Log.BatchRejected(_logger, rows.Length, e);
         }
 
-        // The batch was all-or-nothing: nothing of it is stored yet, so each row goes in on its own.
-        for (var i = 0; i < rows.Length; i++)
-        {
-            try
-            {
-                await InsertAsync(context, db, [rows[i]], cancellationToken);
-            }
-            catch (Exception e) when (StoreDatabase.IsBadData(e))
-            {
-                Log.ReportSkipped(_logger, i, e);
-            }
-        }
+        await InsertSkippingBadRowsAsync(context, db, rows, cancellationToken);
     }
 
     public async Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default)
@@ -273,9 +266,53 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
 
     private static async Task InsertInTransactionAsync(TContext context, StoreDatabase db, CspReport[] rows, CancellationToken cancellationToken)
     {
+        await using var transaction = await BeginAsync(context, cancellationToken);
+        await using var command = await InsertCommandAsync(context, db, transaction, cancellationToken);
+        foreach (var row in rows)
+        {
+            await InsertRowAsync(command, db, row, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task InsertSkippingBadRowsAsync(TContext context, StoreDatabase db, CspReport[] rows, CancellationToken cancellationToken)
+    {
+        // One transaction, a savepoint per row: a bad row is rolled back alone, an outage rolls back every row
+        // (nothing committed that the writer's retry would save again). PostgreSQL too gets plain INSERTs: a failed
+        // one aborts the transaction only until ROLLBACK TO SAVEPOINT, with no COPY protocol state to unwind.
+        await using var transaction = await BeginAsync(context, cancellationToken);
+        await using var command = await InsertCommandAsync(context, db, transaction, cancellationToken);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            await transaction.CreateSavepointAsync(RowSavepoint, cancellationToken);
+            try
+            {
+                await InsertRowAsync(command, db, rows[i], cancellationToken);
+            }
+            catch (Exception e) when (StoreDatabase.IsBadData(e))
+            {
+                await transaction.RollbackToSavepointAsync(RowSavepoint, cancellationToken);
+                Log.ReportSkipped(_logger, i, e);
+            }
+
+            await transaction.ReleaseSavepointAsync(RowSavepoint, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<IDbContextTransaction> BeginAsync(TContext context, CancellationToken cancellationToken)
+    {
+        // Opened by the store first, so SQLite's busy timeout is set before the transaction takes the connection.
         await StoreDatabase.OpenAsync(context, cancellationToken);
-        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
-        await using var command = await StoreDatabase.CommandAsync(
+        return await context.Database.BeginTransactionAsync(cancellationToken);
+    }
+
+    private static async Task<DbCommand> InsertCommandAsync(
+        TContext context, StoreDatabase db, IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
+        var command = await StoreDatabase.CommandAsync(
             context, $"INSERT INTO {db.CspTable} ({ColumnList}) VALUES ({ParameterList})", cancellationToken);
         command.Transaction = transaction.GetDbTransaction();
         for (var i = 0; i < CspInsert.Length; i++)
@@ -283,23 +320,23 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
             StoreDatabase.Add(command, "p" + i, null);
         }
 
-        foreach (var row in rows)
-        {
-            var values = Values(row);
-            for (var i = 0; i < values.Length; i++)
-            {
-                command.Parameters[i].Value = values[i] switch
-                {
-                    null => DBNull.Value,
-                    DateTimeOffset time => db.Time(time),
-                    var value => value,
-                };
-            }
+        return command;
+    }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+    private static Task<int> InsertRowAsync(DbCommand command, StoreDatabase db, CspReport row, CancellationToken cancellationToken)
+    {
+        var values = Values(row);
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] switch
+            {
+                null => DBNull.Value,
+                DateTimeOffset time => db.Time(time),
+                var value => value,
+            };
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        return command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static partial class Log

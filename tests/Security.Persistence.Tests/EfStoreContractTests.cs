@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Security.Abstractions;
+using Security.Persistence.Stores;
 
 namespace Security.Persistence.Tests;
 
@@ -23,6 +24,15 @@ public abstract class EfStoreContractTests : StoreContractTests
 
     /// <summary>Makes the database refuse any CSP report with this sender IP (a constraint or trigger).</summary>
     protected abstract Task RejectSenderIpAsync(string senderIp);
+
+    /// <summary>
+    /// Makes the database fail as in an outage (the connection or the disk, not the row's data) when a CSP report
+    /// with this blocked URI is inserted, until <see cref="EndOutageAsync"/>.
+    /// </summary>
+    protected abstract Task StartOutageOnBlockedUriAsync(string blockedUri);
+
+    /// <summary>Ends the outage <see cref="StartOutageOnBlockedUriAsync"/> started.</summary>
+    protected abstract Task EndOutageAsync();
 
     /// <summary>Lists the security tables in the database.</summary>
     protected abstract Task<IReadOnlyList<string>> TableNamesAsync();
@@ -155,6 +165,31 @@ public abstract class EfStoreContractTests : StoreContractTests
 
         var blocked = (await Host.Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Select(g => g.BlockedUri);
         Assert.That(blocked, Is.EquivalentTo(new[] { "one", "three" }));
+    }
+
+    [Test]
+    public async Task An_outage_while_rows_are_saved_one_by_one_saves_none_of_the_batch_so_the_retry_saves_each_row_once()
+    {
+        await RejectSenderIpAsync("198.51.100.66");
+        await StartOutageOnBlockedUriAsync("three");
+        CspReport[] batch =
+        [
+            Report(T0, blocked: "one"),
+            Report(T0, blocked: "rejected") with { SenderIp = "198.51.100.66" },
+            Report(T0, blocked: "three"),
+            Report(T0, blocked: "four"),
+        ];
+
+        // The batch is refused for its rejected row; then, row by row, the database goes down at "three".
+        var outage = Assert.CatchAsync(async () => await Host.Csp.SaveAsync(batch));
+        Assert.That(StoreDatabase.IsBadData(outage!), Is.False, outage!.ToString());
+        Assert.That((await Host.Csp.QueryGroupsAsync(new CspReportQuery())).Groups, Is.Empty);
+
+        await EndOutageAsync();
+        await Host.Csp.SaveAsync(batch);
+
+        var counts = (await Host.Csp.QueryGroupsAsync(new CspReportQuery())).Groups.ToDictionary(g => g.BlockedUri!, g => g.Count);
+        Assert.That(counts, Is.EquivalentTo(new Dictionary<string, long> { ["one"] = 1, ["three"] = 1, ["four"] = 1 }));
     }
 
     [Test]

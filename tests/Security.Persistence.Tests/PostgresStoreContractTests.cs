@@ -24,6 +24,18 @@ public sealed class PostgresStoreContractTests : EfStoreContractTests
     protected override Task RejectSenderIpAsync(string senderIp) => Host.ExecuteAsync(
         $"ALTER TABLE security_csp_reports ADD CONSTRAINT reject_ip CHECK (sender_ip IS DISTINCT FROM '{senderIp}') NOT VALID");
 
+    // The backend inserting the row terminates itself: the store's connection is lost mid-statement.
+    protected override Task StartOutageOnBlockedUriAsync(string blockedUri) => Host.ExecuteAsync(
+        $"""
+        CREATE FUNCTION outage() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$;
+        CREATE TRIGGER outage BEFORE INSERT ON security_csp_reports
+        FOR EACH ROW WHEN (NEW.blocked_uri = '{blockedUri}') EXECUTE FUNCTION outage();
+        """);
+
+    protected override Task EndOutageAsync() =>
+        Host.ExecuteAsync("DROP TRIGGER IF EXISTS outage ON security_csp_reports; DROP FUNCTION IF EXISTS outage()");
+
     protected override async Task<IReadOnlyList<string>> TableNamesAsync()
     {
         await using var connection = await _database.OpenConnectionAsync();
@@ -77,5 +89,9 @@ public sealed class PostgresStoreContractTests : EfStoreContractTests
     }
 
     [TearDown]
-    public Task DropRejection() => Host.ExecuteAsync("ALTER TABLE security_csp_reports DROP CONSTRAINT IF EXISTS reject_ip");
+    public async Task DropFaults()
+    {
+        await Host.ExecuteAsync("ALTER TABLE security_csp_reports DROP CONSTRAINT IF EXISTS reject_ip");
+        await EndOutageAsync();
+    }
 }
