@@ -22,8 +22,8 @@ public interface ICspReportStore
 
     /// <summary>
     /// Counts reports per UTC clock hour (for a chart). Only hours with at least one report are returned,
-    /// oldest first. The default implementation throws <see cref="NotSupportedException"/>, so stores
-    /// written before this method keep compiling; the in-memory and EF Core stores implement it.
+    /// oldest first. A store that cannot count by hour may throw <see cref="NotSupportedException"/>:
+    /// the dashboard then shows the groups without the chart.
     /// </summary>
     /// <param name="from">Earliest received time included.</param>
     /// <param name="to">Latest received time excluded.</param>
@@ -33,8 +33,7 @@ public interface ICspReportStore
     /// </param>
     /// <param name="cancellationToken">Cancels the query.</param>
     Task<IReadOnlyList<CspReportHourlyCount>> CountByHourAsync(
-        DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"{GetType().Name} does not implement {nameof(CountByHourAsync)}.");
+        DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes at most <paramref name="maxCount"/> reports received before <paramref name="cutoff"/>.</summary>
     /// <param name="cutoff">Reports received strictly before this time are deleted.</param>

@@ -74,7 +74,7 @@ internal sealed class CspReportDashboard(ICspReportStore store, TimeProvider tim
         }
         catch (NotSupportedException)
         {
-            // A custom store written before CountByHourAsync: the page still shows the groups.
+            // A custom store that cannot count by hour: the page still shows the groups.
             hourly = null;
         }
 

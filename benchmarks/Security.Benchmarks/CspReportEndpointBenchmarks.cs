@@ -83,6 +83,9 @@ public class CspReportEndpointBenchmarks
 
         public Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default) => _inner.QueryGroupsAsync(query, cancellationToken);
 
+        public Task<IReadOnlyList<CspReportHourlyCount>> CountByHourAsync(DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default) =>
+            _inner.CountByHourAsync(from, to, effectiveDirective, cancellationToken);
+
         public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default) => _inner.DeleteOlderThanAsync(cutoff, maxCount, cancellationToken);
     }
 }

@@ -127,6 +127,9 @@ public class PersistenceWriterBenchmarks
             public Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default) =>
                 inner.QueryGroupsAsync(query, cancellationToken);
 
+            public Task<IReadOnlyList<CspReportHourlyCount>> CountByHourAsync(DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default) =>
+                inner.CountByHourAsync(from, to, effectiveDirective, cancellationToken);
+
             public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default) =>
                 inner.DeleteOlderThanAsync(cutoff, maxCount, cancellationToken);
         }

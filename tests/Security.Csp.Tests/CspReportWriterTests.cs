@@ -31,6 +31,9 @@ public sealed class CspReportWriterTests
 
         public Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default) => Inner.QueryGroupsAsync(query, cancellationToken);
 
+        public Task<IReadOnlyList<CspReportHourlyCount>> CountByHourAsync(DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default) =>
+            Inner.CountByHourAsync(from, to, effectiveDirective, cancellationToken);
+
         public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default) => Inner.DeleteOlderThanAsync(cutoff, maxCount, cancellationToken);
     }
 

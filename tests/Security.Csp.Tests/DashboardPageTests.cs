@@ -222,13 +222,17 @@ public sealed partial class DashboardPageTests
     [GeneratedRegex("<rect class=\"bar\" x=\"(?<x>[^\"]+)\" y=\"[^\"]+\" width=\"[^\"]+\" height=\"(?<h>[^\"]+)\"><title>(?<t>[^<]*)</title></rect>")]
     private static partial Regex BarRegex();
 
-    /// <summary>A custom store written before <see cref="ICspReportStore.CountByHourAsync"/> existed.</summary>
+    /// <summary>A custom store on a backend that cannot count by hour.</summary>
     private sealed class GroupsOnlyStore : ICspReportStore
     {
         public Task SaveAsync(IReadOnlyList<CspReport> reports, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default) =>
             Task.FromResult(new CspReportGroupPage([new CspReportGroup("script-src-elem", "inline", "https://app.example/", 1, Now, Now)], 1));
+
+        public Task<IReadOnlyList<CspReportHourlyCount>> CountByHourAsync(
+            DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("This backend has no hourly counts.");
 
         public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default) => Task.FromResult(0);
     }

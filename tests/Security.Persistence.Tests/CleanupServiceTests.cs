@@ -81,6 +81,9 @@ public sealed class CleanupServiceTests
         public Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default) =>
             Task.FromResult(new CspReportGroupPage([], 0));
 
+        public Task<IReadOnlyList<CspReportHourlyCount>> CountByHourAsync(DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<CspReportHourlyCount>>([]);
+
         public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default)
         {
             lock (Cutoffs)
