@@ -3,20 +3,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
+using Security.Testing;
 
 namespace Security.Headers.Tests;
 
 public sealed class DefaultHeadersTests
 {
-    private static readonly (string Name, string Value)[] Defaults =
-    [
-        ("X-Frame-Options", "DENY"),
-        ("Referrer-Policy", "same-origin"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Cross-Origin-Opener-Policy", "same-origin"),
-        ("Cross-Origin-Resource-Policy", "same-origin"),
-        ("X-Permitted-Cross-Domain-Policies", "none"),
-    ];
+    private static readonly IReadOnlyList<(string Name, string Value)> Defaults = DefaultSecurityHeaders.All;
 
     private static void AssertDefaults(HttpResponseMessage response)
     {

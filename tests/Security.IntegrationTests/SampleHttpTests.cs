@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Security.IntegrationTests.Browser;
+using Security.Testing;
 
 namespace Security.IntegrationTests;
 
@@ -11,15 +12,7 @@ namespace Security.IntegrationTests;
 [NonParallelizable]
 public partial class SampleHttpTests
 {
-    private static readonly (string Name, string Value)[] Defaults =
-    [
-        ("X-Frame-Options", "DENY"),
-        ("Referrer-Policy", "same-origin"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Cross-Origin-Opener-Policy", "same-origin"),
-        ("Cross-Origin-Resource-Policy", "same-origin"),
-        ("X-Permitted-Cross-Domain-Policies", "none"),
-    ];
+    private static readonly IReadOnlyList<(string Name, string Value)> Defaults = DefaultSecurityHeaders.All;
 
     [Test]
     public async Task Defaults_reach_the_home_page_a_404_and_a_static_file()
