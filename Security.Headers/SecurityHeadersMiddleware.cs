@@ -35,8 +35,15 @@ internal sealed partial class SecurityHeadersMiddleware
     // delegate: the request picks one and passes the HttpContext as state, so nothing is allocated.
     private readonly Plan[] _plans;
 
-    private readonly string[] _names;
-    private readonly StringValues[] _values;
+    // One field per header, written each at its own call site with a constant name: measured about
+    // 30 ns a request faster than one loop over arrays of names and values (benchmarks/README.md).
+    private readonly StringValues _referrerPolicy;
+    private readonly StringValues _contentTypeOptions;
+    private readonly StringValues _openerPolicy;
+    private readonly StringValues _embedderPolicy;
+    private readonly StringValues _resourcePolicy;
+    private readonly StringValues _crossDomainPolicies;
+    private readonly StringValues _permissionsPolicy;
     private readonly StringValues _frameOptions;
     private readonly StringValues _strictTransportSecurity;
     private readonly bool _includeLocalhost;
@@ -53,32 +60,19 @@ internal sealed partial class SecurityHeadersMiddleware
         _endpointMetadata = new EndpointMetadataProbe(services);
         var o = options.Value;
 
-        var names = new List<string>();
-        var values = new List<StringValues>();
-        void Add(string name, string? value)
-        {
-            if (value is not null)
-            {
-                names.Add(name);
-                values.Add(value);
-            }
-        }
-
         HeaderValues.TryReferrerPolicy(o.ReferrerPolicy, out var referrer);
-        Add("Referrer-Policy", referrer);
+        _referrerPolicy = referrer;
         HeaderValues.TryToken(o.ContentTypeOptions, HeaderValues.ContentTypeOptionsAllowed, out var contentType);
-        Add("X-Content-Type-Options", contentType);
+        _contentTypeOptions = contentType;
         HeaderValues.TryToken(o.CrossOriginOpenerPolicy, HeaderValues.OpenerPolicyAllowed, out var opener);
-        Add("Cross-Origin-Opener-Policy", opener);
+        _openerPolicy = opener;
         HeaderValues.TryToken(o.CrossOriginEmbedderPolicy, HeaderValues.EmbedderPolicyAllowed, out var embedder);
-        Add("Cross-Origin-Embedder-Policy", embedder);
+        _embedderPolicy = embedder;
         HeaderValues.TryToken(o.CrossOriginResourcePolicy, HeaderValues.ResourcePolicyAllowed, out var resource);
-        Add("Cross-Origin-Resource-Policy", resource);
+        _resourcePolicy = resource;
         HeaderValues.TryToken(o.PermittedCrossDomainPolicies, HeaderValues.CrossDomainPoliciesAllowed, out var crossDomain);
-        Add("X-Permitted-Cross-Domain-Policies", crossDomain);
-        Add("Permissions-Policy", HeaderValues.IsOff(o.PermissionsPolicy) ? null : o.PermissionsPolicy.Trim());
-        _names = [.. names];
-        _values = [.. values];
+        _crossDomainPolicies = crossDomain;
+        _permissionsPolicy = HeaderValues.IsOff(o.PermissionsPolicy) ? default : o.PermissionsPolicy.Trim();
 
         HeaderValues.TryFrameOptions(o.FrameOptions, out var frame);
         _frameOptions = frame;
@@ -107,7 +101,18 @@ internal sealed partial class SecurityHeadersMiddleware
             _plans[i] = new Plan(this, i);
         }
 
-        Log.Configured(logger, string.Join(", ", _names), _frameOptions.ToString(), _strictTransportSecurity.ToString());
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            (string Name, StringValues Value)[] all =
+            [
+                ("Referrer-Policy", _referrerPolicy), ("X-Content-Type-Options", _contentTypeOptions),
+                ("Cross-Origin-Opener-Policy", _openerPolicy), ("Cross-Origin-Embedder-Policy", _embedderPolicy),
+                ("Cross-Origin-Resource-Policy", _resourcePolicy), ("X-Permitted-Cross-Domain-Policies", _crossDomainPolicies),
+                ("Permissions-Policy", _permissionsPolicy),
+            ];
+            var sent = string.Join(", ", all.Where(h => h.Value.Count > 0).Select(h => h.Name));
+            Log.Configured(logger, sent, _frameOptions.ToString(), _strictTransportSecurity.ToString());
+        }
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -175,11 +180,39 @@ internal sealed partial class SecurityHeadersMiddleware
             headers.XFrameOptions = frame;
         }
 
-        var names = _names;
-        var values = _values;
-        for (var i = 0; i < names.Length; i++)
+        if (_referrerPolicy.Count > 0)
         {
-            headers[names[i]] = values[i];
+            headers["Referrer-Policy"] = _referrerPolicy;
+        }
+
+        if (_contentTypeOptions.Count > 0)
+        {
+            headers.XContentTypeOptions = _contentTypeOptions;
+        }
+
+        if (_openerPolicy.Count > 0)
+        {
+            headers["Cross-Origin-Opener-Policy"] = _openerPolicy;
+        }
+
+        if (_embedderPolicy.Count > 0)
+        {
+            headers["Cross-Origin-Embedder-Policy"] = _embedderPolicy;
+        }
+
+        if (_resourcePolicy.Count > 0)
+        {
+            headers["Cross-Origin-Resource-Policy"] = _resourcePolicy;
+        }
+
+        if (_crossDomainPolicies.Count > 0)
+        {
+            headers["X-Permitted-Cross-Domain-Policies"] = _crossDomainPolicies;
+        }
+
+        if (_permissionsPolicy.Count > 0)
+        {
+            headers["Permissions-Policy"] = _permissionsPolicy;
         }
 
         if (_strictTransportSecurity.Count > 0 && context.Request.IsHttps &&
