@@ -99,21 +99,80 @@ public class PathPatternMatcherTests
         Assert.That(matcher.IsMatch(new PathString("/xb")), Is.False);
     }
 
-    [Test]
-    public void Matching_is_case_sensitive()
+    // Routing ignores case, so every spelling of one endpoint must be matched alike.
+    [TestCase("/admin/")]
+    [TestCase("/Admin/")]
+    [TestCase("/ADMIN/")]
+    [TestCase("/aDmIn/x")]
+    public void Matching_ignores_case_by_default(string path)
     {
         var matcher = PathPatternMatcher.Create(["admin/"]);
 
+        Assert.That(matcher.IsMatch(new PathString(path)), Is.True);
+    }
+
+    [Test]
+    public void Case_sensitive_matcher_matches_the_exact_case_only()
+    {
+        var matcher = PathPatternMatcher.Create(["admin/"], caseSensitive: true);
+
+        Assert.That(matcher.IsMatch(new PathString("/admin/")), Is.True);
         Assert.That(matcher.IsMatch(new PathString("/Admin/")), Is.False);
     }
 
     [Test]
-    public void Inline_option_makes_one_pattern_case_insensitive_without_affecting_the_others()
+    public void Inline_option_turns_case_sensitivity_back_on_for_one_pattern_only()
     {
-        var matcher = PathPatternMatcher.Create(["(?i)admin/", "static/"]);
+        var matcher = PathPatternMatcher.Create(["(?-i)admin/", "static/"]);
 
-        Assert.That(matcher.IsMatch(new PathString("/ADMIN/")), Is.True);
-        Assert.That(matcher.IsMatch(new PathString("/STATIC/")), Is.False);
+        Assert.That(matcher.IsMatch(new PathString("/ADMIN/")), Is.False);
+        Assert.That(matcher.IsMatch(new PathString("/STATIC/")), Is.True);
+    }
+
+    [TestCase("/account/logout", true)]
+    [TestCase("/account/logout/", true)]
+    [TestCase("/Account/Logout", true)]
+    [TestCase("/ACCOUNT/LOGOUT/", true)]
+    [TestCase("/account/logout/x", false)]
+    [TestCase("/account/logoutx", false)]
+    [TestCase("/account", false)]
+    [TestCase("/a.b", true)]
+    [TestCase("/aXb", false)]
+    public void Exact_paths_match_ignoring_case_and_a_trailing_slash(string path, bool expected)
+    {
+        var matcher = PathPatternMatcher.CreateExact(["/account/logout/", "/a.b"]);
+
+        Assert.That(matcher.IsMatch(new PathString(path)), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Empty_exact_list_matches_nothing()
+    {
+        Assert.That(PathPatternMatcher.CreateExact(null).IsMatch(new PathString("/")), Is.False);
+        Assert.That(PathPatternMatcher.CreateExact([]).IsEmpty, Is.True);
+    }
+
+    [Test]
+    public void Exemption_ending_in_a_letter_or_digit_is_reported_with_an_example_it_also_matches()
+    {
+        var warnings = PathPatternMatcher.FindOverMatching(["health", "static/", "api$", "v2(/|$)", "public/", "files/v1", "^/x.y"], "Security:Sessions:ExemptPaths");
+
+        Assert.That(warnings, Is.EqualTo(new[]
+        {
+            "Security:Sessions:ExemptPaths[0] 'health' also exempts '/health-admin'; end it with '$' or '(/|$)'",
+            "Security:Sessions:ExemptPaths[5] 'files/v1' also exempts '/files/v1-admin'; end it with '$' or '(/|$)'",
+            "Security:Sessions:ExemptPaths[6] '^/x.y' also exempts 'any path that goes on after its last character'; end it with '$' or '(/|$)'",
+        }));
+        Assert.That(PathPatternMatcher.Create(["health"]).IsMatch(new PathString("/health-admin")), Is.True, "the example really is matched");
+    }
+
+    [Test]
+    public void Over_matching_example_keeps_the_leading_slash_in_leading_slash_mode()
+    {
+        var warnings = PathPatternMatcher.FindOverMatching(["^/admin"], "Security:Headers:FrameOptionsExcludePaths", PathPatternAnchor.WithLeadingSlash);
+
+        Assert.That(warnings, Has.Count.EqualTo(1));
+        Assert.That(warnings[0], Does.Contain("also exempts '/admin-admin'"));
     }
 
     [Test]
@@ -289,7 +348,7 @@ public class PathPatternMatcherTests
         var matcher = PathPatternMatcher.Create(["accounts/login/$", "static/", "(a+)+$"]);
         var paths = new[]
         {
-            new PathString("/accounts/login/"),
+            new PathString("/Accounts/Login/"),
             new PathString("/static/app.js"),
             new PathString("/aaaaaaaaaaaaaaaaaaaaaaaa!"),
             new PathString("/nothing/here"),
