@@ -8,7 +8,7 @@ namespace Security.Headers;
 public sealed class ClearSiteDataOptions
 {
     /// <summary>
-    /// Request paths (relative to <c>PathBase</c>, compared exactly and case-sensitively) whose
+    /// Request paths (relative to <c>PathBase</c>, compared ignoring case and a trailing slash, as routing does) whose
     /// responses carry the header, e.g. <c>/account/logout</c>. Default: none.
     /// </summary>
     public IList<string> Paths { get; } = new List<string>();

@@ -8,7 +8,7 @@ namespace Security.Headers;
 /// </summary>
 /// <remarks>
 /// Path patterns are regular expressions matched against the path without its leading slash,
-/// anchored at the start only: <c>static/</c> matches <c>/static/site.css</c>.
+/// anchored at the start only, ignoring case: <c>static/</c> matches <c>/static/site.css</c> and <c>/STATIC/site.css</c>.
 /// </remarks>
 public sealed class NoConfidentialCachingOptions
 {

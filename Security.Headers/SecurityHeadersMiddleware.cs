@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,7 +27,7 @@ internal sealed partial class SecurityHeadersMiddleware
     private readonly PathPatternMatcher _blacklist;
     private readonly bool _whitelistEnabled;
     private readonly bool _blacklistEnabled;
-    private readonly FrozenSet<string> _clearSiteDataPaths;
+    private readonly PathPatternMatcher _clearSiteDataPaths;
     private readonly bool _hasPathRules;
 
     // One plan per combination of the path-based decisions, each with its own cached callback
@@ -84,7 +83,7 @@ internal sealed partial class SecurityHeadersMiddleware
         _strictTransportSecurity = o.StrictTransportSecurity.Enabled ? HeaderValues.StrictTransportSecurity(o.StrictTransportSecurity) : default;
         _includeLocalhost = o.StrictTransportSecurity.IncludeLocalhost;
         _clearSiteData = HeaderValues.ClearSiteData(o.ClearSiteData.Directives);
-        _clearSiteDataPaths = o.ClearSiteData.Paths.ToFrozenSet(StringComparer.Ordinal);
+        _clearSiteDataPaths = PathPatternMatcher.CreateExact(o.ClearSiteData.Paths);
         _echoDoNotTrack = o.EchoDoNotTrack;
         _removeServerHeader = o.RemoveServerHeader;
 
@@ -93,8 +92,9 @@ internal sealed partial class SecurityHeadersMiddleware
         _whitelist = PathPatternMatcher.Create(o.NoConfidentialCaching.WhitelistPaths);
         _blacklistEnabled = o.NoConfidentialCaching.BlacklistEnabled;
         _blacklist = PathPatternMatcher.Create(o.NoConfidentialCaching.BlacklistPaths);
+        LogOverMatchingExemptions(logger, o);
 
-        _hasPathRules = !_frameExclusions.IsEmpty || _whitelistEnabled || _blacklistEnabled || _clearSiteDataPaths.Count > 0;
+        _hasPathRules = !_frameExclusions.IsEmpty || _whitelistEnabled || _blacklistEnabled || !_clearSiteDataPaths.IsEmpty;
         _plans = new Plan[8];
         for (var i = 0; i < _plans.Length; i++)
         {
@@ -137,7 +137,7 @@ internal sealed partial class SecurityHeadersMiddleware
             flags |= ConfidentialPath;
         }
 
-        if (_clearSiteDataPaths.Count > 0 && _clearSiteDataPaths.Contains(path))
+        if (!_clearSiteDataPaths.IsEmpty && _clearSiteDataPaths.IsMatch(path))
         {
             flags |= ClearSiteDataPath;
         }
@@ -294,11 +294,30 @@ internal sealed partial class SecurityHeadersMiddleware
         }
     }
 
+    // Exclusions and the whitelist switch a protection off: one that ends mid-word switches it off
+    // for more paths than its author meant.
+    private static void LogOverMatchingExemptions(ILogger logger, SecurityHeadersOptions o)
+    {
+        var section = SecurityHeadersOptionsValidator.Section + ":";
+        var warnings = PathPatternMatcher.FindOverMatching(o.FrameOptionsExcludePaths, section + "FrameOptionsExcludePaths", PathPatternAnchor.WithLeadingSlash)
+            .Concat(o.NoConfidentialCaching.WhitelistEnabled
+                ? PathPatternMatcher.FindOverMatching(o.NoConfidentialCaching.WhitelistPaths, section + "NoConfidentialCaching:WhitelistPaths")
+                : []);
+        foreach (var warning in warnings)
+        {
+            Log.ExemptionOverMatches(logger, warning);
+        }
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 1, EventName = "AllowFromObsolete", Level = LogLevel.Warning,
             Message = "Security:Headers:FrameOptions is '{FrameOptions}': browsers ignore X-Frame-Options ALLOW-FROM, so framing is not restricted; use the Content-Security-Policy directive frame-ancestors instead.")]
         public static partial void AllowFromObsolete(ILogger logger, string frameOptions);
+
+        [LoggerMessage(EventId = 3, EventName = "ExemptionOverMatches", Level = LogLevel.Warning,
+            Message = "{Warning}")]
+        public static partial void ExemptionOverMatches(ILogger logger, string warning);
 
         [LoggerMessage(EventId = 2, EventName = "Configured", Level = LogLevel.Debug,
             Message = "Security headers ready: {Headers}; X-Frame-Options '{FrameOptions}'; Strict-Transport-Security '{StrictTransportSecurity}' on HTTPS.")]

@@ -19,7 +19,7 @@ public sealed class SecurityHeadersOptions
 
     /// <summary>
     /// Path patterns whose responses get no <c>X-Frame-Options</c>. Unlike the other path options
-    /// these are matched against the path <em>with</em> its leading slash, e.g. <c>^/embed/</c>.
+    /// these are matched against the path <em>with</em> its leading slash, ignoring case, e.g. <c>^/embed/</c>.
     /// Default: none.
     /// </summary>
     public IList<string> FrameOptionsExcludePaths { get; } = new List<string>();

@@ -12,11 +12,12 @@ public sealed class ClearSiteDataTests
 
     [TestCase("/logout", "\"cookies\", \"storage\"")]
     [TestCase("/account/logout", "\"cookies\", \"storage\"")]
-    [TestCase("/logout/", null)]
+    [TestCase("/logout/", "\"cookies\", \"storage\"")]
+    [TestCase("/LOGOUT", "\"cookies\", \"storage\"")]
     [TestCase("/logout/x", null)]
-    [TestCase("/LOGOUT", null)]
+    [TestCase("/logoutx", null)]
     [TestCase("/", null)]
-    public async Task Default_directives_are_sent_only_on_paths_exactly_in_the_list(string path, string? expected)
+    public async Task Default_directives_are_sent_only_on_paths_in_the_list_ignoring_case_and_a_trailing_slash(string path, string? expected)
     {
         await using var host = await HeadersHost.StartAsync(
             o =>

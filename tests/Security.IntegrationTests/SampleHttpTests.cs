@@ -38,17 +38,20 @@ public partial class SampleHttpTests
         }
     }
 
-    [Test]
-    public async Task Account_pages_are_confidential_and_the_home_page_is_not()
+    // Routing ignores case, so the confidential rule must too: /Account/Login is the same page.
+    [TestCase("/account/login", HttpStatusCode.OK)]
+    [TestCase("/Account/Login", HttpStatusCode.OK)]
+    [TestCase("/ACCOUNT/CHANGE-PASSWORD", HttpStatusCode.Redirect)]
+    public async Task Account_pages_are_confidential_in_any_case_and_the_home_page_is_not(string path, HttpStatusCode status)
     {
         await using var app = new SampleApp();
         using var client = Client(app, out _);
 
-        using var login = await client.GetAsync("/account/login");
+        using var login = await client.GetAsync(path);
         using var home = await client.GetAsync("/");
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(login.StatusCode, Is.EqualTo(status));
             Assert.That(Header(login, "Cache-Control"), Is.EqualTo("no-cache, no-store, max-age=0, must-revalidate"));
             Assert.That(Header(login, "Pragma"), Is.EqualTo("no-cache"));
             Assert.That(Header(login, "Expires"), Is.EqualTo("-1"));
