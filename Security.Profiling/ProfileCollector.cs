@@ -8,40 +8,125 @@ namespace Security.Profiling;
 /// </summary>
 internal sealed class ProfileCollector
 {
+    internal const string EntityFrameworkSource = "EF Core";
+
     private static readonly string[] DetailTags = ["server.address", "http.response.status_code", "db.system.name", "db.system"];
 
     private readonly Lock _lock = new();
     private readonly List<SqlCommandProfile> _commands = [];
     private readonly List<ActivityProfile> _activities = [];
+
+    // One command reported twice (by EF Core and by its ADO.NET provider) is listed once: each
+    // report waits here, by command text, for its twin from the other side.
+    private readonly Dictionary<string, int> _unpairedOrm = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<(int Index, TimeSpan Duration)>> _unpairedProvider = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, long> _pendingStarts = [];
     private readonly int _maxEntries;
     private TimeSpan _database;
     private int _queryCount;
     private int _activityCount;
+    private long _allocated;
 
-    public ProfileCollector(int maxEntries, long startTimestamp, DateTimeOffset startedAt, long allocatedAtStart)
+    public ProfileCollector(int maxEntries, long startTimestamp, DateTimeOffset startedAt)
     {
         _maxEntries = maxEntries;
         StartTimestamp = startTimestamp;
         StartedAt = startedAt;
-        AllocatedAtStart = allocatedAtStart;
     }
 
     public long StartTimestamp { get; }
 
     public DateTimeOffset StartedAt { get; }
 
-    public long AllocatedAtStart { get; }
+    /// <summary>The query count and database time so far.</summary>
+    public (int QueryCount, TimeSpan Database) Sql
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_queryCount, _database);
+            }
+        }
+    }
 
+    /// <summary>Bytes allocated by threads while they ran this request's execution context.</summary>
+    public void AddAllocated(long bytes) => Interlocked.Add(ref _allocated, bytes);
+
+    /// <summary>
+    /// Adds a command. An ORM's report (with parameter names) and its provider's report of the same
+    /// command (same text) are paired, in either order, and counted once, as the ORM reported it.
+    /// </summary>
     public void AddCommand(SqlCommandProfile command)
+    {
+        var fromOrm = command.Source == EntityFrameworkSource;
+        lock (_lock)
+        {
+            if (fromOrm && _unpairedProvider.TryGetValue(command.CommandText, out var waiting) && waiting.Count > 0)
+            {
+                var (index, duration) = waiting.Dequeue();
+                _database += command.Duration - duration;
+                if (index >= 0)
+                {
+                    _commands[index] = command;
+                }
+
+                return;
+            }
+
+            if (!fromOrm && _unpairedOrm.TryGetValue(command.CommandText, out var count) && count > 0)
+            {
+                _unpairedOrm[command.CommandText] = count - 1;
+                return;
+            }
+
+            _queryCount++;
+            _database += command.Duration;
+            var kept = -1;
+            if (_commands.Count < _maxEntries)
+            {
+                kept = _commands.Count;
+                _commands.Add(command);
+            }
+
+            // Bounded like the lists: past that many distinct texts a twin is no longer looked for.
+            if (fromOrm)
+            {
+                if (_unpairedOrm.Count < _maxEntries || _unpairedOrm.ContainsKey(command.CommandText))
+                {
+                    _unpairedOrm[command.CommandText] = _unpairedOrm.GetValueOrDefault(command.CommandText) + 1;
+                }
+            }
+            else if (_unpairedProvider.Count < _maxEntries || _unpairedProvider.ContainsKey(command.CommandText))
+            {
+                if (!_unpairedProvider.TryGetValue(command.CommandText, out var queue))
+                {
+                    _unpairedProvider[command.CommandText] = queue = new Queue<(int, TimeSpan)>();
+                }
+
+                queue.Enqueue((kept, command.Duration));
+            }
+        }
+    }
+
+    /// <summary>Remembers when a command that reports its start and end separately (SqlClient) started.</summary>
+    public void CommandStarting(Guid operationId, long timestamp)
     {
         lock (_lock)
         {
-            _queryCount++;
-            _database += command.Duration;
-            if (_commands.Count < _maxEntries)
+            if (_pendingStarts.Count < _maxEntries)
             {
-                _commands.Add(command);
+                _pendingStarts[operationId] = timestamp;
             }
+        }
+    }
+
+    /// <summary>The start timestamp remembered for <paramref name="operationId"/>, forgotten once read.</summary>
+    public long? CommandStarted(Guid operationId)
+    {
+        lock (_lock)
+        {
+            return _pendingStarts.Remove(operationId, out var timestamp) ? timestamp : null;
         }
     }
 
@@ -66,24 +151,12 @@ internal sealed class ProfileCollector
         }
     }
 
-    /// <summary>The query count and database time so far.</summary>
-    public (int QueryCount, TimeSpan Database) Sql
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return (_queryCount, _database);
-            }
-        }
-    }
-
-    public RequestProfile Complete(string method, string path, int statusCode, bool failed, TimeSpan total, long allocatedBytes)
+    public RequestProfile Complete(string method, string path, int statusCode, bool failed, TimeSpan total, SampledFunctions? functions)
     {
         lock (_lock)
         {
             return new RequestProfile(StartedAt, method, path, statusCode, failed, total, _database, _queryCount, [.. _commands],
-                _activityCount, [.. _activities], allocatedBytes);
+                _activityCount, [.. _activities], Interlocked.Read(ref _allocated), functions);
         }
     }
 

@@ -66,14 +66,26 @@ internal static class ProfileFormatter
         return builder.ToString();
     }
 
-    /// <summary>The summary line: status, total, app, db, queries, allocations.</summary>
+    /// <summary>
+    /// The summary line: status, total, app, db, queries, allocations (what the threads allocated
+    /// while they ran the request's execution context, not the whole process).
+    /// </summary>
     public static string Summary(RequestProfile profile) => string.Create(CultureInfo.InvariantCulture,
-        $"Summary: status {profile.StatusCode}{(profile.Failed ? " (unhandled exception)" : "")}, total {Milliseconds(profile.Total):0.0} ms, app {Milliseconds(profile.App):0.0} ms, db {Milliseconds(profile.Database):0.0} ms in {profile.QueryCount} {(profile.QueryCount == 1 ? "query" : "queries")}, {profile.AllocatedBytes:N0} bytes allocated (process-wide, all threads)");
+        $"Summary: status {profile.StatusCode}{(profile.Failed ? " (unhandled exception)" : "")}, total {Milliseconds(profile.Total):0.0} ms, app {Milliseconds(profile.App):0.0} ms, db {Milliseconds(profile.Database):0.0} ms in {profile.QueryCount} {(profile.QueryCount == 1 ? "query" : "queries")}, {profile.AllocatedBytes:N0} bytes allocated by the request's own code");
 
-    /// <summary>The SQL and Activities sections, each line ending with a newline except the last.</summary>
+    /// <summary>
+    /// The sections after the summary, each line ending with a newline except the last: the top
+    /// functions (only when CPU sampling is on), SQL, Activities.
+    /// </summary>
     public static string Details(RequestProfile profile)
     {
         var text = new StringBuilder();
+        if (profile.Functions is { } functions)
+        {
+            AppendFunctions(text, functions);
+            text.Append('\n');
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"SQL ({profile.QueryCount} {(profile.QueryCount == 1 ? "query" : "queries")}, {Milliseconds(profile.Database):0.0} ms; parameter values are never recorded):");
         if (profile.QueryCount == 0)
         {
@@ -83,7 +95,7 @@ internal static class ProfileFormatter
         for (var i = 0; i < profile.Commands.Count; i++)
         {
             var command = profile.Commands[i];
-            var prefix = string.Create(CultureInfo.InvariantCulture, $"  {i + 1,3}. [{Milliseconds(command.Duration),7:0.0} ms] ");
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"  {i + 1,3}. [{Milliseconds(command.Duration),7:0.0} ms, {command.Source}] ");
             var indent = new string(' ', prefix.Length);
             var lines = command.CommandText.ReplaceLineEndings("\n").Split('\n');
             for (var line = 0; line < lines.Length; line++)
@@ -125,6 +137,40 @@ internal static class ProfileFormatter
     /// <summary>The whole report as the log writes it: separator, <c>METHOD path</c>, summary, sections.</summary>
     public static string Full(RequestProfile profile) =>
         $"{Separator}\n{profile.Method} {profile.Path}\n{Summary(profile)}\n{Details(profile)}";
+
+    private static void AppendFunctions(StringBuilder text, SampledFunctions functions)
+    {
+        if (functions.NotSampledReason is { } reason)
+        {
+            text.Append("Top functions: not sampled (").Append(Printable(reason)).Append(')');
+            return;
+        }
+
+        var interval = Milliseconds(functions.Interval);
+        text.Append(CultureInfo.InvariantCulture,
+            $"Top functions by inclusive samples ({functions.Samples} {(functions.Samples == 1 ? "sample" : "samples")} of this request, one per thread every {interval:0.0} ms):");
+        AppendFunctionList(text, functions.ByInclusive, functions.Samples);
+        text.Append("\nTop functions by exclusive samples:");
+        AppendFunctionList(text, functions.ByExclusive, functions.Samples);
+    }
+
+    private static void AppendFunctionList(StringBuilder text, IReadOnlyList<SampledFunction> list, int samples)
+    {
+        if (list.Count == 0)
+        {
+            text.Append("\n  (none)");
+            return;
+        }
+
+        text.Append("\n    incl.      %    excl.      %  method");
+        foreach (var function in list)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"\n  {function.InclusiveSamples,7} {Percent(function.InclusiveSamples, samples),6:0.0} {function.ExclusiveSamples,8} {Percent(function.ExclusiveSamples, samples),6:0.0}  {Printable(function.Name)}");
+        }
+    }
+
+    private static double Percent(int part, int whole) => whole == 0 ? 0 : Math.Round(100.0 * part / whole, 1);
 
     private static void AppendTree(StringBuilder text, IReadOnlyList<ActivityProfile> activities)
     {

@@ -6,10 +6,11 @@ using Security.Abstractions;
 namespace Security.Profiling;
 
 /// <summary>
-/// The process-wide subscriptions, made once per app: EF Core's <see cref="DiagnosticListener"/>
-/// command events and an <see cref="ActivityListener"/> on every source. Both act only when a
-/// profile is being collected in the current async flow, so unprofiled requests pay one
-/// <see cref="AsyncLocal{T}"/> read per event at most and nothing is created for them.
+/// The process-wide subscriptions, made once per app: the command events of EF Core's and
+/// SqlClient's <see cref="DiagnosticListener"/>s, and an <see cref="ActivityListener"/> on every
+/// source (Npgsql's commands among them). All act only when a profile is being collected in the
+/// current async flow, so unprofiled requests pay one <see cref="AsyncLocal{T}"/> read per event
+/// at most and nothing is created for them.
 /// </summary>
 internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListener>, IDisposable
 {
@@ -17,9 +18,21 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
     internal const string CommandExecutingEvent = "Microsoft.EntityFrameworkCore.Database.Command.CommandExecuting";
     internal const string CommandExecutedEvent = "Microsoft.EntityFrameworkCore.Database.Command.CommandExecuted";
     internal const string CommandErrorEvent = "Microsoft.EntityFrameworkCore.Database.Command.CommandError";
+    internal const string SqlClientListenerName = "SqlClientDiagnosticListener";
+    internal const string NpgsqlSourceName = "Npgsql";
     private const string CollectorProperty = "Security.Profiling.Collector";
 
-    private readonly AsyncLocal<ProfileCollector?> _current = new();
+    // Microsoft.Data.SqlClient's and System.Data.SqlClient's event names, under one listener name.
+    private static readonly string[] SqlClientPrefixes = ["Microsoft.Data.SqlClient.", "System.Data.SqlClient."];
+
+    // Set while a thread runs a profiled request's execution context: the thread's allocation
+    // counter when it started to, so the request is charged what its own threads allocate.
+    [ThreadStatic]
+    private static long t_allocatedWhenEntered;
+
+    // The change handler runs only on threads that switch to or from a context holding a
+    // collector, that is only for profiled requests: an unprofiled context never holds one.
+    private readonly AsyncLocal<ProfileCollector?> _current = new(OnFlowChanged);
     private readonly ConcurrentDictionary<Type, bool> _unreadablePayloads = new();
     private readonly List<IDisposable> _subscriptions = [];
     private readonly Lock _lock = new();
@@ -56,6 +69,13 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
                 if (activity.GetCustomProperty(CollectorProperty) is ProfileCollector collector)
                 {
                     collector.AddActivity(activity);
+                    if (activity.Source.Name == NpgsqlSourceName && activity.GetTagItem("db.query.text") is string text)
+                    {
+                        // A raw NpgsqlCommand (Dapper, ADO.NET) as Npgsql traces it: the text and
+                        // the duration; its parameter tags, if any, are never read.
+                        var error = activity.Status == ActivityStatusCode.Error ? activity.GetTagItem("error.type") as string ?? "error" : null;
+                        collector.AddCommand(new SqlCommandProfile(text, [], activity.Duration, error, NpgsqlSourceName));
+                    }
                 }
             },
         };
@@ -95,7 +115,11 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
 
     void IObserver<DiagnosticListener>.OnNext(DiagnosticListener listener)
     {
-        if (listener.Name != EntityFrameworkListenerName)
+        IDisposable Subscribe() => listener.Name == EntityFrameworkListenerName
+            ? listener.Subscribe(new CommandObserver(OnCommandEvent), IsCommandEventWanted)
+            : listener.Subscribe(new CommandObserver(OnSqlClientEvent), IsSqlClientEventWanted);
+
+        if (listener.Name is not (EntityFrameworkListenerName or SqlClientListenerName))
         {
             return;
         }
@@ -104,8 +128,8 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
         {
             if (!_disposed)
             {
-                // EF Core asks IsEnabled(name) before building each event: false outside a profile.
-                _subscriptions.Add(listener.Subscribe(new CommandObserver(this), IsCommandEventWanted));
+                // EF Core and SqlClient ask IsEnabled(name) before building each event: false outside a profile.
+                _subscriptions.Add(Subscribe());
             }
         }
     }
@@ -138,19 +162,97 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
             return;
         }
 
-        if (EfCommandEventReader.TryRead(value.Value, failed, out var command))
+        if (CommandPayloadReader.TryRead(value.Value, out var read))
         {
-            collector.AddCommand(command!);
+            collector.AddCommand(new SqlCommandProfile(read.CommandText, read.ParameterNames, read.Duration ?? TimeSpan.Zero,
+                failed ? read.ExceptionType ?? "error" : null, ProfileCollector.EntityFrameworkSource));
         }
-        else if (value.Value is { } payload && _unreadablePayloads.TryAdd(payload.GetType(), true))
+        else
+        {
+            WarnUnreadable(value);
+        }
+    }
+
+    private static bool IsSqlClientCommandEvent(string name, out string kind)
+    {
+        foreach (var prefix in SqlClientPrefixes)
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                kind = name[prefix.Length..];
+                return kind is "WriteCommandBefore" or "WriteCommandAfter" or "WriteCommandError";
+            }
+        }
+
+        kind = string.Empty;
+        return false;
+    }
+
+    private bool IsSqlClientEventWanted(string name) => _current.Value is not null && IsSqlClientCommandEvent(name, out _);
+
+    // SqlClient reports a command's start and its end (or error) separately, with Stopwatch
+    // timestamps and an operation id that pairs them.
+    private void OnSqlClientEvent(KeyValuePair<string, object?> value)
+    {
+        var collector = _current.Value;
+        if (collector is null || !IsSqlClientCommandEvent(value.Key, out var kind))
+        {
+            return;
+        }
+
+        if (kind == "WriteCommandBefore")
+        {
+            if (CommandPayloadReader.TryReadStart(value.Value, out var operationId, out var timestamp))
+            {
+                collector.CommandStarting(operationId, timestamp);
+            }
+
+            return;
+        }
+
+        if (!CommandPayloadReader.TryRead(value.Value, out var read))
+        {
+            WarnUnreadable(value);
+            return;
+        }
+
+        var duration = TimeSpan.Zero;
+        if (read.OperationId is { } id && read.Timestamp is { } end && collector.CommandStarted(id) is { } start && end >= start)
+        {
+            duration = Stopwatch.GetElapsedTime(start, end);
+        }
+
+        var failed = kind == "WriteCommandError";
+        collector.AddCommand(new SqlCommandProfile(read.CommandText, read.ParameterNames, duration,
+            failed ? read.ExceptionType ?? "error" : null, "SqlClient"));
+    }
+
+    private void WarnUnreadable(KeyValuePair<string, object?> value)
+    {
+        if (value.Value is { } payload && _unreadablePayloads.TryAdd(payload.GetType(), true))
         {
             Log.UnreadableCommandPayload(_logger, value.Key, payload.GetType().FullName);
         }
     }
 
-    private sealed class CommandObserver(ProfilingDiagnostics owner) : IObserver<KeyValuePair<string, object?>>
+    private static void OnFlowChanged(AsyncLocalValueChangedArgs<ProfileCollector?> change)
     {
-        public void OnNext(KeyValuePair<string, object?> value) => owner.OnCommandEvent(value);
+        if (ReferenceEquals(change.PreviousValue, change.CurrentValue))
+        {
+            return;
+        }
+
+        var now = GC.GetAllocatedBytesForCurrentThread();
+        change.PreviousValue?.AddAllocated(now - t_allocatedWhenEntered);
+        if (change.CurrentValue is not null)
+        {
+            t_allocatedWhenEntered = now;
+        }
+    }
+
+    private sealed class CommandObserver(Action<KeyValuePair<string, object?>> onNext) : IObserver<KeyValuePair<string, object?>>
+    {
+        public void OnNext(KeyValuePair<string, object?> value) => onNext(value);
 
         public void OnError(Exception error)
         {
@@ -164,7 +266,7 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
     private static partial class Log
     {
         [LoggerMessage(EventId = 3, EventName = "UnreadableCommandPayload", Level = LogLevel.Warning,
-            Message = "EF Core event {EventName} carries a {PayloadType} without a readable Command property: its SQL is not profiled.")]
+            Message = "Command event {EventName} carries a {PayloadType} without a readable Command property: its SQL is not profiled.")]
         public static partial void UnreadableCommandPayload(ILogger logger, string eventName, string? payloadType);
     }
 }

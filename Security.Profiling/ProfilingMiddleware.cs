@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
@@ -6,8 +7,8 @@ using Security.Abstractions;
 namespace Security.Profiling;
 
 /// <summary>
-/// Profiles requests that carry the trigger header from an allowed caller (PARITY.md
-/// "Security.Profiling"): SQL, activities, allocations; logged at Debug and summarised in
+/// Profiles requests that carry the trigger header from an allowed caller: SQL, activities,
+/// allocations and, with CPU sampling, the top functions; logged at Debug and summarised in
 /// <c>Server-Timing</c>. Requests without the header cost one header lookup.
 /// </summary>
 internal sealed partial class ProfilingMiddleware
@@ -20,6 +21,7 @@ internal sealed partial class ProfilingMiddleware
     private readonly ProfilingGate _gate;
     private readonly ProfilingDiagnostics _diagnostics;
     private readonly ProfileStore _store;
+    private readonly IProfilingSampler? _sampler;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -30,8 +32,10 @@ internal sealed partial class ProfilingMiddleware
         ProfilingDiagnostics diagnostics,
         ProfileStore store,
         TimeProvider time,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IServiceProvider services)
     {
+        _sampler = options.Value.CpuSampling ? services.GetService<IProfilingSampler>() : null;
         _next = next;
         _headerName = options.Value.HeaderName;
         _maxEntries = options.Value.MaxEntriesPerProfile;
@@ -63,7 +67,9 @@ internal sealed partial class ProfilingMiddleware
             return;
         }
 
-        var collector = new ProfileCollector(_maxEntries, _time.GetTimestamp(), _time.GetUtcNow(), GC.GetTotalAllocatedBytes(precise: false));
+        // Sampling starts first and stops last, so that its own work is neither timed nor charged.
+        var sampling = _sampler?.TryStart();
+        var collector = new ProfileCollector(_maxEntries, _time.GetTimestamp(), _time.GetUtcNow());
         context.Response.OnStarting(static state =>
         {
             var (middleware, context, collector) = ((ProfilingMiddleware, HttpContext, ProfileCollector))state;
@@ -87,14 +93,16 @@ internal sealed partial class ProfilingMiddleware
         finally
         {
             _diagnostics.Current = null;
-            Finish(context, collector, failed);
+            var total = _time.GetElapsedTime(collector.StartTimestamp);
+            var functions = _sampler is null ? null
+                : sampling is null ? SampledFunctions.NotSampled("another profiled request was being sampled")
+                : await sampling.StopAsync();
+            Finish(context, collector, failed, total, functions);
         }
     }
 
-    private void Finish(HttpContext context, ProfileCollector collector, bool failed)
+    private void Finish(HttpContext context, ProfileCollector collector, bool failed, TimeSpan total, SampledFunctions? functions)
     {
-        var total = _time.GetElapsedTime(collector.StartTimestamp);
-        var allocated = GC.GetTotalAllocatedBytes(precise: false) - collector.AllocatedAtStart;
         var profile = collector.Complete(
             ProfileFormatter.Printable(context.Request.Method),
             ProfileFormatter.Printable(context.Request.PathBase.Add(context.Request.Path).ToString()),
@@ -102,7 +110,7 @@ internal sealed partial class ProfilingMiddleware
             failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode,
             failed,
             total,
-            allocated);
+            functions);
         _store.Add(profile);
         if (_logger.IsEnabled(LogLevel.Debug))
         {

@@ -1,6 +1,10 @@
 namespace Security.Profiling;
 
-/// <summary>The finished profile of one request; <c>Failed</c> = the pipeline threw.</summary>
+/// <summary>
+/// The finished profile of one request; <c>Failed</c> = the pipeline threw; <c>AllocatedBytes</c>
+/// = allocated by threads while they ran the request's execution context; <c>Functions</c> = the
+/// sampled top functions, null when CPU sampling is off.
+/// </summary>
 internal sealed record RequestProfile(
     DateTimeOffset StartedAt,
     string Method,
@@ -13,7 +17,8 @@ internal sealed record RequestProfile(
     IReadOnlyList<SqlCommandProfile> Commands,
     int ActivityCount,
     IReadOnlyList<ActivityProfile> Activities,
-    long AllocatedBytes)
+    long AllocatedBytes,
+    SampledFunctions? Functions)
 {
     /// <summary>Time outside the database: total minus database, never negative.</summary>
     public TimeSpan App => Total > Database ? Total - Database : TimeSpan.Zero;

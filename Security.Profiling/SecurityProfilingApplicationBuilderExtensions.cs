@@ -15,7 +15,7 @@ public static class SecurityProfilingApplicationBuilderExtensions
     /// </summary>
     /// <param name="app">The application.</param>
     /// <returns>The application, for chaining.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddSecurityProfiling()</c> was not called, or the configured policy does not exist.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddSecurityProfiling()</c> was not called, the configured policy does not exist, or CPU sampling is on without a sampler.</exception>
     public static IApplicationBuilder UseSecurityProfiling(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -24,12 +24,19 @@ public static class SecurityProfilingApplicationBuilderExtensions
             throw new InvalidOperationException("UseSecurityProfiling needs services.AddSecurityProfiling().");
         }
 
-        if (!app.ApplicationServices.GetRequiredService<IOptions<SecurityProfilingOptions>>().Value.Enabled)
+        var options = app.ApplicationServices.GetRequiredService<IOptions<SecurityProfilingOptions>>().Value;
+        if (!options.Enabled)
         {
             return app;
         }
 
         app.ApplicationServices.GetRequiredService<ProfilingGate>().EnsurePolicyExists();
+        if (options.CpuSampling && app.ApplicationServices.GetService<IProfilingSampler>() is null)
+        {
+            throw new InvalidOperationException(
+                $"{SecurityProfilingOptions.SectionName}:{nameof(SecurityProfilingOptions.CpuSampling)} is true but no sampler is registered: add the Security.Profiling.Sampling package and call services.AddSecurityProfilingSampling().");
+        }
+
         return app.UseMiddleware<ProfilingMiddleware>();
     }
 }

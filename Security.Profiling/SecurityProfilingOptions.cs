@@ -43,4 +43,15 @@ public sealed class SecurityProfilingOptions
     /// but not kept, so a request running a million queries cannot exhaust memory. Default 500.
     /// </summary>
     public int MaxEntriesPerProfile { get; set; } = 500;
+
+    /// <summary>
+    /// Whether a profiled request's call stacks are sampled, for its top functions by inclusive and
+    /// exclusive samples. Default <see langword="false"/>. Needs the <c>Security.Profiling.Sampling</c>
+    /// package and <c>services.AddSecurityProfilingSampling()</c>; one request is sampled at a time,
+    /// and the runtime pauses every thread about once a millisecond while it samples.
+    /// </summary>
+    public bool CpuSampling { get; set; }
+
+    /// <summary>How many methods each top-functions list shows (1..1000). Default 20.</summary>
+    public int TopFunctions { get; set; } = 20;
 }

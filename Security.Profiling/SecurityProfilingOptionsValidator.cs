@@ -8,6 +8,7 @@ internal sealed class SecurityProfilingOptionsValidator : IValidateOptions<Secur
 {
     internal const int MaxStoredProfilesLimit = 10_000;
     internal const int MaxEntriesPerProfileLimit = 100_000;
+    internal const int TopFunctionsLimit = 1000;
 
     public ValidateOptionsResult Validate(string? name, SecurityProfilingOptions options)
     {
@@ -36,6 +37,12 @@ internal sealed class SecurityProfilingOptionsValidator : IValidateOptions<Secur
         {
             errors.Add($"{Section}:{nameof(options.MaxEntriesPerProfile)}",
                 $"'{options.MaxEntriesPerProfile}' must be between 1 and {MaxEntriesPerProfileLimit}.");
+        }
+
+        if (options.TopFunctions is < 1 or > TopFunctionsLimit)
+        {
+            errors.Add($"{Section}:{nameof(options.TopFunctions)}",
+                $"'{options.TopFunctions}' must be between 1 and {TopFunctionsLimit}.");
         }
 
         return errors.ToResult();

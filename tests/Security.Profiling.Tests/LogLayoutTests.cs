@@ -52,7 +52,7 @@ public sealed class LogLayoutTests
         {
             Assert.That(lines[0], Does.Match("^-{80}$"));
             Assert.That(lines[1], Is.EqualTo("GET /checkout"));
-            Assert.That(lines[2], Does.Match(@"^Summary: status 200, total \d+\.\d ms, app \d+\.\d ms, db 0\.0 ms in 0 queries, [\d,]+ bytes allocated \(process-wide, all threads\)$"));
+            Assert.That(lines[2], Does.Match(@"^Summary: status 200, total \d+\.\d ms, app \d+\.\d ms, db 0\.0 ms in 0 queries, [\d,]+ bytes allocated by the request's own code$"));
             Assert.That(lines[3], Is.EqualTo("SQL (0 queries, 0.0 ms; parameter values are never recorded):"));
             Assert.That(lines[4], Is.EqualTo("  (none)"));
             Assert.That(lines[5], Is.EqualTo("Activities (4):"));

@@ -5,7 +5,7 @@ namespace Security.Profiling.Tests;
 public sealed class ProfileStoreTests
 {
     private static RequestProfile Profile(string path) =>
-        new(DateTimeOffset.UnixEpoch, "GET", path, 200, false, TimeSpan.Zero, TimeSpan.Zero, 0, [], 0, [], 0);
+        new(DateTimeOffset.UnixEpoch, "GET", path, 200, false, TimeSpan.Zero, TimeSpan.Zero, 0, [], 0, [], 0, null);
 
     [Test]
     public void Keeps_the_latest_newest_first()
