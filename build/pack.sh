@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs the seven Security.* packages into artifacts/packages (Release), checks their NuGet
+# Packs the eight Security.* packages into artifacts/packages (Release), checks their NuGet
 # dependencies against DESIGN.md, and proves that a fresh app outside the repository restores
 # Security.Headers from that folder and compiles the README's quick start.
 #   build/pack.sh [--skip-headers-check] [--keep-app]
@@ -25,7 +25,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 abstractions=Security.Abstractions
 persistence=Security.Persistence
 features=(Security.Headers Security.Csp Security.Auth Security.Sessions Security.Profiling)
-packages=("$abstractions" "${features[@]}" "$persistence")
+# Add-on packages: in their base package's folder, depending on that base only among Security.*
+# (Security.Profiling.Sampling carries EventPipe/TraceEvent, too heavy for every profiling user).
+declare -A addon_base=([Security.Profiling.Sampling]=Security.Profiling)
+declare -A addon_dir=([Security.Profiling.Sampling]=Security.Profiling/Sampling)
+addons=(Security.Profiling.Sampling)
+packages=("$abstractions" "${features[@]}" "$persistence" "${addons[@]}")
+expected=${#packages[@]}
+project_of() { local dir=${addon_dir[$1]:-$1}; echo "$dir/$1.csproj"; }
 
 fail() { echo "pack.sh: FAILED: $*" >&2; exit 1; }
 
@@ -33,13 +40,13 @@ fail() { echo "pack.sh: FAILED: $*" >&2; exit 1; }
 rm -rf "$out"; mkdir -p "$out"
 for p in "${packages[@]}"; do
   echo "pack.sh: packing $p"
-  dotnet pack "$p/$p.csproj" -c Release -o "$out" -warnaserror --nologo -v quiet
+  dotnet pack "$(project_of "$p")" -c Release -o "$out" -warnaserror --nologo -v quiet
 done
 
-# 2. Exactly seven packages (symbol packages aside), one per project.
+# 2. Exactly one package per project (symbol packages aside).
 shopt -s nullglob
 nupkgs=("$out"/*.nupkg)
-[ "${#nupkgs[@]}" = 7 ] || fail "expected 7 .nupkg in artifacts/packages, found ${#nupkgs[@]}: ${nupkgs[*]##*/}"
+[ "${#nupkgs[@]}" = "$expected" ] || fail "expected $expected .nupkg in artifacts/packages, found ${#nupkgs[@]}: ${nupkgs[*]##*/}"
 
 nuspec_of() { unzip -p "$1" '*.nuspec'; }
 summary=()
@@ -63,6 +70,9 @@ for p in "${packages[@]}"; do
       [ -z "$storage" ] || errors+=("$p depends on storage packages: $(echo $storage)") ;;
     "$persistence")
       [ "$family" = "$abstractions" ] || errors+=("$p must depend on $abstractions only among Security.*, has: $(echo $family)") ;;
+    Security.Profiling.Sampling)
+      [ "$family" = "${addon_base[$p]}" ] || errors+=("$p must depend on ${addon_base[$p]} only among Security.*, has: $(echo $family)")
+      [ -z "$storage" ] || errors+=("$p depends on storage packages: $(echo $storage)") ;;
     *)
       [ "$family" = "$abstractions" ] || errors+=("$p must depend on $abstractions only among Security.*, has: $(echo $family)")
       [ -z "$storage" ] || errors+=("$p depends on storage packages: $(echo $storage)") ;;
@@ -148,4 +158,4 @@ rm -f "$app.add.log"
 (cd "$app" && dotnet build -c Release --nologo -v quiet) \
   || fail "the fresh app does not compile against Security.Headers $headers_version"
 
-echo "pack.sh: OK: 7 packages in ${out#"$root"/}, dependencies follow DESIGN.md, a fresh app restored Security.Headers $headers_version and compiled$([ $skip_headers_check = 1 ] && echo ' (without calling it: --skip-headers-check)')"
+echo "pack.sh: OK: $expected packages in ${out#"$root"/}, dependencies follow DESIGN.md, a fresh app restored Security.Headers $headers_version and compiled$([ $skip_headers_check = 1 ] && echo ' (without calling it: --skip-headers-check)')"

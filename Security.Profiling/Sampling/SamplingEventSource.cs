@@ -1,0 +1,31 @@
+using System.Diagnostics.Tracing;
+
+namespace Security.Profiling.Sampling;
+
+/// <summary>
+/// Marks, in the sampling session's own event stream, when a thread starts and stops running the
+/// sampled request's execution context. EventPipe stamps each mark with the thread's OS id and
+/// the session's clock, the same as the stack samples, which is what lets a sample be attributed
+/// to the request.
+/// </summary>
+[EventSource(Name = ProviderName)]
+internal sealed class SamplingEventSource : EventSource
+{
+    public const string ProviderName = "Security-Profiling-Sampling";
+    public const int EnterEventId = 1;
+    public const int LeaveEventId = 2;
+
+    public static readonly SamplingEventSource Log = new();
+
+    private SamplingEventSource()
+    {
+    }
+
+    /// <summary>This thread now runs the sampled request.</summary>
+    [Event(EnterEventId, Level = EventLevel.Informational)]
+    public void Enter() => WriteEvent(EnterEventId);
+
+    /// <summary>This thread no longer runs the sampled request.</summary>
+    [Event(LeaveEventId, Level = EventLevel.Informational)]
+    public void Leave() => WriteEvent(LeaveEventId);
+}

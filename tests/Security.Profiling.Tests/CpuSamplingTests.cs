@@ -1,0 +1,125 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Security.Testing;
+
+namespace Security.Profiling.Tests;
+
+/// <summary>
+/// CPU sampling through a real in-process EventPipe session: the request's own hot method comes
+/// out on top, one request is sampled at a time, and it is off unless asked for.
+/// </summary>
+public sealed partial class CpuSamplingTests
+{
+    // A busy loop of known cost: about 200 million multiply-adds, a few hundred milliseconds.
+    private const int Iterations = 200_000_000;
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.NoOptimization)]
+    private static long BusyLoopOfKnownCost(int iterations)
+    {
+        var value = 17L;
+        for (var i = 0; i < iterations; i++)
+        {
+            value = (value * 31) + i;
+        }
+
+        return value;
+    }
+
+    private static Task<(TestApp App, CapturedLogs Logs)> StartAsync(Action<WebApplication> endpoints, bool sampler = true) =>
+        ProfilingHost.StartAsync(endpoints, o => o.CpuSampling = true, s =>
+        {
+            if (sampler)
+            {
+                s.AddSecurityProfilingSampling();
+            }
+        });
+
+    [Test]
+    public async Task The_slow_method_is_at_the_top_of_the_exclusive_samples()
+    {
+        var (app, logs) = await StartAsync(app => app.MapGet("/slow", async () =>
+        {
+            await Task.Yield();
+            return BusyLoopOfKnownCost(Iterations);
+        }));
+        await using var _ = app;
+
+        await app.SendAsync("/slow");
+
+        var profile = logs.Profiles.Single().Message;
+        await TestContext.Out.WriteLineAsync(profile);
+        var exclusive = Section(profile, "Top functions by exclusive samples:");
+        Assert.That(exclusive, Is.Not.Empty, profile);
+        Assert.That(exclusive[0], Does.Contain(nameof(BusyLoopOfKnownCost)), profile);
+        var inclusive = Section(profile, "Top functions by inclusive samples");
+        Assert.That(inclusive.Any(line => line.Contains(nameof(BusyLoopOfKnownCost), StringComparison.Ordinal)), Is.True, profile);
+    }
+
+    [Test]
+    public async Task A_second_profiled_request_while_one_is_sampled_says_it_was_not_sampled()
+    {
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (app, logs) = await StartAsync(app =>
+        {
+            app.MapGet("/first", async () =>
+            {
+                firstStarted.SetResult();
+                await releaseFirst.Task;
+                return "first";
+            });
+            app.MapGet("/second", () => "second");
+        });
+        await using var _ = app;
+
+        var first = app.SendAsync("/first");
+        await firstStarted.Task;
+        await app.SendAsync("/second");
+        releaseFirst.SetResult();
+        await first;
+        await app.SendAsync("/second");
+
+        var profiles = logs.Profiles.Select(p => p.Message).ToList();
+        Assert.That(profiles, Has.Count.EqualTo(3));
+        Assert.That(profiles[0], Does.Contain("GET /second").And.Contain("Top functions: not sampled (another profiled request was being sampled)"));
+        Assert.That(profiles[1], Does.Contain("GET /first").And.Contain("Top functions by exclusive samples:"));
+        Assert.That(profiles[2], Does.Contain("GET /second").And.Contain("Top functions by exclusive samples:"), "sampling is free again once the first request ends");
+    }
+
+    [Test]
+    public async Task Sampling_is_off_by_default_and_the_profile_has_no_top_functions()
+    {
+        var (app, logs) = await ProfilingHost.StartAsync(app => app.MapGet("/", () => "ok"), services: s => s.AddSecurityProfilingSampling());
+        await using var _ = app;
+
+        await app.SendAsync("/");
+
+        Assert.That(logs.Profiles.Single().Message, Does.Not.Contain("Top functions"));
+    }
+
+    [Test]
+    public void Sampling_on_without_the_sampler_stops_the_app_naming_the_option()
+    {
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(app => app.MapGet("/", () => "ok"), sampler: false));
+
+        Assert.That(error!.Message, Does.StartWith("Security:Profiling:CpuSampling is true").And.Contain("AddSecurityProfilingSampling()"));
+    }
+
+    // The method lines of one top-functions list.
+    private static List<string> Section(string profile, string heading)
+    {
+        var lines = profile.Split('\n');
+        var start = Array.FindIndex(lines, line => line.StartsWith(heading, StringComparison.Ordinal));
+        if (start < 0)
+        {
+            return [];
+        }
+
+        return [.. lines.Skip(start + 2).TakeWhile(line => MethodLine().IsMatch(line))];
+    }
+
+    [GeneratedRegex(@"^\s+\d+\s+\d+\.\d\s+\d+\s+\d+\.\d  \S")]
+    private static partial Regex MethodLine();
+}
