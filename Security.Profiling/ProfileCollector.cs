@@ -16,12 +16,14 @@ internal sealed class ProfileCollector
     private readonly List<SqlCommandProfile> _commands = [];
     private readonly List<ActivityProfile> _activities = [];
 
-    // One command reported twice (by EF Core and by its ADO.NET provider) is listed once: each
-    // report waits here, by command text, for its twin from the other side.
-    private readonly Dictionary<string, int> _unpairedOrm = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Queue<(int Index, TimeSpan Duration)>> _unpairedProvider = new(StringComparer.Ordinal);
-    private readonly Dictionary<Guid, long> _pendingStarts = [];
     private readonly int _maxEntries;
+
+    // One command reported twice (by EF Core and by its ADO.NET provider) is listed once: each
+    // report waits here, by command text, for its twin from the other side. Created on first use:
+    // most profiles have no SQL.
+    private Dictionary<string, int>? _unpairedOrm;
+    private Dictionary<string, Queue<(int Index, TimeSpan Duration)>>? _unpairedProvider;
+    private Dictionary<Guid, long>? _pendingStarts;
     private TimeSpan _database;
     private int _queryCount;
     private int _activityCount;
@@ -62,7 +64,9 @@ internal sealed class ProfileCollector
         var fromOrm = command.Source == EntityFrameworkSource;
         lock (_lock)
         {
-            if (fromOrm && _unpairedProvider.TryGetValue(command.CommandText, out var waiting) && waiting.Count > 0)
+            var unpairedOrm = _unpairedOrm ??= new Dictionary<string, int>(StringComparer.Ordinal);
+            var unpairedProvider = _unpairedProvider ??= new Dictionary<string, Queue<(int, TimeSpan)>>(StringComparer.Ordinal);
+            if (fromOrm && unpairedProvider.TryGetValue(command.CommandText, out var waiting) && waiting.Count > 0)
             {
                 var (index, duration) = waiting.Dequeue();
                 _database += command.Duration - duration;
@@ -74,9 +78,9 @@ internal sealed class ProfileCollector
                 return;
             }
 
-            if (!fromOrm && _unpairedOrm.TryGetValue(command.CommandText, out var count) && count > 0)
+            if (!fromOrm && unpairedOrm.TryGetValue(command.CommandText, out var count) && count > 0)
             {
-                _unpairedOrm[command.CommandText] = count - 1;
+                unpairedOrm[command.CommandText] = count - 1;
                 return;
             }
 
@@ -92,16 +96,16 @@ internal sealed class ProfileCollector
             // Bounded like the lists: past that many distinct texts a twin is no longer looked for.
             if (fromOrm)
             {
-                if (_unpairedOrm.Count < _maxEntries || _unpairedOrm.ContainsKey(command.CommandText))
+                if (unpairedOrm.Count < _maxEntries || unpairedOrm.ContainsKey(command.CommandText))
                 {
-                    _unpairedOrm[command.CommandText] = _unpairedOrm.GetValueOrDefault(command.CommandText) + 1;
+                    unpairedOrm[command.CommandText] = unpairedOrm.GetValueOrDefault(command.CommandText) + 1;
                 }
             }
-            else if (_unpairedProvider.Count < _maxEntries || _unpairedProvider.ContainsKey(command.CommandText))
+            else if (unpairedProvider.Count < _maxEntries || unpairedProvider.ContainsKey(command.CommandText))
             {
-                if (!_unpairedProvider.TryGetValue(command.CommandText, out var queue))
+                if (!unpairedProvider.TryGetValue(command.CommandText, out var queue))
                 {
-                    _unpairedProvider[command.CommandText] = queue = new Queue<(int, TimeSpan)>();
+                    unpairedProvider[command.CommandText] = queue = new Queue<(int, TimeSpan)>();
                 }
 
                 queue.Enqueue((kept, command.Duration));
@@ -114,6 +118,7 @@ internal sealed class ProfileCollector
     {
         lock (_lock)
         {
+            _pendingStarts ??= [];
             if (_pendingStarts.Count < _maxEntries)
             {
                 _pendingStarts[operationId] = timestamp;
@@ -126,7 +131,7 @@ internal sealed class ProfileCollector
     {
         lock (_lock)
         {
-            return _pendingStarts.Remove(operationId, out var timestamp) ? timestamp : null;
+            return _pendingStarts is not null && _pendingStarts.Remove(operationId, out var timestamp) ? timestamp : null;
         }
     }
 

@@ -68,7 +68,7 @@ internal sealed partial class ProfilingMiddleware
         }
 
         // Sampling starts first and stops last, so that its own work is neither timed nor charged.
-        var sampling = _sampler?.TryStart();
+        var sampling = TryStartSampling();
         var collector = new ProfileCollector(_maxEntries, _time.GetTimestamp(), _time.GetUtcNow());
         context.Response.OnStarting(static state =>
         {
@@ -96,8 +96,36 @@ internal sealed partial class ProfilingMiddleware
             var total = _time.GetElapsedTime(collector.StartTimestamp);
             var functions = _sampler is null ? null
                 : sampling is null ? SampledFunctions.NotSampled("another profiled request was being sampled")
-                : await sampling.StopAsync();
+                : await StopSamplingAsync(sampling);
             Finish(context, collector, failed, total, functions);
+        }
+    }
+
+    // A sampler is a plug-in: whatever it throws costs the profile its top functions, never the
+    // request its response.
+    private IProfilingSamplingSession? TryStartSampling()
+    {
+        try
+        {
+            return _sampler?.TryStart();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.SamplerFailed(_logger, exception);
+            return FailedSampling.Instance;
+        }
+    }
+
+    private async Task<SampledFunctions> StopSamplingAsync(IProfilingSamplingSession sampling)
+    {
+        try
+        {
+            return await sampling.StopAsync();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.SamplerFailed(_logger, exception);
+            return SampledFunctions.NotSampled($"the sampler failed: {exception.GetType().Name}");
         }
     }
 
@@ -118,6 +146,13 @@ internal sealed partial class ProfilingMiddleware
         }
     }
 
+    private sealed class FailedSampling : IProfilingSamplingSession
+    {
+        public static readonly FailedSampling Instance = new();
+
+        public Task<SampledFunctions> StopAsync() => Task.FromResult(SampledFunctions.NotSampled("the sampler failed to start"));
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 1, EventName = "RequestProfiled", Level = LogLevel.Debug,
@@ -127,5 +162,9 @@ internal sealed partial class ProfilingMiddleware
         [LoggerMessage(EventId = 2, EventName = "ProfilingRefused", Level = LogLevel.Trace,
             Message = "A request asked for a profile but the caller is not allowed; it runs unprofiled.")]
         public static partial void Refused(ILogger logger);
+
+        [LoggerMessage(EventId = 4, EventName = "SamplerFailed", Level = LogLevel.Warning,
+            Message = "The CPU sampler threw; the profile goes on without top functions.")]
+        public static partial void SamplerFailed(ILogger logger, Exception exception);
     }
 }

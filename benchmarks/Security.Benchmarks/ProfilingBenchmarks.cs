@@ -9,14 +9,17 @@ namespace Security.Benchmarks;
 
 /// <summary>
 /// What UseSecurityProfiling costs a request: without the trigger header (every normal request),
-/// with it from a refused caller, and a full profile (no database, no logging provider).
+/// with it from a refused caller, a full profile (no database, no logging provider), and a full
+/// profile with CPU sampling (a real in-process EventPipe session, started, stopped and read).
 /// </summary>
 [MemoryDiagnoser]
 public class ProfilingBenchmarks
 {
     private ServiceProvider _services = null!;
+    private ServiceProvider _samplingServices = null!;
     private RequestDelegate _bare = null!;
     private RequestDelegate _profiling = null!;
+    private RequestDelegate _sampling = null!;
     private DefaultHttpContext _plain = null!;
     private DefaultHttpContext _refused = null!;
     private DefaultHttpContext _profiled = null!;
@@ -30,15 +33,31 @@ public class ProfilingBenchmarks
             .AddSecurityProfiling(o => o.Enabled = true)
             .BuildServiceProvider();
 
-        _bare = Pipeline(_ => { });
-        _profiling = Pipeline(app => app.UseSecurityProfiling());
+        _samplingServices = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddLogging()
+            .AddSecurityProfiling(o =>
+            {
+                o.Enabled = true;
+                o.CpuSampling = true;
+            })
+            .AddSecurityProfilingSampling()
+            .BuildServiceProvider();
+
+        _bare = Pipeline(_services, _ => { });
+        _profiling = Pipeline(_services, app => app.UseSecurityProfiling());
+        _sampling = Pipeline(_samplingServices, app => app.UseSecurityProfiling());
         _plain = Context(IPAddress.Loopback, profile: false);
         _refused = Context(IPAddress.Parse("203.0.113.7"), profile: true);
         _profiled = Context(IPAddress.Loopback, profile: true);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _services.Dispose();
+    public void Cleanup()
+    {
+        _services.Dispose();
+        _samplingServices.Dispose();
+    }
 
     [Benchmark(Baseline = true, Description = "bare pipeline")]
     public Task Bare() => _bare(_plain);
@@ -52,9 +71,12 @@ public class ProfilingBenchmarks
     [Benchmark(Description = "profiling on, header, local caller profiled")]
     public Task Profiled() => _profiling(_profiled);
 
-    private RequestDelegate Pipeline(Action<IApplicationBuilder> configure)
+    [Benchmark(Description = "profiling on, header, local caller profiled, CPU sampling")]
+    public Task ProfiledWithSampling() => _sampling(_profiled);
+
+    private static RequestDelegate Pipeline(IServiceProvider services, Action<IApplicationBuilder> configure)
     {
-        var app = new ApplicationBuilder(_services);
+        var app = new ApplicationBuilder(services);
         configure(app);
         app.Run(static _ => Task.CompletedTask);
         return app.Build();

@@ -77,7 +77,10 @@ builder.Services.AddSessionExpiry();
 
 // Security.Profiling: off unless Security:Profiling:Enabled (true in appsettings.Development.json);
 // local callers only. `curl -H 'X-Profile: 1' ...` then shows Server-Timing and logs the profile.
+// Security.Profiling.Sampling adds the top functions when Security:Profiling:CpuSampling is true
+// (in Development too).
 builder.Services.AddSecurityProfiling();
+builder.Services.AddSecurityProfilingSampling();
 
 var app = builder.Build();
 

@@ -107,6 +107,24 @@ public sealed partial class CpuSamplingTests
         Assert.That(error!.Message, Does.StartWith("Security:Profiling:CpuSampling is true").And.Contain("AddSecurityProfilingSampling()"));
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task A_sampler_that_throws_costs_the_profile_its_top_functions_not_the_response(bool throwsOnStart)
+    {
+        var (app, logs) = await ProfilingHost.StartAsync(
+            app => app.MapGet("/", () => "ok"),
+            o => o.CpuSampling = true,
+            s => s.AddSingleton<IProfilingSampler>(new ThrowingSampler(throwsOnStart)));
+        await using var _ = app;
+
+        var context = await app.SendAsync("/");
+
+        Assert.That(context.Response.StatusCode, Is.EqualTo(200));
+        Assert.That(context.Body(), Is.EqualTo("ok"));
+        Assert.That(logs.Profiles.Single().Message, Does.Contain("Top functions: not sampled (the sampler failed"));
+        Assert.That(logs.Profiling.Any(e => e.EventId.Name == "SamplerFailed"), Is.True);
+    }
+
     // The method lines of one top-functions list.
     private static List<string> Section(string profile, string heading)
     {
@@ -122,4 +140,11 @@ public sealed partial class CpuSamplingTests
 
     [GeneratedRegex(@"^\s+\d+\s+\d+\.\d\s+\d+\s+\d+\.\d  \S")]
     private static partial Regex MethodLine();
+
+    private sealed class ThrowingSampler(bool onStart) : IProfilingSampler, IProfilingSamplingSession
+    {
+        public IProfilingSamplingSession? TryStart() => onStart ? throw new InvalidOperationException("start") : this;
+
+        public Task<SampledFunctions> StopAsync() => throw new InvalidOperationException("stop");
+    }
 }

@@ -63,6 +63,30 @@ public sealed class SqlClientCaptureTests
     }
 
     [Test]
+    public async Task A_request_running_many_commands_keeps_a_bounded_list_and_counts_them_all()
+    {
+        var (app, logs) = await ProfilingHost.StartAsync(
+            app => app.MapGet("/many", () =>
+            {
+                for (var i = 0; i < 50; i++)
+                {
+                    Run($"SELECT {i} FROM Orders WHERE Id = @id", fail: false);
+                }
+
+                return "ok";
+            }),
+            o => o.MaxEntriesPerProfile = 5);
+        await using var _ = app;
+
+        await app.SendAsync("/many");
+
+        var profile = logs.Profiles.Single().Message;
+        Assert.That(profile, Does.Contain("in 50 queries,"));
+        Assert.That(profile, Does.Contain("... 45 more not kept"));
+        Assert.That(profile, Does.Contain("SELECT 4 FROM").And.Not.Contain("SELECT 5 FROM"));
+    }
+
+    [Test]
     public async Task Unprofiled_requests_do_not_ask_SqlClient_for_events()
     {
         var asked = new List<bool>();
