@@ -148,7 +148,7 @@ internal static class ProfileFormatter
 
         var interval = Milliseconds(functions.Interval);
         text.Append(CultureInfo.InvariantCulture,
-            $"Top functions by inclusive samples ({functions.Samples} {(functions.Samples == 1 ? "sample" : "samples")} of this request, one per thread every {interval:0.0} ms):");
+            $"Top functions by inclusive samples ({functions.Samples} {(functions.Samples == 1 ? "sample" : "samples")} of this request, each thread sampled about every {interval:0.0} ms):");
         AppendFunctionList(text, functions.ByInclusive, functions.Samples);
         text.Append("\nTop functions by exclusive samples:");
         AppendFunctionList(text, functions.ByExclusive, functions.Samples);

@@ -21,6 +21,7 @@ internal static class StackSampleReader
         var inRequest = new HashSet<int>();
         var inclusive = new Dictionary<string, int>(StringComparer.Ordinal);
         var exclusive = new Dictionary<string, int>(StringComparer.Ordinal);
+        var depth = new Dictionary<string, int>(StringComparer.Ordinal);
         var onThisStack = new HashSet<string>(StringComparer.Ordinal);
         var samples = 0;
         foreach (var data in log.Events)
@@ -52,14 +53,17 @@ internal static class StackSampleReader
 
             samples++;
             onThisStack.Clear();
-            var innermost = true;
-            for (; frame is not null; frame = frame.Caller)
+            for (var fromInnermost = 0; frame is not null; frame = frame.Caller, fromInnermost++)
             {
                 var name = NameOf(frame.CodeAddress);
-                if (innermost)
+                if (fromInnermost == 0)
                 {
                     exclusive[name] = exclusive.GetValueOrDefault(name) + 1;
-                    innermost = false;
+                }
+
+                if (!depth.TryGetValue(name, out var nearest) || fromInnermost < nearest)
+                {
+                    depth[name] = fromInnermost;
                 }
 
                 // Recursion counts once per sample, as cumulative time counts a call once.
@@ -70,7 +74,7 @@ internal static class StackSampleReader
             }
         }
 
-        return new SampledFunctions(samples, Top(inclusive, exclusive, top, byInclusive: true), Top(inclusive, exclusive, top, byInclusive: false), Interval);
+        return new SampledFunctions(samples, Top(inclusive, exclusive, depth, top, byInclusive: true), Top(inclusive, exclusive, depth, top, byInclusive: false), Interval);
     }
 
     private static string NameOf(TraceCodeAddress address)
@@ -85,11 +89,14 @@ internal static class StackSampleReader
         return string.IsNullOrEmpty(module) ? "[unresolved frame]" : $"{module}![unresolved frame]";
     }
 
-    private static List<SampledFunction> Top(Dictionary<string, int> inclusive, Dictionary<string, int> exclusive, int top, bool byInclusive)
+    // Ties (every pipeline frame is on 100% of the stacks) go to the frame nearest the work: the
+    // fewest frames from the innermost one.
+    private static List<SampledFunction> Top(Dictionary<string, int> inclusive, Dictionary<string, int> exclusive, Dictionary<string, int> depth, int top, bool byInclusive)
     {
         var ranked = byInclusive ? inclusive : exclusive;
         return ranked
             .OrderByDescending(entry => entry.Value)
+            .ThenBy(entry => depth[entry.Key])
             .ThenBy(entry => entry.Key, StringComparer.Ordinal)
             .Take(top)
             .Select(entry => new SampledFunction(entry.Key, inclusive.GetValueOrDefault(entry.Key), exclusive.GetValueOrDefault(entry.Key)))
