@@ -61,14 +61,14 @@ internal sealed partial class EventPipeSampler : IProfilingSampler
             return;
         }
 
-        if (change.PreviousValue is not null)
+        if (change.PreviousValue is { } left)
         {
-            SamplingEventSource.Log.Leave();
+            SamplingEventSource.Log.Leave(left.Id);
         }
 
-        if (change.CurrentValue is not null)
+        if (change.CurrentValue is { } entered)
         {
-            SamplingEventSource.Log.Enter();
+            SamplingEventSource.Log.Enter(entered.Id);
         }
     }
 

@@ -24,6 +24,8 @@ internal sealed class EventPipeSamplingSession
         new(SamplingEventSource.ProviderName, EventLevel.Informational),
     ];
 
+    private static long s_lastId;
+
     private readonly EventPipeSession _session;
     private readonly string _traceFile;
     private readonly Task _copy;
@@ -38,6 +40,9 @@ internal sealed class EventPipeSamplingSession
         _topFunctions = topFunctions;
         _release = release;
     }
+
+    /// <summary>This session's id in the thread marks, unique in the process.</summary>
+    public long Id { get; } = Interlocked.Increment(ref s_lastId);
 
     public static EventPipeSamplingSession Start(int topFunctions, Action release)
     {
@@ -77,7 +82,7 @@ internal sealed class EventPipeSamplingSession
                 _release();
             }
 
-            return StackSampleReader.Read(_traceFile, etlx, _topFunctions);
+            return StackSampleReader.Read(_traceFile, etlx, Id, _topFunctions);
         }
         finally
         {

@@ -13,7 +13,7 @@ internal static class StackSampleReader
     /// <summary>The sample profiler's period: the runtime samples every managed thread once a millisecond.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(1);
 
-    public static SampledFunctions Read(string traceFile, string etlxFile, int top)
+    public static SampledFunctions Read(string traceFile, string etlxFile, long session, int top)
     {
         TraceLog.CreateFromEventPipeDataFile(traceFile, etlxFile);
         using var log = new TraceLog(etlxFile);
@@ -28,6 +28,12 @@ internal static class StackSampleReader
         {
             if (data.ProviderName == SamplingEventSource.ProviderName)
             {
+                // Marks of another session sampling at the same time (another app in the process).
+                if (data.PayloadByName("session") is not long id || id != session)
+                {
+                    continue;
+                }
+
                 if ((int)data.ID == SamplingEventSource.EnterEventId)
                 {
                     inRequest.Add(data.ThreadID);

@@ -27,6 +27,18 @@ public sealed partial class CpuSamplingTests
         return value;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.NoOptimization)]
+    private static long NeighbourBusyLoop(int iterations)
+    {
+        var value = 3L;
+        for (var i = 0; i < iterations; i++)
+        {
+            value = (value * 7) + i;
+        }
+
+        return value;
+    }
+
     private static Task<(TestApp App, CapturedLogs Logs)> StartAsync(Action<WebApplication> endpoints, bool sampler = true) =>
         ProfilingHost.StartAsync(endpoints, o => o.CpuSampling = true, s =>
         {
@@ -55,6 +67,37 @@ public sealed partial class CpuSamplingTests
         Assert.That(exclusive[0], Does.Contain(nameof(BusyLoopOfKnownCost)), profile);
         var inclusive = Section(profile, "Top functions by inclusive samples");
         Assert.That(inclusive.Any(line => line.Contains(nameof(BusyLoopOfKnownCost), StringComparison.Ordinal)), Is.True, profile);
+    }
+
+    [Test]
+    public async Task Two_apps_sampling_at_once_each_see_only_their_own_request()
+    {
+        var firstRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (first, firstLogs) = await StartAsync(app => app.MapGet("/slow", async () =>
+        {
+            firstRunning.SetResult();
+            await secondRunning.Task;
+            return BusyLoopOfKnownCost(Iterations);
+        }));
+        await using var _ = first;
+        var (second, secondLogs) = await StartAsync(app => app.MapGet("/slow", async () =>
+        {
+            secondRunning.SetResult();
+            await firstRunning.Task;
+            return NeighbourBusyLoop(Iterations);
+        }));
+        await using var __ = second;
+
+        // Both busy loops run at the same time, each under its own app's sampling session.
+        await Task.WhenAll(first.SendAsync("/slow"), second.SendAsync("/slow"));
+
+        var firstProfile = firstLogs.Profiles.Single().Message;
+        var secondProfile = secondLogs.Profiles.Single().Message;
+        Assert.That(Section(firstProfile, "Top functions by exclusive samples:").FirstOrDefault(), Does.Contain(nameof(BusyLoopOfKnownCost)), firstProfile);
+        Assert.That(Section(secondProfile, "Top functions by exclusive samples:").FirstOrDefault(), Does.Contain(nameof(NeighbourBusyLoop)), secondProfile);
+        Assert.That(firstProfile, Does.Not.Contain(nameof(NeighbourBusyLoop)));
+        Assert.That(secondProfile, Does.Not.Contain(nameof(BusyLoopOfKnownCost)));
     }
 
     [Test]
