@@ -24,15 +24,34 @@ public sealed class OptionsValidationTests
             AuthorizationPolicy = " ",
             MaxStoredProfiles = -1,
             MaxEntriesPerProfile = 0,
+            TopFunctions = 0,
         };
 
         var result = new SecurityProfilingOptionsValidator().Validate(null, options);
 
-        Assert.That(result.Failures, Has.Exactly(4).Items);
+        Assert.That(result.Failures, Has.Exactly(5).Items);
         Assert.That(result.FailureMessage, Does.Contain("Security:Profiling:HeaderName: 'X Profile'")
             .And.Contain("Security:Profiling:AuthorizationPolicy")
             .And.Contain("Security:Profiling:MaxStoredProfiles: '-1'")
-            .And.Contain("Security:Profiling:MaxEntriesPerProfile: '0'"));
+            .And.Contain("Security:Profiling:MaxEntriesPerProfile: '0'")
+            .And.Contain("Security:Profiling:TopFunctions: '0'"));
+    }
+
+    [TestCase(0, false)]
+    [TestCase(1, true)]
+    [TestCase(1000, true)]
+    [TestCase(1001, false)]
+    public void Top_functions_is_between_1_and_1000(int top, bool valid)
+    {
+        var result = new SecurityProfilingOptionsValidator().Validate(null, new SecurityProfilingOptions { TopFunctions = top });
+
+        Assert.That(result.Succeeded, Is.EqualTo(valid));
+    }
+
+    [Test]
+    public void Cpu_sampling_is_off_by_default()
+    {
+        Assert.That(new SecurityProfilingOptions().CpuSampling, Is.False);
     }
 
     [TestCase("")]
