@@ -30,4 +30,10 @@ public sealed class SessionExpiryOptions
     /// <c>health$</c> for a monitoring probe or <c>api/poll</c> for background polling. Empty by default.
     /// </summary>
     public IList<string> ExemptPaths { get; } = [];
+
+    /// <summary>
+    /// What a signed-in request gets when the session store cannot be read: <see cref="SessionStoreUnavailableAction.SignOut"/>
+    /// (default), <see cref="SessionStoreUnavailableAction.Reject"/> (503) or <see cref="SessionStoreUnavailableAction.Allow"/>.
+    /// </summary>
+    public SessionStoreUnavailableAction OnStoreUnavailable { get; set; } = SessionStoreUnavailableAction.SignOut;
 }
