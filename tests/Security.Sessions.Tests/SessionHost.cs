@@ -57,6 +57,9 @@ internal sealed class SessionHost : IAsyncDisposable
             },
             app =>
             {
+                // Requests under /app run with PathBase /app, as behind a reverse proxy's sub-path.
+                app.UsePathBase("/app");
+                app.UseRouting();
                 if (useSession)
                 {
                     app.UseSession();
