@@ -94,7 +94,8 @@ internal sealed partial class SessionExpiryMiddleware
             return;
         }
 
-        var times = SessionTimes.Read(session);
+        var stored = SessionTimes.Read(session);
+        var times = stored;
         if (!string.Equals(times?.Owner, user, StringComparison.Ordinal))
         {
             // Not this user's session: another user's, a signed-in user's seen by an anonymous request,
@@ -107,6 +108,7 @@ internal sealed partial class SessionExpiryMiddleware
             }
 
             session = await _renewer.StartOverAsync(context, session);
+            stored = null;
             times = user is null ? null : new SessionTimes(signIn.At, signIn.At, user);
         }
 
@@ -128,7 +130,7 @@ internal sealed partial class SessionExpiryMiddleware
         {
             await ExpireAsync(context, reason, user is not null, now);
         }
-        else if (SessionTimes.Read(session) is { } stored && stored.Start == current.Start && string.Equals(stored.Owner, current.Owner, StringComparison.Ordinal))
+        else if (stored is { } unchanged && unchanged.Start == current.Start && string.Equals(unchanged.Owner, current.Owner, StringComparison.Ordinal))
         {
             // The usual request: only last activity moves; start and owner are already stored.
             SessionTimes.WriteLastActivity(session, now);
