@@ -42,6 +42,9 @@ internal sealed class IdentitySessionHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
+    /// <summary>A client that keeps no cookies: the test writes the Cookie header itself.</summary>
+    public HttpClient RawClient => _host.Client;
+
     /// <summary>Starts the app with users alice and bob; the absolute timeout is two hours unless <paramref name="configure"/> changes it.</summary>
     public static async Task<IdentitySessionHost> StartAsync(Action<SessionExpiryOptions>? configure = null)
     {

@@ -162,6 +162,30 @@ public class SessionExpiryAttackTests
         Assert.That(bob.Cookie(IdentitySessionHost.SessionCookie), Is.Not.EqualTo(alice.Cookie(IdentitySessionHost.SessionCookie)), "bob was given a session of his own");
     }
 
+    [TestCase("")]
+    [TestCase("=")]
+    [TestCase("%ZZ")]
+    [TestCase("not base64 at all!")]
+    [TestCase("AAAA")]
+    [TestCase("CfDJ8")]
+    [TestCase("\u00e9\u0000\r")]
+    [TestCase(null, Description = "4,000 base64 characters")]
+    public async Task Any_session_cookie_value_is_answered_without_an_error(string? value)
+    {
+        using var user = _app.NewBrowser();
+        await user.SignInAsync("alice");
+        await user.GetAsync("/data/set/alice-secret");
+        value ??= new string('Q', 4000);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/data");
+        request.Headers.TryAddWithoutValidation("Cookie",
+            $"{IdentitySessionHost.AuthCookie}={user.Cookie(IdentitySessionHost.AuthCookie)}; {IdentitySessionHost.SessionCookie}={value}");
+        using var response = await _app.RawClient.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("empty"), "a session that is not the user's shows nothing");
+    }
+
     [Test]
     public async Task Store_down_signs_a_signed_in_user_out_by_default()
     {
