@@ -117,6 +117,23 @@ public class SessionExpiryAttackTests
         Assert.That(await victim.GetAsync("/data"), Is.EqualTo("victim-secret"));
     }
 
+    [Test]
+    public async Task Planted_session_cookie_racing_the_sign_in_with_parallel_writes_reaches_nothing_of_the_victim()
+    {
+        using var attacker = _app.NewBrowser();
+        await attacker.GetAsync("/");
+        using var victim = _app.NewBrowser();
+        victim.SetCookie(IdentitySessionHost.SessionCookie, attacker.Cookie(IdentitySessionHost.SessionCookie)!);
+
+        var writes = Enumerable.Range(0, 20).Select(i => attacker.GetAsync($"/data/set/attacker-{i}")).ToList();
+        await victim.SignInAsync("alice");
+        await Task.WhenAll(writes);
+        writes = Enumerable.Range(20, 20).Select(i => attacker.GetAsync($"/data/set/attacker-{i}")).ToList();
+        await Task.WhenAll(writes);
+
+        Assert.That(await victim.GetAsync("/data"), Is.EqualTo("empty"));
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public async Task User_B_signing_in_on_user_As_session_sees_none_of_As_data(bool aSignsOutFirst)
@@ -197,6 +214,21 @@ public class SessionExpiryAttackTests
 
         _app.Cache.Down = false;
         Assert.That(await user.GetAsync("/whoami"), Is.EqualTo("anonymous"), "the authentication cookie was removed");
+    }
+
+    [Test]
+    public async Task Sign_in_while_the_store_is_down_answers_without_an_error_and_then_signs_out()
+    {
+        using var user = _app.NewBrowser();
+        await user.GetAsync("/data/set/before");
+
+        _app.Cache.Down = true;
+        Assert.That(await user.SignInAsync("alice"), Is.EqualTo("signed in"));
+        Assert.That(await user.GetAsync("/whoami"), Is.EqualTo("anonymous"), "the session cannot be checked");
+
+        _app.Cache.Down = false;
+        Assert.That(await user.GetAsync("/whoami"), Is.EqualTo("anonymous"), "the authentication cookie was removed");
+        Assert.That(await user.GetAsync("/data"), Is.EqualTo("empty"), "the sign-in moved the browser to a new session key");
     }
 
     [Test]
