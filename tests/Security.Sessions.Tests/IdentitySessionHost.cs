@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Security.Testing;
 
@@ -85,7 +86,7 @@ internal sealed class IdentitySessionHost : IAsyncDisposable
                 app.UseSessionExpiry();
                 MapEndpoints(app);
             },
-            configureBuilder: builder => builder.Logging.ClearProviders());
+            configureBuilder: builder => builder.Logging.ClearProviders().AddFakeLogging());
 
         await using (var scope = host.Services.CreateAsyncScope())
         {
