@@ -69,8 +69,14 @@ builder.Services.AddLoginThrottling().AddEntityFrameworkStore(securityDatabase);
 builder.Services.AddDistributedMemoryCache();
 builder.Services.AddSession(session =>
 {
-    session.Cookie.Name = "Security.Sample.Session";
+    // __Host-: the browser keeps it only if Secure, for this host, path /: no sibling subdomain can
+    // plant or overwrite it. Secure needs HTTPS, so plain-http `dotnet run` (Development) keeps the
+    // unprefixed name; HttpOnly keeps it from scripts; SameSite=Lax off cross-site POSTs.
+    var https = !builder.Environment.IsDevelopment();
+    session.Cookie.Name = https ? "__Host-Security.Sample.Session" : "Security.Sample.Session";
+    session.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
     session.Cookie.HttpOnly = true;
+    session.Cookie.SameSite = SameSiteMode.Lax;
     session.Cookie.IsEssential = true;
 });
 builder.Services.AddSessionExpiry();
