@@ -282,6 +282,22 @@ public sealed class LoginThrottlingBypassTests
     }
 
     [Test]
+    public async Task Two_hundred_distinct_usernames_keep_the_in_memory_store_within_its_bound()
+    {
+        await using var app = await StartAsync(o => o.MaxInMemoryCounters = 50);
+        for (var i = 0; i < 200; i++)
+        {
+            using var failed = await app.LoginAsync("nobody-" + i);
+        }
+
+        var store = (InMemoryThrottleCounterStore)app.Store;
+        Assert.That(store.Count, Is.LessThanOrEqualTo(50));
+        await app.FailAsync("alice", 3);
+        using var throttled = await app.LoginAsync("alice", ThrottlingIdentityApp.AlicePassword);
+        Assert.That(throttled.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the newest counters are kept");
+    }
+
+    [Test]
     public async Task Stored_counter_keys_do_not_list_what_people_typed()
     {
         var recording = new RecordingThrottleStore();

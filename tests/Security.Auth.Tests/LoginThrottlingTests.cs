@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
@@ -517,6 +518,25 @@ public sealed class LoginThrottlingTests
             },
             app => app.UseLoginThrottling()));
         Assert.That(error!.Message, Does.Contain("Security:Auth:Throttling:UsernameHashKey is not set"));
+    }
+
+    [TestCase("Production", true)]
+    [TestCase("Staging", true)]
+    [TestCase("Development", false)]
+    public async Task In_memory_counters_are_announced_once_at_startup_outside_Development(string environment, bool announced)
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = await Security.Testing.TestHost.StartAsync(
+            services => services.AddLoginThrottling(o => o.LoginPaths.Add("/login")),
+            web => web.UseLoginThrottling(),
+            environment: environment,
+            configureBuilder: builder => builder.Logging.ClearProviders().AddProvider(logs));
+        using (await PostLoginAsync(app.Client, "alice", path: "/login"))
+        {
+        }
+
+        var notes = logs.Lines.Count(l => l.Message.Contains("counters are per app instance", StringComparison.Ordinal));
+        Assert.That(notes, Is.EqualTo(announced ? 1 : 0));
     }
 
     [Test]
