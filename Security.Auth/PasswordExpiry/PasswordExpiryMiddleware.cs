@@ -33,6 +33,7 @@ internal sealed partial class PasswordExpiryMiddleware
         {
             Log.ExemptionOverMatches(logger, warning);
         }
+
         _exemptNames = new HashSet<string>(_options.ExemptEndpointNames, StringComparer.Ordinal);
         _manager = manager;
         _logger = logger;

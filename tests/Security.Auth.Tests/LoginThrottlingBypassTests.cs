@@ -82,6 +82,21 @@ public sealed class LoginThrottlingBypassTests
         Assert.That(app.Probe.Arrived, Is.EqualTo(3));
     }
 
+    [TestCase("/mvc/login")]
+    [TestCase("/MVC/Login/")]
+    public async Task Attribute_on_an_MVC_action_makes_every_spelling_of_its_route_a_login_attempt(string path)
+    {
+        await using var app = await StartAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            using var failed = await app.LoginAsync("alice", path: path);
+            Assert.That(await BodyAsync(failed), Is.EqualTo("invalid login"));
+        }
+
+        using var response = await app.LoginAsync("alice", ThrottlingIdentityApp.AlicePassword, path);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+    }
+
     [Test]
     public async Task NFD_spelling_of_a_user_name_shares_the_counter_of_its_NFC_spelling()
     {

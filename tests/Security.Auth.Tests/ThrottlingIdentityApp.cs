@@ -189,6 +189,12 @@ public sealed class LoginController : Controller
         var result = await signIn.PasswordSignInAsync(username?.Trim() ?? "", password ?? "", false, false);
         return result.Succeeded ? Redirect("/") : Content("invalid login");
     }
+
+    // The same login, marked by attribute instead of a configured path.
+    [HttpPost("/mvc/login")]
+    [IgnoreAntiforgeryToken]
+    [LoginThrottling]
+    public Task<IActionResult> MarkedLogin(string? username, string? password) => Login(username, password);
 }
 
 /// <summary>Keeps every formatted log line.</summary>
