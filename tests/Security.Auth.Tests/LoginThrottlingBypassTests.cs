@@ -313,6 +313,44 @@ public sealed class LoginThrottlingBypassTests
     }
 
     [Test]
+    public async Task Long_user_names_are_cut_to_64_characters_in_the_log()
+    {
+        await using var app = await StartAsync();
+        var name = new string('x', 64) + "SECRET-TAIL";
+        using (await app.LoginAsync(name))
+        {
+        }
+
+        var lines = app.Logs.Lines.Where(l => l.Category.StartsWith("Security.", StringComparison.Ordinal)).Select(l => l.Message).ToArray();
+        Assert.That(lines, Has.Some.Contains("'" + new string('x', 64) + "…'"));
+        Assert.That(lines, Has.None.Contains("SECRET-TAIL"));
+    }
+
+    [Test]
+    public async Task App_supplied_username_reader_decides_whose_attempt_it_is()
+    {
+        await using var app = await StartAsync(o => o.UsernameReader = c => ValueTask.FromResult<string?>(c.Request.Headers["X-Login-User"].ToString()));
+        for (var i = 0; i < 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "someone-" + i, ["password"] = "wrong" }),
+            };
+            request.Headers.Add("X-Login-User", " Alice ");
+            using var failed = await app.Client.SendAsync(request);
+            Assert.That(failed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        using var throttled = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice", ["password"] = ThrottlingIdentityApp.AlicePassword }),
+        };
+        throttled.Headers.Add("X-Login-User", "ALICE");
+        using var response = await app.Client.SendAsync(throttled);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the reader's value, trimmed and normalized, is the counter");
+    }
+
+    [Test]
     public async Task Stored_counter_keys_do_not_list_what_people_typed()
     {
         var recording = new RecordingThrottleStore();
