@@ -5,7 +5,7 @@ namespace Security.Sessions;
 /// </summary>
 /// <example>
 /// <code>
-/// "Security": { "Sessions": { "AbsoluteTimeout": "08:00:00", "InactivityTimeout": "00:15:00", "ExemptPaths": [ "health$" ] } }
+/// "Security": { "Sessions": { "AbsoluteTimeout": "08:00:00", "InactivityTimeout": "00:15:00", "ExemptPaths": [ "health$" ], "OnStoreUnavailable": "SignOut" } }
 /// </code>
 /// </example>
 public sealed class SessionExpiryOptions
@@ -26,8 +26,16 @@ public sealed class SessionExpiryOptions
 
     /// <summary>
     /// Path patterns (regular expressions matched against the path without its leading slash,
-    /// anchored at the start) whose requests are neither checked nor counted as activity, e.g.
-    /// <c>health$</c> for a monitoring probe or <c>api/poll</c> for background polling. Empty by default.
+    /// anchored at the start only, ignoring case as routing does) whose requests are neither checked
+    /// nor counted as activity, e.g. <c>health$</c> for a monitoring probe or <c>api/poll(/|$)</c> for
+    /// background polling. End a pattern with <c>$</c> or <c>(/|$)</c>: <c>health</c> also exempts
+    /// <c>/healthcare-admin</c> (a startup warning says so). Empty by default.
     /// </summary>
     public IList<string> ExemptPaths { get; } = [];
+
+    /// <summary>
+    /// What a signed-in request gets when the session store cannot be read: <see cref="SessionStoreUnavailableAction.SignOut"/>
+    /// (default), <see cref="SessionStoreUnavailableAction.Reject"/> (503) or <see cref="SessionStoreUnavailableAction.Allow"/>.
+    /// </summary>
+    public SessionStoreUnavailableAction OnStoreUnavailable { get; set; } = SessionStoreUnavailableAction.SignOut;
 }

@@ -12,6 +12,13 @@ internal sealed class SessionExpiryOptionsValidator : IValidateOptions<SessionEx
         errors.RequirePositive($"{SessionExpiryOptions.SectionName}:{nameof(options.AbsoluteTimeout)}", options.AbsoluteTimeout);
         errors.RequirePositive($"{SessionExpiryOptions.SectionName}:{nameof(options.InactivityTimeout)}", options.InactivityTimeout);
         errors.RequirePathPatterns($"{SessionExpiryOptions.SectionName}:{nameof(options.ExemptPaths)}", options.ExemptPaths);
+        if (!Enum.IsDefined(options.OnStoreUnavailable))
+        {
+            errors.Add(
+                $"{SessionExpiryOptions.SectionName}:{nameof(options.OnStoreUnavailable)}",
+                $"'{options.OnStoreUnavailable}' is not one of {string.Join(", ", Enum.GetNames<SessionStoreUnavailableAction>())}");
+        }
+
         return errors.ToResult();
     }
 }

@@ -11,7 +11,9 @@ public static class SessionExpiryServiceCollectionExtensions
     /// <summary>
     /// Adds session expiry, bound to <c>Security:Sessions</c> in configuration and validated at
     /// startup; <paramref name="configure"/> runs after binding, so code wins. Also needs
-    /// <c>services.AddSession()</c> (and a distributed cache shared by every app instance).
+    /// <c>services.AddSession()</c> (and a distributed cache shared by every app instance). Every
+    /// sign-in (<c>HttpContext.SignInAsync</c>, Identity's <c>SignInManager</c>) is observed: its time
+    /// is recorded in the authentication ticket, and the user starts on a new, empty session.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Changes the options in code, e.g. <c>o =&gt; o.InactivityTimeout = TimeSpan.FromMinutes(15)</c>.</param>
@@ -32,6 +34,8 @@ public static class SessionExpiryServiceCollectionExtensions
         services.TryAddSingleton<ISecurityLogoutHandler, DefaultSecurityLogoutHandler>();
         services.AddMetrics();
         services.TryAddSingleton<SessionExpiryMetrics>();
+        services.TryAddSingleton<SessionRenewer>();
+        services.AddSecuritySignInObserver<SessionSignInObserver>();
         return services;
     }
 }

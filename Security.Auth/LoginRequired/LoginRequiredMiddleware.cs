@@ -12,7 +12,7 @@ using Security.Abstractions;
 
 namespace Security.Auth;
 
-/// <summary>Sends anonymous users to the login page (PARITY.md "Login required").</summary>
+/// <summary>Sends anonymous users to the login page.</summary>
 internal sealed partial class LoginRequiredMiddleware
 {
     private readonly RequestDelegate _next;
@@ -37,6 +37,11 @@ internal sealed partial class LoginRequiredMiddleware
         _next = next;
         _options = options.Value;
         _exempt = PathPatternMatcher.Create(_options.ExemptPaths);
+        foreach (var warning in PathPatternMatcher.FindOverMatching(_options.ExemptPaths, LoginRequiredOptions.SectionName + ":ExemptPaths"))
+        {
+            Log.ExemptionOverMatches(logger, warning);
+        }
+
         _isInactive = _options.IsInactive ?? (identity.Access is { } access ? access.IsLockedOutAsync : null);
         _logout = logout;
         _schemes = schemes;
@@ -74,10 +79,10 @@ internal sealed partial class LoginRequiredMiddleware
             return;
         }
 
-        var loginUrl = overridden ?? target.LoginUrl;
+        var loginUrl = overridden ?? WithPathBase(context.Request, target.LoginUrl);
         if (context.Request.IsAjaxRequest())
         {
-            Log.AjaxUnauthorized(_logger, context.Request.Path.Value);
+            Log.AjaxUnauthorized(_logger, LogText.Escape(context.Request.Path.Value, 256));
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["login_url"] = loginUrl }), context.RequestAborted).ConfigureAwait(false);
@@ -85,7 +90,7 @@ internal sealed partial class LoginRequiredMiddleware
         }
 
         var location = overridden ?? BuildRedirect(context.Request, target);
-        Log.RedirectingToLogin(_logger, context.Request.Path.Value);
+        Log.RedirectingToLogin(_logger, LogText.Escape(context.Request.Path.Value, 256));
         context.Response.StatusCode = StatusCodes.Status302Found;
         context.Response.Headers.Location = location;
     }
@@ -107,15 +112,26 @@ internal sealed partial class LoginRequiredMiddleware
         return context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null;
     }
 
+    // Ignoring case and a trailing slash, as routing does, relative to the app or with its PathBase.
     private static bool IsLoginPath(HttpRequest request, string loginPath) =>
-        string.Equals(request.Path.Value, loginPath, StringComparison.OrdinalIgnoreCase) ||
-        string.Equals((request.PathBase + request.Path).Value, loginPath, StringComparison.OrdinalIgnoreCase);
+        SamePath(request.Path.Value, loginPath) || SamePath((request.PathBase + request.Path).Value, loginPath);
+
+    private static bool SamePath(string? path, string loginPath) =>
+        path is not null && path.AsSpan().TrimEnd('/').Equals(loginPath.AsSpan().TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+
+    // A local login URL is relative to the app, as the cookie handler's LoginPath is: under UsePathBase("/app") the
+    // user is sent to /app/accounts/login/, not out of the app.
+    private static string WithPathBase(HttpRequest request, string loginUrl) =>
+        request.PathBase.HasValue && loginUrl.StartsWith('/') && !UrlRules.IsAbsoluteHttpUrl(loginUrl)
+            ? request.PathBase.Value + loginUrl
+            : loginUrl;
 
     internal static string BuildRedirect(HttpRequest request, LoginTarget target)
     {
-        var builder = new StringBuilder(target.LoginUrl.Length + 64)
-            .Append(target.LoginUrl)
-            .Append(target.LoginUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?')
+        var loginUrl = WithPathBase(request, target.LoginUrl);
+        var builder = new StringBuilder(loginUrl.Length + 64)
+            .Append(loginUrl)
+            .Append(loginUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?')
             .Append(target.ReturnUrlParameter)
             .Append('=');
         UrlRules.Quote(builder, UrlRules.LocalPath((request.PathBase + request.Path).Value ?? "/"));
@@ -157,5 +173,8 @@ internal sealed partial class LoginRequiredMiddleware
 
         [LoggerMessage(EventId = 1003, EventName = "InactiveUserLoggedOut", Level = LogLevel.Information, Message = "Inactive user {UserName} logged out.")]
         public static partial void InactiveUserLoggedOut(ILogger logger, string? userName);
+
+        [LoggerMessage(EventId = 1004, EventName = "LoginRequiredExemptionOverMatches", Level = LogLevel.Warning, Message = "{Warning}.")]
+        public static partial void ExemptionOverMatches(ILogger logger, string warning);
     }
 }

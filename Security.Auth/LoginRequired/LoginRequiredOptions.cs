@@ -13,7 +13,8 @@ public sealed class LoginRequiredOptions
     public const string SectionName = "Security:Auth:LoginRequired";
 
     /// <summary>
-    /// Where anonymous users are sent, a local path (<c>/account/login</c>) or an absolute http(s) URL.
+    /// Where anonymous users are sent, a local path relative to the app (<c>/account/login</c>, sent as
+    /// <c>/app/account/login</c> under <c>UsePathBase("/app")</c>) or an absolute http(s) URL.
     /// Default <see langword="null"/>: the <c>LoginPath</c> of the cookie scheme that challenges by
     /// default (Identity's <c>/Account/Login</c>); without one the first request fails naming this option.
     /// </summary>
@@ -27,8 +28,8 @@ public sealed class LoginRequiredOptions
     public string? ReturnUrlParameter { get; set; }
 
     /// <summary>
-    /// Path patterns (PARITY.md "Path rules": regular expressions matched against the path without its
-    /// leading slash, anchored at the start only) that anonymous users may reach, e.g. <c>public/</c>,
+    /// Path patterns (regular expressions matched against the path without its leading slash, anchored at the
+    /// start only, ignoring case) that anonymous users may reach, e.g. <c>public/</c>,
     /// <c>health$</c>. The login path and <c>[AllowAnonymous]</c> endpoints are always exempt.
     /// </summary>
     public IList<string> ExemptPaths { get; } = [];

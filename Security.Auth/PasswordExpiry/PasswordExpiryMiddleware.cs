@@ -7,13 +7,14 @@ using Security.Abstractions;
 
 namespace Security.Auth;
 
-/// <summary>Sends users whose password expired to the change page (PARITY.md "Mandatory password change").</summary>
+/// <summary>Sends users whose password expired to the change page.</summary>
 internal sealed partial class PasswordExpiryMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly PasswordExpiryOptions _options;
     private readonly string _changeUrl;
-    private readonly string _changePath;
+    private readonly bool _changeUrlIsLocal;
+    private readonly PathPatternMatcher _changePath;
     private readonly PathPatternMatcher _exempt;
     private readonly HashSet<string> _exemptNames;
     private readonly PasswordExpiryManager _manager;
@@ -25,8 +26,14 @@ internal sealed partial class PasswordExpiryMiddleware
         _options = options.Value;
         _changeUrl = _options.ChangePasswordUrl
             ?? throw new InvalidOperationException($"{PasswordExpiryOptions.SectionName}:ChangePasswordUrl is required: call services.AddPasswordExpiry(o => o.ChangePasswordUrl = \"/account/change-password\").");
-        _changePath = UrlRules.PathOf(_changeUrl);
+        _changeUrlIsLocal = !UrlRules.IsAbsoluteHttpUrl(_changeUrl);
+        _changePath = PathPatternMatcher.CreateExact([UrlRules.PathOf(_changeUrl)]);
         _exempt = PathPatternMatcher.Create(_options.ExemptPaths);
+        foreach (var warning in PathPatternMatcher.FindOverMatching(_options.ExemptPaths, PasswordExpiryOptions.SectionName + ":ExemptPaths"))
+        {
+            Log.ExemptionOverMatches(logger, warning);
+        }
+
         _exemptNames = new HashSet<string>(_options.ExemptEndpointNames, StringComparer.Ordinal);
         _manager = manager;
         _logger = logger;
@@ -42,24 +49,28 @@ internal sealed partial class PasswordExpiryMiddleware
             return;
         }
 
-        Log.PasswordExpired(_logger, userId, context.Request.Path.Value);
+        Log.PasswordExpired(_logger, userId, LogText.Escape(context.Request.Path.Value, 256));
         context.Response.StatusCode = StatusCodes.Status302Found;
-        context.Response.Headers.Location = _changeUrl;
+        // A local change URL is relative to the app, as the cookie handler's LoginPath is: under UsePathBase("/app")
+        // it is /app/account/change-password.
+        context.Response.Headers.Location = _changeUrlIsLocal ? (context.Request.PathBase + _changeUrl).ToString() : _changeUrl;
     }
 
     private async ValueTask<bool> IsExemptAsync(HttpContext context, ClaimsPrincipal user)
     {
         var request = context.Request;
-        var path = request.Path.Value ?? "/";
-        if (string.Equals(path, _changePath, StringComparison.OrdinalIgnoreCase) ||
-            string.Equals((request.PathBase + request.Path).Value, _changePath, StringComparison.OrdinalIgnoreCase) ||
-            _exempt.IsMatch(path) ||
-            (_options.SkipStaticFiles && HasFileExtension(path)))
+        if (_changePath.IsMatch(request.Path) || _changePath.IsMatch(request.PathBase + request.Path) || _exempt.IsMatch(request.Path))
         {
             return true;
         }
 
-        if (_exemptNames.Count > 0 && context.GetEndpoint() is { } endpoint &&
+        var endpoint = context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<IAllowExpiredPasswordMetadata>() is not null)
+        {
+            return true;
+        }
+
+        if (_exemptNames.Count > 0 && endpoint is not null &&
             ((endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName is { } name && _exemptNames.Contains(name)) ||
              (endpoint.Metadata.GetMetadata<IRouteNameMetadata>()?.RouteName is { } route && _exemptNames.Contains(route))))
         {
@@ -69,17 +80,12 @@ internal sealed partial class PasswordExpiryMiddleware
         return !_options.IncludeSuperusers && await _options.IsSuperuser(context, user).ConfigureAwait(false);
     }
 
-    // A static asset's path ends in a segment with an extension: /css/site.css, /favicon.ico.
-    private static bool HasFileExtension(string path)
-    {
-        var segment = path.AsSpan(path.LastIndexOf('/') + 1);
-        var dot = segment.LastIndexOf('.');
-        return dot > 0 && dot < segment.Length - 1;
-    }
-
     private static partial class Log
     {
         [LoggerMessage(EventId = 1101, EventName = "PasswordExpired", Level = LogLevel.Information, Message = "Password of user {UserId} has expired: request to {Path} redirected to the change page.")]
         public static partial void PasswordExpired(ILogger logger, string userId, string? path);
+
+        [LoggerMessage(EventId = 1105, EventName = "PasswordExpiryExemptionOverMatches", Level = LogLevel.Warning, Message = "{Warning}.")]
+        public static partial void ExemptionOverMatches(ILogger logger, string warning);
     }
 }

@@ -16,19 +16,14 @@ public sealed class PasswordExpiryOptions
     public string? ChangePasswordUrl { get; set; }
 
     /// <summary>
-    /// Path patterns (PARITY.md "Path rules") never redirected, e.g. <c>account/logout$</c>. Checked
-    /// before any endpoint lookup, so the middleware may run before <c>UseRouting()</c>.
+    /// Path patterns never redirected, e.g. <c>account/logout$</c>: regular expressions matched against the path
+    /// without its leading slash, anchored at the start only, ignoring case. Checked before any endpoint lookup.
+    /// Prefer <c>.AllowExpiredPassword()</c> on the endpoints themselves.
     /// </summary>
     public IList<string> ExemptPaths { get; } = [];
 
     /// <summary>Endpoint names (<c>.WithName("logout")</c>, route names) never redirected. Needs the middleware after <c>UseRouting()</c>.</summary>
     public IList<string> ExemptEndpointNames { get; } = [];
-
-    /// <summary>
-    /// Whether requests for static files, i.e. paths whose last segment has a file extension
-    /// (<c>/css/site.css</c>), are left alone. Default <see langword="true"/>.
-    /// </summary>
-    public bool SkipStaticFiles { get; set; } = true;
 
     /// <summary>Whether superusers are also forced to change an expired password. Default <see langword="false"/>.</summary>
     public bool IncludeSuperusers { get; set; }

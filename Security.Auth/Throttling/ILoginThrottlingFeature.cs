@@ -2,7 +2,8 @@ namespace Security.Auth;
 
 /// <summary>
 /// Present on a throttled login attempt that is re-rendering the login page (see
-/// <see cref="LoginThrottlingOptions.LoginPagePaths"/>): the page shows <see cref="Message"/>.
+/// <see cref="ILoginThrottlingMetadata.RenderLoginPage"/> and <see cref="LoginThrottlingOptions.LoginPagePaths"/>):
+/// the page shows <see cref="Message"/>.
 /// Read it with <c>HttpContext.Features.Get&lt;ILoginThrottlingFeature&gt;()</c>.
 /// </summary>
 public interface ILoginThrottlingFeature

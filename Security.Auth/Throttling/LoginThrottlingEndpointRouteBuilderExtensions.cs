@@ -13,7 +13,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class LoginThrottlingEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps a POST endpoint that clears a user name's failure counter (the form field named by
+    /// Maps a POST endpoint that clears a user name's failure counter (any spelling that the app's user lookup treats as the same name; the form field named by
     /// <see cref="LoginThrottlingOptions.UsernameField"/>), answering <c>204</c>. Non-superusers and
     /// unknown users get <c>404</c>, so the endpoint does not reveal itself. Cross-site requests are
     /// refused with <c>400</c>: when antiforgery is registered (Razor Pages, MVC or
@@ -48,16 +48,23 @@ public static class LoginThrottlingEndpointRouteBuilderExtensions
             return;
         }
 
-        var name = context.Request.HasFormContentType
-            ? (await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false))[options.UsernameField].ToString()
+        var typed = context.Request.HasFormContentType
+            ? (await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false))[options.UsernameField].ToString().Trim()
             : "";
         var store = services.GetRequiredService<IThrottleCounterStore>();
-        var key = "user:" + name.ToLowerInvariant();
-        var exists = name.Length > 0 && (options.UserExists is { } userExists
-            ? await userExists(context, name.ToLowerInvariant()).ConfigureAwait(false)
+        var normalized = typed.Length is > 0 and <= 1024 ? LoginThrottlingKeys.Normalize(context, typed) : null;
+        if (normalized is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        var key = services.GetRequiredService<LoginThrottlingKeys>().User(normalized);
+        var exists = options.UserExists is { } userExists
+            ? await userExists(context, typed).ConfigureAwait(false)
             : services.GetRequiredService<IdentityUserAccessLocator>().Access is { } identity
-                ? await identity.UserExistsAsync(context, name).ConfigureAwait(false)
-                : await store.GetAsync(key, services.GetRequiredService<TimeProvider>().GetUtcNow(), context.RequestAborted).ConfigureAwait(false) is not null);
+                ? await identity.UserExistsAsync(context, typed).ConfigureAwait(false)
+                : await store.GetAsync(key, services.GetRequiredService<TimeProvider>().GetUtcNow(), context.RequestAborted).ConfigureAwait(false) is not null;
         if (!exists)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -65,7 +72,7 @@ public static class LoginThrottlingEndpointRouteBuilderExtensions
         }
 
         await store.ResetAsync(key, context.RequestAborted).ConfigureAwait(false);
-        ThrottlingResetLog.Reset(services.GetRequiredService<ILoggerFactory>().CreateLogger(ThrottlingResetLog.Category), key, user.Identity?.Name);
+        ThrottlingResetLog.Reset(services.GetRequiredService<ILoggerFactory>().CreateLogger(ThrottlingResetLog.Category), LogText.Escape(typed), LogText.Escape(user.Identity?.Name));
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 

@@ -1,79 +1,96 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Security.Abstractions;
 
 namespace Security.Auth;
 
-/// <summary>Refuses login attempts after repeated failures (PARITY.md "Login throttling").</summary>
+/// <summary>Refuses login attempts after repeated failures.</summary>
 internal sealed partial class LoginThrottlingMiddleware
 {
-    private const string NoUsername = "notfound";
+    // Seconds a client waits before retrying when the counter store cannot be read.
+    private static readonly StringValues StoreRetryAfter = "5";
 
     private readonly RequestDelegate _next;
+    private readonly RequestDelegate _replay;
     private readonly LoginThrottlingOptions _options;
-    private readonly HashSet<string> _loginPaths;
-    private readonly HashSet<string> _pagePaths;
-    // Seconds a client waits before retrying when the counter store cannot be read.
-    private static readonly Microsoft.Extensions.Primitives.StringValues StoreRetryAfter = "5";
-
+    private readonly PathPatternMatcher _loginPaths;
+    private readonly PathPatternMatcher _pagePaths;
     private readonly IThrottleCounterStore _store;
+    private readonly LoginUsernameReader _usernames;
+    private readonly LoginThrottlingKeys _keys;
     private readonly TimeProvider _time;
     private readonly LoginThrottlingMetrics _metrics;
-    private readonly IAuthenticationSchemeProvider? _schemes;
-    private readonly IOptionsMonitor<CookieAuthenticationOptions> _cookieOptions;
     private readonly ILogger _logger;
-    private string? _cookieName;
 
     public LoginThrottlingMiddleware(
         RequestDelegate next,
+        LoginPageReplay replay,
         IOptions<LoginThrottlingOptions> options,
         IThrottleCounterStore store,
+        LoginUsernameReader usernames,
+        LoginThrottlingKeys keys,
         TimeProvider time,
         LoginThrottlingMetrics metrics,
-        IOptionsMonitor<CookieAuthenticationOptions> cookieOptions,
         ILogger<LoginThrottlingMiddleware> logger,
-        IAuthenticationSchemeProvider? schemes = null)
+        IHostEnvironment? environment = null)
     {
         _next = next;
+        _replay = replay.Pipeline ?? next;
         _options = options.Value;
-        _loginPaths = new HashSet<string>(_options.LoginPaths, StringComparer.OrdinalIgnoreCase);
-        _pagePaths = new HashSet<string>(_options.LoginPagePaths, StringComparer.OrdinalIgnoreCase);
+        _loginPaths = PathPatternMatcher.CreateExact(_options.LoginPaths);
+        _pagePaths = PathPatternMatcher.CreateExact(_options.LoginPagePaths);
         _store = store;
+        _usernames = usernames;
+        _keys = keys;
         _time = time;
         _metrics = metrics;
-        _schemes = schemes;
-        _cookieOptions = cookieOptions;
         _logger = logger;
+        if (_options.UsernameHashKey is null && store is not InMemoryThrottleCounterStore)
+        {
+            // Each instance would hash with its own random key and count one user under different keys.
+            throw new InvalidOperationException(
+                $"{LoginThrottlingOptions.SectionName}:UsernameHashKey is not set, but counters live in a shared store ({store.GetType().Name}): set one secret of at least {LoginThrottlingOptionsValidator.MinHashKeyLength} characters for every instance, e.g. from 'openssl rand -base64 32' in a secret store.");
+        }
+
+        if (store is InMemoryThrottleCounterStore && environment is not null && !environment.IsDevelopment())
+        {
+            Log.PerInstanceCounters(_logger);
+        }
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var request = context.Request;
-        var path = request.Path.Value;
-        if (!(HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method)) || path is null || !_loginPaths.Contains(path))
+        if (!IsAttempt(context, out var renderPage))
         {
             await _next(context).ConfigureAwait(false);
             return;
         }
 
-        var userKey = "user:" + await ReadUsernameAsync(request).ConfigureAwait(false);
-        var ipKey = "ip:" + ClientAddress(context);
-        var now = _time.GetUtcNow();
-        var cancel = context.RequestAborted;
+        var read = await _usernames.ReadAsync(context).ConfigureAwait(false);
+        var ipKey = LoginThrottlingKeys.Ip(context);
+        var typed = read.Username;
+        var normalized = typed is null ? null : LoginThrottlingKeys.Normalize(context, typed);
+        if (read.Status is not null || (typed is not null && normalized is null))
+        {
+            await RefuseMalformedAsync(context, read.Status ?? StatusCodes.Status400BadRequest, read.Reason ?? "user name is not valid Unicode", ipKey).ConfigureAwait(false);
+            return;
+        }
 
+        var userKey = normalized is null ? null : _keys.User(normalized);
+        var name = LogText.Escape(typed);
         TimeSpan delay;
         try
         {
-            delay = await RemainingDelayAsync(userKey, ipKey, now, cancel).ConfigureAwait(false);
+            delay = await ReserveAsync(userKey, ipKey, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Fail closed: without the counters an attacker could guess without limit.
-            Log.StoreUnavailable(_logger, userKey, ipKey, ex);
+            Log.StoreUnavailable(_logger, name, ipKey, ex);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = StoreRetryAfter;
             return;
@@ -81,124 +98,179 @@ internal sealed partial class LoginThrottlingMiddleware
 
         if (delay > TimeSpan.Zero)
         {
-            await RefuseAsync(context, userKey, ipKey, delay).ConfigureAwait(false);
+            await RefuseAsync(context, name, ipKey, delay, renderPage).ConfigureAwait(false);
             return;
         }
 
+        var attempt = new LoginAttemptFeature();
+        context.Features.Set(attempt);
         var succeeded = false;
         try
         {
             await _next(context).ConfigureAwait(false);
-            succeeded = await IsSuccessAsync(context).ConfigureAwait(false);
+            succeeded = _options.IsSuccessfulLogin is { } rule ? rule(context) : attempt.SignedIn;
         }
         finally
         {
-            // Counted after the response, even when the app threw: a failure is a failure.
-            await RecordAsync(succeeded, userKey, ipKey).ConfigureAwait(false);
+            context.Features.Set<LoginAttemptFeature>(null);
+            // The failure was counted when the attempt was reserved; a success clears both counters.
+            await RecordAsync(succeeded, userKey, ipKey, name).ConfigureAwait(false);
         }
     }
 
-    private async Task RecordAsync(bool succeeded, string userKey, string ipKey)
+    private bool IsAttempt(HttpContext context, out bool renderPage)
     {
-        try
+        renderPage = false;
+        var request = context.Request;
+        var method = request.Method;
+        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method))
         {
-            if (succeeded)
-            {
-                await _store.ResetAsync(userKey, CancellationToken.None).ConfigureAwait(false);
-                await _store.ResetAsync(ipKey, CancellationToken.None).ConfigureAwait(false);
-                Log.LoginSucceeded(_logger, userKey, ipKey);
-            }
-            else
-            {
-                var done = _time.GetUtcNow();
-                var userCount = await _store.IncrementAsync(userKey, done, CancellationToken.None).ConfigureAwait(false);
-                var ipCount = await _store.IncrementAsync(ipKey, done, CancellationToken.None).ConfigureAwait(false);
-                _metrics.Failed();
-                Log.LoginFailed(_logger, userKey, userCount.Count, ipKey, ipCount.Count);
-            }
+            return false;
         }
-        catch (Exception ex)
+
+        if (context.GetEndpoint()?.Metadata.GetMetadata<ILoginThrottlingMetadata>() is { } metadata)
         {
-            // The app's answer stands (it may already be sent, or an app exception is on its way
-            // out and must not be masked); the lost count is logged as an error.
-            Log.RecordFailed(_logger, succeeded, userKey, ipKey, ex);
+            renderPage = metadata.RenderLoginPage || MatchesEither(_pagePaths, request);
+            return true;
         }
+
+        if (MatchesEither(_loginPaths, request))
+        {
+            renderPage = MatchesEither(_pagePaths, request);
+            return true;
+        }
+
+        return false;
     }
 
-    // The connection's address, which UseForwardedHeaders() rewrites when the app uses it.
-    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress switch
-    {
-        null => "unknown",
-        { IsIPv4MappedToIPv6: true } mapped => mapped.MapToIPv4().ToString(),
-        var address => address.ToString(),
-    };
+    // Relative to the app (PathBase removed, as routing sees it) or, for paths configured with the base, whole.
+    private static bool MatchesEither(PathPatternMatcher paths, HttpRequest request) =>
+        !paths.IsEmpty && (paths.IsMatch(request.Path) || (request.PathBase.HasValue && paths.IsMatch(request.PathBase + request.Path)));
 
-    private async Task<string> ReadUsernameAsync(HttpRequest request)
+    // Counts the attempt before the app runs, then decides from the reserved counts, so concurrent attempts cannot
+    // all pass through one open window: of N racing attempts, only those the counts allow go on.
+    private async Task<TimeSpan> ReserveAsync(string? userKey, string ipKey, CancellationToken cancel)
     {
-        if (!request.HasFormContentType)
+        var now = _time.GetUtcNow();
+        var userBefore = userKey is null ? null : await _store.GetAsync(userKey, now, cancel).ConfigureAwait(false);
+        var ipBefore = await _store.GetAsync(ipKey, now, cancel).ConfigureAwait(false);
+        var delay = Remaining(userBefore?.Count ?? 0, userBefore?.LastFailure, ipBefore?.Count ?? 0, ipBefore?.LastFailure, now);
+        if (delay > TimeSpan.Zero)
         {
-            return NoUsername;
+            // Refused before counting: waiting out a delay is not a failure.
+            return delay;
         }
 
-        try
-        {
-            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
-            var value = form[_options.UsernameField].ToString();
-            return value.Length == 0 ? NoUsername : value.ToLowerInvariant();
-        }
-        catch (InvalidDataException)
-        {
-            return NoUsername;
-        }
+        var userAfter = userKey is null ? null : await _store.IncrementAsync(userKey, now, CancellationToken.None).ConfigureAwait(false);
+        var ipAfter = await _store.IncrementAsync(ipKey, now, CancellationToken.None).ConfigureAwait(false);
+
+        // An attempt that reserved right after ours read the counters left a count one higher than we read; its
+        // failure is as recent as its reservation.
+        var (userCount, userStamp) = Prior(userBefore, userAfter);
+        var (ipCount, ipStamp) = Prior(ipBefore, ipAfter);
+        return Remaining(userCount, userStamp, ipCount, ipStamp, now);
     }
 
-    private async Task<TimeSpan> RemainingDelayAsync(string userKey, string ipKey, DateTimeOffset now, CancellationToken cancel)
+    private static (long Count, DateTimeOffset? Stamp) Prior(ThrottleCounter? before, ThrottleCounter? after)
     {
-        var user = await _store.GetAsync(userKey, now, cancel).ConfigureAwait(false);
-        var ip = await _store.GetAsync(ipKey, now, cancel).ConfigureAwait(false);
-        if (user is null && ip is null)
+        if (after is null)
+        {
+            return (0, null);
+        }
+
+        var prior = after.Count - 1;
+        return prior == (before?.Count ?? 0) ? (prior, before?.LastFailure) : (prior, after.LastFailure);
+    }
+
+    private TimeSpan Remaining(long userCount, DateTimeOffset? userStamp, long ipCount, DateTimeOffset? ipStamp, DateTimeOffset now)
+    {
+        if (userStamp is null && ipStamp is null)
         {
             return TimeSpan.Zero;
         }
 
-        var (userDelay, ipDelay) = _options.DelayFunction(user?.Count ?? 0, ip?.Count ?? 0);
+        var (userDelay, ipDelay) = _options.DelayFunction(userCount, ipCount);
         var remaining = TimeSpan.Zero;
         // A zero delay never throttles: a concurrent attempt's failure can be stamped after this attempt's "now".
-        if (user is not null && userDelay > TimeSpan.Zero && user.LastFailure + userDelay - now > remaining)
+        if (userStamp is { } user && userDelay > TimeSpan.Zero && user + userDelay - now > remaining)
         {
-            remaining = user.LastFailure + userDelay - now;
+            remaining = user + userDelay - now;
         }
 
-        if (ip is not null && ipDelay > TimeSpan.Zero && ip.LastFailure + ipDelay - now > remaining)
+        if (ipStamp is { } ip && ipDelay > TimeSpan.Zero && ip + ipDelay - now > remaining)
         {
-            remaining = ip.LastFailure + ipDelay - now;
+            remaining = ip + ipDelay - now;
         }
 
         return remaining;
     }
 
-    private async Task RefuseAsync(HttpContext context, string userKey, string ipKey, TimeSpan delay)
+    private async Task RecordAsync(bool succeeded, string? userKey, string ipKey, string name)
+    {
+        if (!succeeded)
+        {
+            _metrics.Failed();
+            Log.LoginFailed(_logger, name, ipKey);
+            return;
+        }
+
+        try
+        {
+            if (userKey is not null)
+            {
+                await _store.ResetAsync(userKey, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await _store.ResetAsync(ipKey, CancellationToken.None).ConfigureAwait(false);
+            Log.LoginSucceeded(_logger, name, ipKey);
+        }
+        catch (Exception ex)
+        {
+            // The app's answer stands (it may already be sent, or an app exception is on its way out and must not
+            // be masked); the lost reset is logged as an error.
+            Log.RecordFailed(_logger, succeeded, name, ipKey, ex);
+        }
+    }
+
+    // An attempt that names no single user, or one the app could not look up, never reaches the app; it still
+    // counts against the client address, so refusals are no free guesses.
+    private async Task RefuseMalformedAsync(HttpContext context, int status, string reason, string ipKey)
+    {
+        Log.AttemptRefused(_logger, status, reason, ipKey);
+        try
+        {
+            await _store.IncrementAsync(ipKey, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.RecordFailed(_logger, false, "(refused)", ipKey, ex);
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(
+            status == StatusCodes.Status413PayloadTooLarge ? "The login request is too large." : "The login request is not valid.",
+            context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task RefuseAsync(HttpContext context, string name, string ipKey, TimeSpan delay, bool renderPage)
     {
         _metrics.Throttled();
-        Log.LoginThrottled(_logger, userKey, ipKey, delay.TotalSeconds);
+        Log.LoginThrottled(_logger, name, ipKey, delay.TotalSeconds);
         var message = ThrottleMessages.Denied(delay);
         var response = context.Response;
         response.StatusCode = StatusCodes.Status429TooManyRequests;
         response.Headers.RetryAfter = ((long)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
-        if (_pagePaths.Contains(context.Request.Path.Value!))
+        if (renderPage)
         {
-            if (context.GetEndpoint() is not null)
-            {
-                throw new InvalidOperationException(
-                    $"{LoginThrottlingOptions.SectionName}:LoginPagePaths re-renders the login page, which needs routing after throttling: call app.UseLoginThrottling() before app.UseRouting().");
-            }
-
-            // Replayed as a GET of the login page: the app renders its form, showing the message; no
-            // handler that signs in runs, and the attempt is not counted.
+            // Replayed as a GET of the login page, routed again: the app renders its form, showing the message; no
+            // handler that signs in runs.
             context.Features.Set<ILoginThrottlingFeature>(new LoginThrottlingFeature(delay, message));
             context.Request.Method = HttpMethods.Get;
-            await _next(context).ConfigureAwait(false);
+            context.SetEndpoint(null);
+            context.Request.RouteValues.Clear();
+            await _replay(context).ConfigureAwait(false);
             return;
         }
 
@@ -206,61 +278,32 @@ internal sealed partial class LoginThrottlingMiddleware
         await response.WriteAsync(message, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private async ValueTask<bool> IsSuccessAsync(HttpContext context)
-    {
-        if (_options.IsSuccessfulLogin is { } rule)
-        {
-            return rule(context);
-        }
-
-        var name = _cookieName ??= await ResolveCookieNameAsync().ConfigureAwait(false);
-        foreach (var header in context.Response.Headers.SetCookie)
-        {
-            // "name=value; ..." with a non-empty value: a sign-in (sign-out sets an empty value).
-            if (header is not null && header.Length > name.Length + 1 && header.StartsWith(name, StringComparison.Ordinal) &&
-                header[name.Length] == '=' && header[name.Length + 1] != ';')
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private async Task<string> ResolveCookieNameAsync()
-    {
-        var scheme = _options.SignInScheme;
-        if (scheme is null && _schemes is not null)
-        {
-            scheme = (await _schemes.GetDefaultAuthenticateSchemeAsync().ConfigureAwait(false))?.Name;
-        }
-
-        if (scheme is null)
-        {
-            throw new InvalidOperationException(
-                $"UseLoginThrottling() cannot tell a successful sign-in: no default authenticate scheme. Set {LoginThrottlingOptions.SectionName}:SignInScheme or IsSuccessfulLogin.");
-        }
-
-        return _cookieOptions.Get(scheme).Cookie.Name ?? CookieAuthenticationDefaults.CookiePrefix + scheme;
-    }
-
     private sealed record LoginThrottlingFeature(TimeSpan RetryAfter, string Message) : ILoginThrottlingFeature;
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1201, EventName = "LoginThrottled", Level = LogLevel.Warning, Message = "Login attempt for {UserKey} from {IpKey} throttled for {DelaySeconds} more seconds.")]
-        public static partial void LoginThrottled(ILogger logger, string userKey, string ipKey, double delaySeconds);
+        [LoggerMessage(EventId = 1201, EventName = "LoginThrottled", Level = LogLevel.Warning, Message = "Login attempt for '{Username}' from {IpKey} throttled for {DelaySeconds} more seconds.")]
+        public static partial void LoginThrottled(ILogger logger, string username, string ipKey, double delaySeconds);
 
-        [LoggerMessage(EventId = 1202, EventName = "LoginFailed", Level = LogLevel.Information, Message = "Failed login for {UserKey} ({UserFailures} failures) from {IpKey} ({IpFailures} failures).")]
-        public static partial void LoginFailed(ILogger logger, string userKey, long userFailures, string ipKey, long ipFailures);
+        [LoggerMessage(EventId = 1202, EventName = "LoginFailed", Level = LogLevel.Information, Message = "Failed login for '{Username}' from {IpKey}.")]
+        public static partial void LoginFailed(ILogger logger, string username, string ipKey);
 
-        [LoggerMessage(EventId = 1205, EventName = "ThrottleStoreUnavailable", Level = LogLevel.Error, Message = "Login attempt for {UserKey} from {IpKey} refused with 503: the throttle counter store could not be read.")]
-        public static partial void StoreUnavailable(ILogger logger, string userKey, string ipKey, Exception exception);
+        [LoggerMessage(EventId = 1203, EventName = "LoginSucceeded", Level = LogLevel.Debug, Message = "Successful login for '{Username}' from {IpKey}: counters reset.")]
+        public static partial void LoginSucceeded(ILogger logger, string username, string ipKey);
 
-        [LoggerMessage(EventId = 1206, EventName = "ThrottleRecordFailed", Level = LogLevel.Error, Message = "Login outcome (succeeded: {Succeeded}) for {UserKey} from {IpKey} not recorded: the throttle counter store failed.")]
-        public static partial void RecordFailed(ILogger logger, bool succeeded, string userKey, string ipKey, Exception exception);
+        [LoggerMessage(EventId = 1205, EventName = "ThrottleStoreUnavailable", Level = LogLevel.Error, Message = "Login attempt for '{Username}' from {IpKey} refused with 503: the throttle counter store could not be read.")]
+        public static partial void StoreUnavailable(ILogger logger, string username, string ipKey, Exception exception);
 
-        [LoggerMessage(EventId = 1203, EventName = "LoginSucceeded", Level = LogLevel.Debug, Message = "Successful login for {UserKey} from {IpKey}: counters reset.")]
-        public static partial void LoginSucceeded(ILogger logger, string userKey, string ipKey);
+        [LoggerMessage(EventId = 1206, EventName = "ThrottleRecordFailed", Level = LogLevel.Error, Message = "Login outcome (succeeded: {Succeeded}) for '{Username}' from {IpKey} not recorded: the throttle counter store failed.")]
+        public static partial void RecordFailed(ILogger logger, bool succeeded, string username, string ipKey, Exception exception);
+
+        [LoggerMessage(EventId = 1207, EventName = "LoginAttemptRefused", Level = LogLevel.Warning, Message = "Login attempt from {IpKey} refused with {StatusCode}: {Reason}.")]
+        public static partial void AttemptRefused(ILogger logger, int statusCode, string reason, string ipKey);
+
+        [LoggerMessage(EventId = 1208, EventName = "PerInstanceCounters", Level = LogLevel.Warning, Message = "Login throttling counts failures in memory: counters are per app instance and lost on restart. With several instances, choose a shared store (AddLoginThrottling().AddEntityFrameworkStore(...)).")]
+        public static partial void PerInstanceCounters(ILogger logger);
     }
 }
+
+/// <summary>The pipeline a throttled attempt is replayed through to render the login page: routing again, then the rest.</summary>
+internal sealed record LoginPageReplay(RequestDelegate? Pipeline);

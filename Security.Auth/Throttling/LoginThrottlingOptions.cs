@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Security.Abstractions;
 
 namespace Security.Auth;
 
@@ -13,8 +14,10 @@ public sealed class LoginThrottlingOptions
     public const string SectionName = "Security:Auth:Throttling";
 
     /// <summary>
-    /// The login paths, compared ignoring case, e.g. <c>/account/login</c>. A POST or PUT to one of
-    /// them is a login attempt. At least one is required.
+    /// Login paths, for apps that do not mark their login endpoints with <c>.RequireLoginThrottling()</c> or
+    /// <c>[LoginThrottling]</c>, e.g. <c>/account/login</c>. Matched as routing matches: ignoring case and a
+    /// trailing slash, relative to the app's <c>PathBase</c>. A POST, PUT or other unsafe request to one of
+    /// them is a login attempt. Default empty.
     /// </summary>
     public IList<string> LoginPaths { get; } = [];
 
@@ -22,23 +25,61 @@ public sealed class LoginThrottlingOptions
     /// Login paths (each also in <see cref="LoginPaths"/>) whose throttled attempts re-render the login
     /// page instead of a bare 429: the request is replayed as a <c>GET</c> of the same path with status
     /// 429, <c>Retry-After</c> and an <see cref="ILoginThrottlingFeature"/> carrying the message for the
-    /// page to show. Needs <c>UseLoginThrottling()</c> before <c>UseRouting()</c>.
+    /// page to show. Endpoints say the same with <c>RenderLoginPage</c> on their metadata.
     /// </summary>
     public IList<string> LoginPagePaths { get; } = [];
 
-    /// <summary>The form field holding the user name. Default <c>username</c> (Identity's default UI uses <c>Input.Email</c>).</summary>
+    /// <summary>
+    /// The field holding the user name: a form field, a query-string or route value, or a top-level property of a
+    /// JSON body (matched ignoring case). Default <c>username</c> (Identity's default UI uses <c>Input.Email</c>).
+    /// </summary>
     public string UsernameField { get; set; } = "username";
 
     /// <summary>
-    /// The cookie scheme whose cookie marks a successful sign-in. Default <see langword="null"/>: the
-    /// default authenticate scheme (Identity's <c>Identity.Application</c>, or your cookie scheme).
+    /// Reads the user name of an attempt your own way (e.g. from a custom body format); <see langword="null"/>
+    /// for an attempt without one, which counts against the client address only. The value is then trimmed and
+    /// normalized as usual. Default <see langword="null"/>: <see cref="UsernameField"/> from the form, a JSON body,
+    /// the route or the query string, refusing an attempt that carries it twice.
+    /// </summary>
+    public Func<HttpContext, ValueTask<string?>>? UsernameReader { get; set; }
+
+    /// <summary>
+    /// The longest user name accepted, after trimming; a longer one is refused with 400 before the app runs.
+    /// Default 256 (the length of Identity's user name column).
+    /// </summary>
+    public int MaxUsernameLength { get; set; } = 256;
+
+    /// <summary>
+    /// The largest JSON body read for the user name, in bytes; a larger login attempt is refused with 413.
+    /// Default 65,536 (64 KiB).
+    /// </summary>
+    public int MaxJsonBodySize { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// The secret that user names are hashed with (HMAC-SHA256) before they become counter keys, at least 32
+    /// characters, e.g. from a secret store. Counter keys never hold what people typed (often a mistyped
+    /// password). Required when counters live in a shared store (the database), so every instance derives the same
+    /// keys; default <see langword="null"/>: a random key per process, enough for the in-memory store.
+    /// </summary>
+    public string? UsernameHashKey { get; set; }
+
+    /// <summary>
+    /// The most counters the default in-memory store keeps; past it, expired counters and then the oldest are
+    /// dropped. Default 100,000.
+    /// </summary>
+    public int MaxInMemoryCounters { get; set; } = InMemoryThrottleCounterStore.DefaultMaxEntries;
+
+    /// <summary>
+    /// The authentication scheme whose sign-in counts as a successful login. Default <see langword="null"/>: a
+    /// sign-in to any scheme (Identity's <c>Identity.Application</c>, or its two-factor step after a right
+    /// password).
     /// </summary>
     public string? SignInScheme { get; set; }
 
     /// <summary>
-    /// Decides from the finished response whether the attempt signed the user in. Default
-    /// <see langword="null"/>: success when the response sets a non-empty cookie of the sign-in scheme
-    /// (see <see cref="SignInScheme"/>); anything else is a failure.
+    /// Decides from the finished response whether the attempt succeeded, for logins that issue no sign-in (a
+    /// token endpoint). Default <see langword="null"/>: success when the app signed a user in during the attempt
+    /// (<c>HttpContext.SignInAsync</c>, <c>SignInManager</c>); a renewed cookie is never a success.
     /// </summary>
     public Func<HttpContext, bool>? IsSuccessfulLogin { get; set; }
 
@@ -55,7 +96,7 @@ public sealed class LoginThrottlingOptions
     public Func<HttpContext, ClaimsPrincipal, ValueTask<bool>> IsSuperuser { get; set; } = SecurityUsers.IsInAdminRole;
 
     /// <summary>
-    /// Decides whether a user name (as typed, lower-cased) names a user, for the reset endpoint.
+    /// Decides whether a user name (as typed, trimmed) names a user, for the reset endpoint.
     /// Default <see langword="null"/>: Identity's <c>FindByNameAsync</c> when Identity is registered,
     /// else whether the name has a counter.
     /// </summary>

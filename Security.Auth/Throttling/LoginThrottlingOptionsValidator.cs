@@ -5,23 +5,21 @@ namespace Security.Auth;
 
 internal sealed class LoginThrottlingOptionsValidator : IValidateOptions<LoginThrottlingOptions>
 {
+    public const int MinHashKeyLength = 32;
+
     public ValidateOptionsResult Validate(string? name, LoginThrottlingOptions options)
     {
         var errors = new OptionsValidationErrors();
         const string Section = LoginThrottlingOptions.SectionName;
-        if (options.LoginPaths.Count == 0)
-        {
-            errors.Add(Section + ":LoginPaths", "is empty; list at least one login path, e.g. /account/login.");
-        }
-
         for (var i = 0; i < options.LoginPaths.Count; i++)
         {
             errors.RequireLocalPath($"{Section}:LoginPaths[{i}]", options.LoginPaths[i]);
         }
 
+        var loginPaths = PathPatternMatcher.CreateExact(options.LoginPaths.Where(p => p is not null));
         for (var i = 0; i < options.LoginPagePaths.Count; i++)
         {
-            if (!options.LoginPaths.Contains(options.LoginPagePaths[i], StringComparer.OrdinalIgnoreCase))
+            if (options.LoginPagePaths[i] is not { } page || !loginPaths.IsMatch(page))
             {
                 errors.Add($"{Section}:LoginPagePaths[{i}]", $"'{options.LoginPagePaths[i]}' is not one of LoginPaths ({string.Join(", ", options.LoginPaths)}).");
             }
@@ -34,7 +32,27 @@ internal sealed class LoginThrottlingOptionsValidator : IValidateOptions<LoginTh
 
         if (options.SignInScheme is { Length: 0 })
         {
-            errors.Add(Section + ":SignInScheme", "'' must be null (the default authenticate scheme) or a scheme name, e.g. Identity.Application.");
+            errors.Add(Section + ":SignInScheme", "'' must be null (a sign-in to any scheme) or a scheme name, e.g. Identity.Application.");
+        }
+
+        if (options.MaxUsernameLength < 1)
+        {
+            errors.Add(Section + ":MaxUsernameLength", $"'{options.MaxUsernameLength}' must be at least 1, e.g. 256.");
+        }
+
+        if (options.MaxJsonBodySize < 1 || options.MaxJsonBodySize > 1024 * 1024)
+        {
+            errors.Add(Section + ":MaxJsonBodySize", $"'{options.MaxJsonBodySize}' must be between 1 and 1048576 bytes, e.g. 65536.");
+        }
+
+        if (options.MaxInMemoryCounters < 1)
+        {
+            errors.Add(Section + ":MaxInMemoryCounters", $"'{options.MaxInMemoryCounters}' must be at least 1, e.g. 100000.");
+        }
+
+        if (options.UsernameHashKey is { } key && key.Length < MinHashKeyLength)
+        {
+            errors.Add(Section + ":UsernameHashKey", $"is {key.Length} characters; use at least {MinHashKeyLength} random characters, e.g. the output of 'openssl rand -base64 32'.");
         }
 
         if (options.DelayFunction is null)

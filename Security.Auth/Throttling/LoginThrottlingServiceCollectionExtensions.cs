@@ -10,8 +10,9 @@ public static class LoginThrottlingServiceCollectionExtensions
 {
     /// <summary>
     /// Registers login throttling: options bound from <c>Security:Auth:Throttling</c> then
-    /// <paramref name="configure"/> (code wins), validated at startup, and the in-memory counter store
-    /// unless another is registered. Run it with <c>app.UseLoginThrottling()</c>.
+    /// <paramref name="configure"/> (code wins), validated at startup, the bounded in-memory counter store unless
+    /// another is registered, and an observer of the app's sign-ins (a sign-in is what makes an attempt a success).
+    /// Run it with <c>app.UseLoginThrottling()</c>.
     /// </summary>
     /// <param name="services">The app's services.</param>
     /// <param name="configure">Optional code configuration, e.g. <c>o =&gt; o.LoginPaths.Add("/account/login")</c>.</param>
@@ -26,8 +27,12 @@ public static class LoginThrottlingServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LoginThrottlingOptions>, LoginThrottlingOptionsValidator>());
-        services.TryAddSingleton<IThrottleCounterStore, InMemoryThrottleCounterStore>();
+        services.TryAddSingleton<IThrottleCounterStore>(sp => new InMemoryThrottleCounterStore(
+            ThrottleCounter.DefaultLifetime, Math.Max(1, sp.GetRequiredService<IOptions<LoginThrottlingOptions>>().Value.MaxInMemoryCounters)));
         services.TryAddSingleton<LoginThrottlingMetrics>();
+        services.TryAddSingleton<LoginThrottlingKeys>();
+        services.TryAddSingleton<LoginUsernameReader>();
+        services.AddSecuritySignInObserver<LoginThrottlingSignInObserver>();
         services.AddSecurityAuthCore();
         return new LoginThrottlingBuilder(services);
     }

@@ -7,6 +7,6 @@ internal static partial class ThrottlingResetLog
 {
     public const string Category = "Security.Auth.LoginThrottlingReset";
 
-    [LoggerMessage(EventId = 1204, EventName = "ThrottleReset", Level = LogLevel.Information, Message = "Login failure counter {UserKey} reset by {Admin}.")]
-    public static partial void Reset(ILogger logger, string userKey, string? admin);
+    [LoggerMessage(EventId = 1204, EventName = "ThrottleReset", Level = LogLevel.Information, Message = "Login failure counter of '{Username}' reset by '{Admin}'.")]
+    public static partial void Reset(ILogger logger, string username, string admin);
 }

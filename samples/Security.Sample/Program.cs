@@ -57,7 +57,8 @@ builder.Services.AddSecurityCsp().AddEntityFrameworkStore(securityDatabase);
 
 // Security.Auth (settings under Security:Auth in appsettings.json): every page needs sign-in but
 // the exempt ones; alice must change her password first (admin, a superuser, is exempt); failed
-// logins are throttled with the original's message on the login page.
+// logins are throttled with the original's message on the login page (user names are keyed by
+// Security:Auth:Throttling:UsernameHashKey, a secret: appsettings.Development.json has a demo one).
 builder.Services.AddLoginRequired();
 // Their records live in the same database through Security.Persistence (SQLite or PostgreSQL).
 builder.Services.AddPasswordExpiry().AddEntityFrameworkStore(securityDatabase);
@@ -69,8 +70,14 @@ builder.Services.AddLoginThrottling().AddEntityFrameworkStore(securityDatabase);
 builder.Services.AddDistributedMemoryCache();
 builder.Services.AddSession(session =>
 {
-    session.Cookie.Name = "Security.Sample.Session";
+    // __Host-: the browser keeps it only if Secure, for this host, path /: no sibling subdomain can
+    // plant or overwrite it. Secure needs HTTPS, so plain-http `dotnet run` (Development) keeps the
+    // unprefixed name; HttpOnly keeps it from scripts; SameSite=Lax off cross-site POSTs.
+    var https = !builder.Environment.IsDevelopment();
+    session.Cookie.Name = https ? "__Host-Security.Sample.Session" : "Security.Sample.Session";
+    session.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
     session.Cookie.HttpOnly = true;
+    session.Cookie.SameSite = SameSiteMode.Lax;
     session.Cookie.IsEssential = true;
 });
 builder.Services.AddSessionExpiry();
@@ -104,9 +111,11 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStaticFiles();
 
-// Login throttling goes before routing: it replays a throttled login POST as the login page.
-app.UseLoginThrottling();
 app.UseRouting();
+
+// Login throttling after routing: the login page ([LoginThrottling] on its model) and POST /api/login
+// (.RequireLoginThrottling()) are login endpoints however their path is spelled.
+app.UseLoginThrottling();
 
 app.UseSession();
 app.UseAuthentication();
@@ -133,6 +142,16 @@ app.MapSecurityProfiles("/_profiles");
 
 // A JSON endpoint for scripts only: 403 without X-Requested-With: XMLHttpRequest.
 app.MapGet("/api/ping", () => Results.Ok(new { pong = true, server = "Security.Sample" })).RequireAjax();
+
+// JSON sign-in for scripts: {"username": "...", "password": "..."} -> 200 or 401, throttled like the form
+// (the same counter per user), through SignInManager like the login page.
+app.MapPost("/api/login", async (LoginRequest login, SignInManager<IdentityUser> signIn) =>
+{
+    var result = await signIn.PasswordSignInAsync(login.Username ?? "", login.Password ?? "", isPersistent: false, lockoutOnFailure: false);
+    return result.Succeeded
+        ? Results.Ok(new { signedIn = true })
+        : Results.Json(new { signedIn = false, error = "Invalid user name or password." }, statusCode: StatusCodes.Status401Unauthorized);
+}).AllowAnonymous().RequireLoginThrottling();
 
 // Admins reset a user's login throttling (POST, form field username); 404 for everyone else.
 app.MapLoginThrottlingReset("/admin/throttling/reset");
@@ -162,3 +181,6 @@ app.Run();
 
 // Lets tests/Security.IntegrationTests start this app with WebApplicationFactory<Program>.
 public partial class Program;
+
+/// <summary>The body of <c>POST /api/login</c>.</summary>
+internal sealed record LoginRequest(string? Username, string? Password);

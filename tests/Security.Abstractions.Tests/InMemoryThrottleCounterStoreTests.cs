@@ -183,4 +183,37 @@ public class InMemoryThrottleCounterStoreTests
         Assert.ThrowsAsync<ArgumentNullException>(() => store.GetAsync(null!, T0));
         Assert.ThrowsAsync<ArgumentNullException>(() => store.ResetAsync(null!));
     }
+
+    [Test]
+    public async Task Past_its_bound_the_store_drops_expired_counters_before_live_ones()
+    {
+        var store = new InMemoryThrottleCounterStore(Lifetime, 10);
+        for (var i = 0; i < 5; i++)
+        {
+            await store.IncrementAsync("old-" + i, T0);
+        }
+
+        var later = T0 + Lifetime + TimeSpan.FromMinutes(1);
+        for (var i = 0; i < 6; i++)
+        {
+            await store.IncrementAsync("new-" + i, later);
+        }
+
+        Assert.That(store.Count, Is.EqualTo(6), "the five expired counters went first");
+        Assert.That(await store.GetAsync("new-0", later), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task Past_its_bound_with_nothing_expired_the_store_drops_the_oldest()
+    {
+        var store = new InMemoryThrottleCounterStore(Lifetime, 10);
+        for (var i = 0; i < 11; i++)
+        {
+            await store.IncrementAsync("k" + i, T0.AddSeconds(i));
+        }
+
+        Assert.That(store.Count, Is.LessThanOrEqualTo(10));
+        Assert.That(await store.GetAsync("k0", T0.AddSeconds(11)), Is.Null, "the oldest went");
+        Assert.That(await store.GetAsync("k10", T0.AddSeconds(11)), Is.Not.Null, "the newest stayed");
+    }
 }

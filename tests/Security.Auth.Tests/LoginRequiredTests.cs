@@ -96,11 +96,11 @@ public sealed class LoginRequiredTests
     }
 
     [Test]
-    public async Task Path_base_is_part_of_the_return_path()
+    public async Task Path_base_is_part_of_the_login_url_and_of_the_return_path()
     {
         await using var app = await StartAsync(o => o.ReturnUrlParameter = "next");
         var response = await app.Server.SendAsync(c => { c.Request.PathBase = "/app"; c.Request.Path = "/home/"; });
-        Assert.That(response.Response.Headers.Location.ToString(), Is.EqualTo("/accounts/login/?next=/app/home/"));
+        Assert.That(response.Response.Headers.Location.ToString(), Is.EqualTo("/app/accounts/login/?next=/app/home/"));
     }
 
     [Test]

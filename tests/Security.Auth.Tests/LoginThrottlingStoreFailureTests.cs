@@ -15,13 +15,17 @@ public sealed class LoginThrottlingStoreFailureTests
             builder =>
             {
                 AuthTestApp.AddCookieAuth(builder, "/account/login");
-                builder.Services.AddLoginThrottling(o => o.LoginPaths.Add("/account/login"));
+                builder.Services.AddLoginThrottling(o =>
+                {
+                    o.LoginPaths.Add("/account/login");
+                    o.UsernameHashKey = "test-secret-test-secret-test-secret-42";
+                });
                 builder.Services.AddSingleton(store);
             },
             app =>
             {
-                app.UseLoginThrottling();
                 app.UseRouting();
+                app.UseLoginThrottling();
                 app.MapPost("/account/login", () => Results.Content("invalid login", "text/plain"));
             });
 
@@ -44,7 +48,7 @@ public sealed class LoginThrottlingStoreFailureTests
     }
 
     [Test]
-    public async Task A_failed_increment_leaves_the_apps_answer_unchanged()
+    public async Task A_failed_reservation_refuses_the_attempt_with_503()
     {
         var store = new Mock<IThrottleCounterStore>();
         store.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
@@ -55,8 +59,9 @@ public sealed class LoginThrottlingStoreFailureTests
 
         using var response = await PostLoginAsync(app.Client);
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("invalid login"));
-        store.Verify(s => s.IncrementAsync("user:alice", It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
+        // The attempt is counted before the app runs: a count that cannot be written is a guess that cannot be limited.
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain("invalid login"), "the login handler never ran");
+        store.Verify(s => s.IncrementAsync(It.Is<string>(k => k.StartsWith("user:")), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
@@ -18,7 +19,7 @@ public sealed class LoginThrottlingTests
     private const string Denied = "Due to the failure of previous attempts, your login request has been denied as a security precaution. Please try again in at least ";
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
 
-    private Task<AuthTestApp> StartAsync(Action<LoginThrottlingOptions>? configure = null, bool routingFirst = false, bool forwardedHeaders = false) =>
+    private Task<AuthTestApp> StartAsync(Action<LoginThrottlingOptions>? configure = null, bool throttlingFirst = false, bool forwardedHeaders = false) =>
         AuthTestApp.StartAsync(
             builder =>
             {
@@ -48,13 +49,17 @@ public sealed class LoginThrottlingTests
                     app.UseForwardedHeaders();
                 }
 
-                if (routingFirst)
+                if (throttlingFirst)
                 {
-                    app.UseRouting();
+                    app.UseLoginThrottling();
                 }
 
-                app.UseLoginThrottling();
                 app.UseRouting();
+                if (!throttlingFirst)
+                {
+                    app.UseLoginThrottling();
+                }
+
                 app.UseAuthentication();
                 app.UseAuthorization();
                 AuthTestApp.MapTestSignIn(app);
@@ -97,17 +102,23 @@ public sealed class LoginThrottlingTests
         return client.SendAsync(request);
     }
 
-    private static async Task FailAsync(AuthTestApp app, string username, int times)
+    private static async Task FailAsync(AuthTestApp app, string username, int times, string path = "/account/login")
     {
         for (var i = 0; i < times; i++)
         {
-            using var response = await PostLoginAsync(app.Client, username);
+            using var response = await PostLoginAsync(app.Client, username, path: path);
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"attempt {i + 1} is permitted");
         }
     }
 
     private async Task<long?> CountAsync(AuthTestApp app, string key) =>
-        (await app.Services.GetRequiredService<IThrottleCounterStore>().GetAsync(key, _time.GetUtcNow()))?.Count;
+        (await app.Services.GetRequiredService<IThrottleCounterStore>().GetAsync(StoredKey(app, key), _time.GetUtcNow()))?.Count;
+
+    // "user:alice" as stored: the name normalized as Identity does, under the app's keyed hash.
+    private static string StoredKey(AuthTestApp app, string key) =>
+        key.StartsWith("user:", StringComparison.Ordinal)
+            ? app.Services.GetRequiredService<LoginThrottlingKeys>().User(key[5..].Normalize().ToUpperInvariant())
+            : key;
 
     [TestCase(0, "0 seconds")]
     [TestCase(0.1, "1 second")]
@@ -165,7 +176,7 @@ public sealed class LoginThrottlingTests
         await using var app = await StartAsync();
         // Another instance's (or tab's) attempt failed a moment "later" than this request's clock reading.
         var store = app.Services.GetRequiredService<IThrottleCounterStore>();
-        await store.IncrementAsync("user:alice", _time.GetUtcNow().AddMilliseconds(300));
+        await store.IncrementAsync(StoredKey(app, "user:alice"), _time.GetUtcNow().AddMilliseconds(300));
         await store.IncrementAsync("ip:unknown", _time.GetUtcNow().AddMilliseconds(300));
         using var response = await PostLoginAsync(app.Client, "alice");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "one failure means no delay (fewer than 3)");
@@ -230,11 +241,12 @@ public sealed class LoginThrottlingTests
     }
 
     [Test]
-    public async Task Missing_username_is_counted_as_notfound()
+    public async Task Missing_username_counts_against_the_address_only()
     {
         await using var app = await StartAsync();
         using var response = await PostLoginAsync(app.Client, null);
-        Assert.That(await CountAsync(app, "user:notfound"), Is.EqualTo(1));
+        Assert.That(await CountAsync(app, "user:notfound"), Is.Null);
+        Assert.That(await CountAsync(app, "ip:unknown"), Is.EqualTo(1));
     }
 
     [TestCase("ñoñó1234")]
@@ -311,16 +323,10 @@ public sealed class LoginThrottlingTests
     }
 
     [Test]
-    public async Task Login_page_mode_after_routing_fails_naming_UseRouting()
+    public void Throttling_placed_before_UseRouting_fails_at_start_naming_UseRouting()
     {
-        await using var app = await StartAsync(routingFirst: true);
-        for (var i = 0; i < 3; i++)
-        {
-            using var failed = await PostLoginAsync(app.Client, "alice", path: "/page/login");
-        }
-
-        var error = Assert.ThrowsAsync<InvalidOperationException>(() => PostLoginAsync(app.Client, "alice", path: "/page/login"));
-        Assert.That(error!.Message, Does.Contain("before app.UseRouting()"));
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(throttlingFirst: true));
+        Assert.That(error!.Message, Does.Contain("after app.UseRouting()"));
     }
 
     [Test]
@@ -366,8 +372,8 @@ public sealed class LoginThrottlingTests
             },
             web =>
             {
-                web.UseLoginThrottling();
                 web.UseRouting();
+                web.UseLoginThrottling();
                 web.UseAuthentication();
                 web.UseAuthorization();
                 AuthTestApp.MapTestSignIn(web);
@@ -479,12 +485,58 @@ public sealed class LoginThrottlingTests
     }
 
     [Test]
-    public void Empty_login_paths_fail_at_start()
+    public async Task Without_login_paths_the_endpoints_marked_by_metadata_are_throttled()
     {
-        var error = Assert.ThrowsAsync<OptionsValidationException>(() => AuthTestApp.StartAsync(
-            builder => builder.Services.AddLoginThrottling(),
+        await using var app = await AuthTestApp.StartAsync(
+            builder =>
+            {
+                AuthTestApp.AddCookieAuth(builder, "/account/login");
+                builder.Services.AddSingleton<TimeProvider>(_time);
+                builder.Services.AddLoginThrottling();
+            },
+            web =>
+            {
+                web.UseLoginThrottling();
+                web.MapGroup("/api").RequireLoginThrottling().MapPost("/token", (Delegate)LoginAsync);
+                web.MapPost("/account/login", (Delegate)LoginAsync);
+            });
+        await FailAsync(app, "alice", 3, "/api/token");
+        using var throttled = await PostLoginAsync(app.Client, "alice", path: "/API/Token/");
+        Assert.That(throttled.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        using var unmarked = await PostLoginAsync(app.Client, "alice", path: "/account/login");
+        Assert.That(unmarked.StatusCode, Is.EqualTo(HttpStatusCode.OK), "an unmarked endpoint is not a login endpoint");
+    }
+
+    [Test]
+    public async Task Counters_in_a_shared_store_without_a_hash_key_fail_at_start_naming_the_option()
+    {
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => AuthTestApp.StartAsync(
+            builder =>
+            {
+                builder.Services.AddLoginThrottling(o => o.LoginPaths.Add("/login"));
+                builder.Services.AddSingleton<IThrottleCounterStore>(new RecordingThrottleStore());
+            },
             app => app.UseLoginThrottling()));
-        Assert.That(error!.Message, Does.Contain("Security:Auth:Throttling:LoginPaths: is empty"));
+        Assert.That(error!.Message, Does.Contain("Security:Auth:Throttling:UsernameHashKey is not set"));
+    }
+
+    [TestCase("Production", true)]
+    [TestCase("Staging", true)]
+    [TestCase("Development", false)]
+    public async Task In_memory_counters_are_announced_once_at_startup_outside_Development(string environment, bool announced)
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = await Security.Testing.TestHost.StartAsync(
+            services => services.AddLoginThrottling(o => o.LoginPaths.Add("/login")),
+            web => web.UseLoginThrottling(),
+            environment: environment,
+            configureBuilder: builder => builder.Logging.ClearProviders().AddProvider(logs));
+        using (await PostLoginAsync(app.Client, "alice", path: "/login"))
+        {
+        }
+
+        var notes = logs.Lines.Count(l => l.Message.Contains("counters are per app instance", StringComparison.Ordinal));
+        Assert.That(notes, Is.EqualTo(announced ? 1 : 0));
     }
 
     [Test]
@@ -493,6 +545,6 @@ public sealed class LoginThrottlingTests
         var services = new ServiceCollection();
         IThrottleCounterStoreBuilder builder = services.AddLoginThrottling();
         Assert.That(builder.Services, Is.SameAs(services));
-        Assert.That(services.Any(d => d.ServiceType == typeof(IThrottleCounterStore) && d.ImplementationType == typeof(InMemoryThrottleCounterStore)), Is.True);
+        Assert.That(services.Count(d => d.ServiceType == typeof(IThrottleCounterStore)), Is.EqualTo(1), "the in-memory store, replaced by a storage package");
     }
 }

@@ -41,6 +41,10 @@ public sealed class PasswordExpiryTests
                 app.MapGet("/private", () => "private");
                 app.MapGet("/account/change-password", () => "change");
                 app.MapGet("/account/logout", () => "bye").WithName("logout");
+                app.MapGet("/api/files/{name}", (string name) => name);
+                app.MapGet("/Home/Index/{id}", (string id) => id);
+                app.MapGet("/health", () => "ok").AllowExpiredPassword();
+                app.MapGroup("/assets").AllowExpiredPassword().MapGet("/{file}", (string file) => file);
             });
 
     private IPasswordExpiryStore Store(AuthTestApp app) => app.Services.GetRequiredService<IPasswordExpiryStore>();
@@ -140,27 +144,25 @@ public sealed class PasswordExpiryTests
         AssertRedirectedToChange(response);
     }
 
-    [TestCase("/css/site.css", true)]
-    [TestCase("/favicon.ico", true)]
-    [TestCase("/lib/jquery/jquery.min.js", true)]
-    [TestCase("/private", false)]
-    [TestCase("/.well-known/x", false)]
-    [TestCase("/dir.d/page", false)]
-    public async Task Static_file_paths_are_never_redirected(string path, bool skipped)
+    [TestCase("/api/files/a.pdf")]
+    [TestCase("/Home/Index/x.y")]
+    [TestCase("/api/files/report.tar.gz")]
+    public async Task Dotted_path_of_an_endpoint_is_redirected_like_any_other(string path)
     {
         await using var app = await StartAsync();
         await app.SignInAsync("alice");
         using var response = await GetAsync(app, path);
-        Assert.That(response.StatusCode == HttpStatusCode.Found, Is.EqualTo(!skipped));
+        AssertRedirectedToChange(response);
     }
 
-    [Test]
-    public async Task Static_file_rule_can_be_turned_off()
+    [TestCase("/health")]
+    [TestCase("/assets/site.css")]
+    public async Task Endpoints_marked_AllowExpiredPassword_stay_reachable(string path)
     {
-        await using var app = await StartAsync(o => o.SkipStaticFiles = false);
+        await using var app = await StartAsync();
         await app.SignInAsync("alice");
-        using var response = await GetAsync(app, "/css/site.css");
-        AssertRedirectedToChange(response);
+        using var response = await GetAsync(app, path);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]

@@ -158,6 +158,21 @@ public class SessionExpiryTests
     }
 
     [Test]
+    public async Task Ticket_without_a_recorded_sign_in_falls_back_to_its_issue_time()
+    {
+        await using var host = await SessionHost.StartAsync(o => o.AbsoluteTimeout = TimeSpan.FromHours(1));
+        await host.GetAsync("/legacy-signin/alice");
+
+        host.Time.Advance(TimeSpan.FromMinutes(10));
+        host.DropCookie(".AspNetCore.Session");
+        Assert.That(await host.GetAsync("/whoami"), Is.EqualTo("alice"));
+        Assert.That((await host.ReadTimesAsync())!.Value.Start, Is.EqualTo(SessionHost.Epoch), "the ticket's issue time");
+
+        host.Time.Advance(TimeSpan.FromMinutes(50) + TimeSpan.FromSeconds(1));
+        Assert.That(await host.GetAsync("/whoami"), Is.EqualTo("anonymous"));
+    }
+
+    [Test]
     public async Task Old_authentication_cookie_replayed_after_expiry_is_signed_out_again()
     {
         await using var host = await SessionHost.StartAsync();
@@ -190,17 +205,17 @@ public class SessionExpiryTests
     }
 
     [Test]
-    public async Task Anonymous_session_that_signs_in_keeps_its_start_and_gets_an_owner()
+    public async Task Sign_in_starts_a_new_session_of_the_user_at_the_sign_in()
     {
         await using var host = await SessionHost.StartAsync();
-        await host.GetAsync("/");
+        await host.GetAsync("/cart/set/book");
         host.Time.Advance(TimeSpan.FromMinutes(1));
         await host.GetAsync("/signin/alice");
-        await host.GetAsync("/whoami");
 
         var times = (await host.ReadTimesAsync())!.Value;
-        Assert.That(times.Start, Is.EqualTo(SessionHost.Epoch));
+        Assert.That(times.Start, Is.EqualTo(SessionHost.Epoch.AddMinutes(1)));
         Assert.That(times.Owner, Is.EqualTo("alice"));
+        Assert.That(await host.GetAsync("/cart"), Is.EqualTo("empty"), "what the anonymous visitor put there is gone");
     }
 
     [Test]

@@ -57,6 +57,9 @@ internal sealed class SessionHost : IAsyncDisposable
             },
             app =>
             {
+                // Requests under /app run with PathBase /app, as behind a reverse proxy's sub-path.
+                app.UsePathBase("/app");
+                app.UseRouting();
                 if (useSession)
                 {
                     app.UseSession();
@@ -77,6 +80,16 @@ internal sealed class SessionHost : IAsyncDisposable
         {
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user), new Claim(ClaimTypes.Name, user)], "test");
             await context.SignInAsync(new ClaimsPrincipal(identity));
+            return "signed in";
+        });
+        // A ticket as written before sign-ins were recorded: straight through the cookie handler, past
+        // the IAuthenticationService that reports sign-ins.
+        app.MapGet("/legacy-signin/{user}", async (HttpContext context, string user) =>
+        {
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user), new Claim(ClaimTypes.Name, user)], "test");
+            var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+            var handler = (IAuthenticationSignInHandler)(await handlers.GetHandlerAsync(context, CookieAuthenticationDefaults.AuthenticationScheme))!;
+            await handler.SignInAsync(new ClaimsPrincipal(identity), new AuthenticationProperties());
             return "signed in";
         });
         app.MapGet("/whoami", (HttpContext context) => context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name! : "anonymous");

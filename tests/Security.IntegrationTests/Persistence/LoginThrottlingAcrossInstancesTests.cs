@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Security.Abstractions;
 using Security.Persistence;
@@ -13,25 +14,34 @@ namespace Security.IntegrationTests.Persistence;
 
 /// <summary>
 /// Two app instances (two Kestrel hosts, two service providers, two connection pools) throttle logins
-/// through one PostgreSQL database: concurrent failures on both count as one.
+/// through one PostgreSQL database: concurrent failures on both count as one, and concurrent guesses on both
+/// cannot pass one open window together.
 /// </summary>
 public sealed class LoginThrottlingAcrossInstancesTests
 {
     private const int AttemptsPerInstance = 100;
 
+    // One secret for every instance, as production reads it from a secret store: the same user name gets the same key.
+    private const string UsernameHashKey = "integration-test-secret-0123456789abcdef";
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+    private int _arrived;
+    private Func<Task>? _gate;
+
     private PostgresDatabase _database = null!;
 
-    [OneTimeSetUp]
+    // A fresh database per test: each test asserts the whole counter table.
+    [SetUp]
     public async Task CreateDatabase() => _database = await PostgresServer.CreateDatabaseAsync();
 
-    [OneTimeTearDown]
+    [TearDown]
     public async Task DropDatabase() => await _database.DisposeAsync();
 
     [Test]
     public async Task Two_hundred_concurrent_failed_logins_on_two_instances_count_exactly_200()
     {
-        await using var a = await StartInstanceAsync("instance-a");
-        await using var b = await StartInstanceAsync("instance-b");
+        await using var a = await StartInstanceAsync("instance-a", neverThrottle: true);
+        await using var b = await StartInstanceAsync("instance-b", neverThrottle: true);
         // The schema step from both instances at once: one creates, the other finds it done.
         await Task.WhenAll(SecuritySchema.CreateAsync(a.Services), SecuritySchema.CreateAsync(b.Services));
 
@@ -51,19 +61,72 @@ public sealed class LoginThrottlingAcrossInstancesTests
         // A failure is counted after the response is written, so the client can read it first: stopping waits for
         // the requests still in the middleware.
         await Task.WhenAll(a.App.StopAsync(), b.App.StopAsync());
-        var now = a.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        foreach (var instance in new[] { a, b })
-        {
-            var store = instance.Services.GetRequiredService<IThrottleCounterStore>();
-            Assert.That((await store.GetAsync("user:alice", now))?.Count, Is.EqualTo(200), "the user name's counter");
-            Assert.That((await store.GetAsync("ip:127.0.0.1", now))?.Count, Is.EqualTo(200), "the client address's counter");
-        }
-
-        Assert.That(await ReadCountersAsync(), Is.EqualTo(new Dictionary<string, long> { ["ip:127.0.0.1"] = 200, ["user:alice"] = 200 }),
-            "the table holds exactly these two rows");
+        var counters = await ReadCountersAsync();
+        Assert.That(counters, Has.Count.EqualTo(2), "one row for the user name, one for the address");
+        Assert.That(counters["ip:127.0.0.1"], Is.EqualTo(200), "the client address's counter");
+        var user = counters.Single(c => c.Key.StartsWith("user:", StringComparison.Ordinal));
+        Assert.That(user.Value, Is.EqualTo(200), "the user name's counter");
+        Assert.That(user.Key, Does.Not.Contain("alice").IgnoreCase, "the table does not list what was typed");
     }
 
-    private async Task<KestrelApp> StartInstanceAsync(string name)
+    [Test]
+    public async Task Fifty_concurrent_guesses_on_two_instances_once_the_delay_has_passed_let_exactly_one_reach_the_login_code()
+    {
+        await using var a = await StartInstanceAsync("race-a", neverThrottle: false);
+        await using var b = await StartInstanceAsync("race-b", neverThrottle: false);
+        await SecuritySchema.CreateAsync(a.Services);
+        for (var i = 0; i < 3; i++)
+        {
+            using var failed = await PostAsync(a, "bob", "wrong");
+            Assert.That(failed.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"free attempt {i + 1}");
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        const int Attempts = 50;
+        var settled = 0;
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Settle()
+        {
+            if (Interlocked.Increment(ref settled) == Attempts)
+            {
+                open.SetResult();
+            }
+        }
+
+        // The login code holds what reaches it until all 50 have reached it or been answered: no attempt can be
+        // counted late while another is still deciding.
+        _gate = () =>
+        {
+            Settle();
+            return open.Task;
+        };
+        var before = Volatile.Read(ref _arrived);
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = Enumerable.Range(0, Attempts).Select(async i =>
+        {
+            await go.Task;
+            using var response = await PostAsync(i % 2 == 0 ? a : b, "Bob", "wrong-" + i);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                Settle();
+            }
+
+            return response.StatusCode;
+        }).ToArray();
+        go.SetResult();
+        var statuses = await Task.WhenAll(attempts);
+
+        Assert.That(Volatile.Read(ref _arrived) - before, Is.EqualTo(1), "one attempt fits in the open window, across both instances");
+        Assert.That(statuses.Count(s => s == HttpStatusCode.TooManyRequests), Is.EqualTo(Attempts - 1));
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(KestrelApp instance, string username, string password)
+    {
+        using var form = new FormUrlEncodedContent([new("username", username), new("password", password)]);
+        return await instance.Client.PostAsync("login", form);
+    }
+
+    private async Task<KestrelApp> StartInstanceAsync(string name, bool neverThrottle)
     {
         // A distinct application name gives each instance its own Npgsql pool, as two processes would have; two
         // default pools of 100 would exceed the test server's max_connections (100), as they would in production.
@@ -73,11 +136,16 @@ public sealed class LoginThrottlingAcrossInstancesTests
             {
                 services.AddLogging(logging => logging.ClearProviders());
                 services.AddAuthentication().AddCookie();
+                services.AddSingleton<TimeProvider>(_time);
                 services.AddLoginThrottling(o =>
                     {
                         o.LoginPaths.Add("/login");
-                        // Never throttle during the burst, so every attempt is passed on and counted.
-                        o.DelayFunction = static (_, _) => (TimeSpan.Zero, TimeSpan.Zero);
+                        o.UsernameHashKey = UsernameHashKey;
+                        if (neverThrottle)
+                        {
+                            // Never throttle during the burst, so every attempt is passed on and counted.
+                            o.DelayFunction = static (_, _) => (TimeSpan.Zero, TimeSpan.Zero);
+                        }
                     })
                     .AddEntityFrameworkStore(db => db.UseNpgsql(connectionString));
             },
@@ -86,7 +154,16 @@ public sealed class LoginThrottlingAcrossInstancesTests
                 app.UseLoginThrottling();
                 app.UseAuthentication();
                 // Wrong password every time: the form is re-shown, nobody is signed in.
-                app.MapPost("/login", () => Results.Text("Wrong user name or password."));
+                app.MapPost("/login", async () =>
+                {
+                    Interlocked.Increment(ref _arrived);
+                    if (_gate is { } gate)
+                    {
+                        await gate();
+                    }
+
+                    return Results.Text("Wrong user name or password.");
+                });
             });
     }
 

@@ -2,10 +2,13 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Security.Auth;
 
 namespace Security.Sample.Pages.Account;
 
+// Login attempts (POSTs) are throttled; a throttled one re-renders this page with the message.
 [AllowAnonymous]
+[LoginThrottling(RenderLoginPage = true)]
 public sealed class LoginModel(SignInManager<IdentityUser> signInManager) : PageModel
 {
     public string? Username { get; private set; }

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Security.Sample;
+
+/// <summary>
+/// Counts the pages rendered in the current session (kept in <see cref="ISession"/>), so anyone can
+/// watch a session start over: after a sign-in, with a planted session cookie, after expiry.
+/// </summary>
+public static class SessionVisits
+{
+    private const string Key = "Security.Sample.Visits";
+
+    /// <summary>Counts this page and returns the count so far; <see langword="null"/> where the request has no session.</summary>
+    /// <param name="context">The request rendering the page.</param>
+    public static int? CountPage(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Features.Get<ISessionFeature>()?.Session is not { } session)
+        {
+            return null;
+        }
+
+        var visits = (session.GetInt32(Key) ?? 0) + 1;
+        session.SetInt32(Key, visits);
+        return visits;
+    }
+}
