@@ -111,7 +111,7 @@ public abstract partial class SqlCaptureTests
 
         Assert.That(write.Response.StatusCode, Is.EqualTo(200));
         Assert.That(Logs.Profiles, Has.Count.EqualTo(2));
-        Assert.That(Logs.Profiles[1].Message, Does.Contain("INSERT INTO"));
+        Assert.That(Logs.Profiles[1].Message, Does.Contain("INSERT INTO").And.Contain("in 1 query,"));
         Assert.That(Logs.AllText, Does.Not.Contain(SecretPrefix).And.Not.Contain(InsertedSecret));
         Assert.That(read.ServerTiming() + write.ServerTiming(), Does.Not.Contain("zq-"));
     }
