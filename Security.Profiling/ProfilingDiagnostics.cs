@@ -173,34 +173,44 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
         }
     }
 
-    private static bool IsSqlClientCommandEvent(string name, out string kind)
+    private static SqlClientEvent SqlClientCommandEvent(string name)
     {
         foreach (var prefix in SqlClientPrefixes)
         {
             if (name.StartsWith(prefix, StringComparison.Ordinal))
             {
-                kind = name[prefix.Length..];
-                return kind is "WriteCommandBefore" or "WriteCommandAfter" or "WriteCommandError";
+                return name.AsSpan(prefix.Length) switch
+                {
+                    "WriteCommandBefore" => SqlClientEvent.Before,
+                    "WriteCommandAfter" => SqlClientEvent.After,
+                    "WriteCommandError" => SqlClientEvent.Error,
+                    _ => SqlClientEvent.None,
+                };
             }
         }
 
-        kind = string.Empty;
-        return false;
+        return SqlClientEvent.None;
     }
 
-    private bool IsSqlClientEventWanted(string name) => _current.Value is not null && IsSqlClientCommandEvent(name, out _);
+    private bool IsSqlClientEventWanted(string name) => _current.Value is not null && SqlClientCommandEvent(name) != SqlClientEvent.None;
 
     // SqlClient reports a command's start and its end (or error) separately, with Stopwatch
     // timestamps and an operation id that pairs them.
     private void OnSqlClientEvent(KeyValuePair<string, object?> value)
     {
         var collector = _current.Value;
-        if (collector is null || !IsSqlClientCommandEvent(value.Key, out var kind))
+        if (collector is null)
         {
             return;
         }
 
-        if (kind == "WriteCommandBefore")
+        var kind = SqlClientCommandEvent(value.Key);
+        if (kind == SqlClientEvent.None)
+        {
+            return;
+        }
+
+        if (kind == SqlClientEvent.Before)
         {
             if (CommandPayloadReader.TryReadStart(value.Value, out var operationId, out var timestamp))
             {
@@ -222,7 +232,7 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
             duration = Stopwatch.GetElapsedTime(start, end);
         }
 
-        var failed = kind == "WriteCommandError";
+        var failed = kind == SqlClientEvent.Error;
         collector.AddCommand(new SqlCommandProfile(read.CommandText, read.ParameterNames, duration,
             failed ? read.ExceptionType ?? "error" : null, "SqlClient"));
     }
@@ -248,6 +258,14 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
         {
             t_allocatedWhenEntered = now;
         }
+    }
+
+    private enum SqlClientEvent
+    {
+        None,
+        Before,
+        After,
+        Error,
     }
 
     private sealed class CommandObserver(Action<KeyValuePair<string, object?>> onNext) : IObserver<KeyValuePair<string, object?>>
