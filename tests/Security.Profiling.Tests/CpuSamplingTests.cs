@@ -132,6 +132,27 @@ public sealed partial class CpuSamplingTests
     }
 
     [Test]
+    public async Task Twenty_concurrent_profiled_requests_all_answer_and_each_is_sampled_or_says_why_not()
+    {
+        var (app, logs) = await StartAsync(app => app.MapGet("/race", async () =>
+        {
+            await Task.Yield();
+            return "ok";
+        }));
+        await using var _ = app;
+
+        var contexts = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => app.SendAsync("/race")));
+
+        Assert.That(contexts.Select(c => c.Response.StatusCode), Is.All.EqualTo(200));
+        var profiles = logs.Profiles.Select(p => p.Message).ToList();
+        Assert.That(profiles, Has.Count.EqualTo(20));
+        var unexplained = profiles.Where(p => !p.Contains("Top functions by exclusive samples:", StringComparison.Ordinal)
+            && !p.Contains("Top functions: not sampled (another profiled request was being sampled)", StringComparison.Ordinal));
+        Assert.That(unexplained, Is.Empty);
+        Assert.That(profiles.Count(p => p.Contains("Top functions by exclusive samples:", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(1));
+    }
+
+    [Test]
     public async Task Sampling_is_off_by_default_and_the_profile_has_no_top_functions()
     {
         var (app, logs) = await ProfilingHost.StartAsync(app => app.MapGet("/", () => "ok"), services: s => s.AddSecurityProfilingSampling());
