@@ -11,6 +11,23 @@ public sealed class CspReportOptions
     /// <summary>Deepest accepted JSON nesting; deeper bodies get 400. Default 8.</summary>
     public int MaxJsonDepth { get; set; } = 8;
 
+    /// <summary>
+    /// Most reports taken from one request body; the rest are dropped and counted
+    /// (<c>security.csp.reports.dropped</c>, reason <c>request_limit</c>). A browser batches a few;
+    /// a 64 KiB body could otherwise carry about a thousand. Default 100.
+    /// </summary>
+    public int MaxReportsPerRequest { get; set; } = 100;
+
+    /// <summary>
+    /// Whether report URLs (document, blocked, referrer, source file) keep their query string and
+    /// fragment when stored and logged. Default <see langword="false"/>: they are cut, because they
+    /// carry reset tokens, OAuth codes and session ids.
+    /// </summary>
+    public bool KeepQueryStrings { get; set; }
+
+    /// <summary>The per-client limit on report requests (<c>Security:Csp:Reports:RateLimit</c>).</summary>
+    public CspReportRateLimitOptions RateLimit { get; set; } = new();
+
     /// <summary>Whether each report is logged as a warning ("Content Security Policy violation"). Default <see langword="true"/>.</summary>
     public bool LogReports { get; set; } = true;
 
