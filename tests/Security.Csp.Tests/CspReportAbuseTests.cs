@@ -102,6 +102,101 @@ public sealed class CspReportAbuseTests
     }
 
     [Test]
+    public async Task Rate_limited_requests_are_counted_and_the_limit_is_configurable()
+    {
+        await using var app = await CspReportTestHost.StartAsync(o =>
+        {
+            o.Reports.RateLimit.PermitLimit = 3;
+            o.Reports.RateLimit.Window = TimeSpan.FromHours(1);
+        });
+        using var rejected = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), SecurityTelemetry.MeterName, "security.csp.reports.rejected");
+        var body = Encoding.UTF8.GetBytes(CspReportTestHost.LegacyReport);
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add(await SendAsync(app, body, "application/csp-report", ClientA));
+        }
+
+        var last = await SendContextAsync(app, body, "application/csp-report", ClientA);
+
+        Assert.That(statuses, Is.EqualTo(new[] { 204, 204, 204, 429, 429 }));
+        Assert.That(int.Parse(last.Response.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture), Is.InRange(1, 3600));
+        Assert.That(rejected.GetMeasurementSnapshot().Count(m => Equals(m.Tags["reason"], "rate_limited")), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Addresses_of_one_ipv6_64_network_share_a_limit_and_other_networks_do_not()
+    {
+        await using var app = await CspReportTestHost.StartAsync(o => o.Reports.RateLimit.PermitLimit = 2);
+        var body = Encoding.UTF8.GetBytes(CspReportTestHost.LegacyReport);
+
+        var first = await SendAsync(app, body, "application/csp-report", IPAddress.Parse("2001:db8:1:2::1"));
+        var second = await SendAsync(app, body, "application/csp-report", IPAddress.Parse("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+        var third = await SendAsync(app, body, "application/csp-report", IPAddress.Parse("2001:db8:1:2:1234::9"));
+        var otherNetwork = await SendAsync(app, body, "application/csp-report", IPAddress.Parse("2001:db8:1:3::1"));
+        var ipv4 = await SendAsync(app, body, "application/csp-report", IPAddress.Parse("192.0.2.1"));
+        var otherIpv4 = await SendAsync(app, body, "application/csp-report", IPAddress.Parse("192.0.2.2"));
+
+        Assert.That(new[] { first, second, third, otherNetwork, ipv4, otherIpv4 }, Is.EqualTo(new[] { 204, 204, 429, 204, 204, 204 }));
+    }
+
+    [Test]
+    public async Task The_rate_limit_can_be_switched_off()
+    {
+        await using var app = await CspReportTestHost.StartAsync(o =>
+        {
+            o.Reports.RateLimit.Enabled = false;
+            o.Reports.RateLimit.PermitLimit = 1;
+        });
+        var body = Encoding.UTF8.GetBytes(CspReportTestHost.LegacyReport);
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add(await SendAsync(app, body, "application/csp-report", ClientA));
+        }
+
+        Assert.That(statuses, Is.All.EqualTo(204));
+    }
+
+    [Test]
+    public async Task The_per_request_limit_is_configurable()
+    {
+        await using var app = await CspReportTestHost.StartAsync(o => o.Reports.MaxReportsPerRequest = 2);
+        var body = "[" + string.Join(",", Enumerable.Repeat("""{"type":"csp-violation","body":{"blockedURL":"inline"}}""", 5)) + "]";
+
+        Assert.That(await app.PostStatusAsync(body, "application/reports+json"), Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(await app.StopAndReadStoreAsync(), Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Query_strings_are_kept_when_KeepQueryStrings_is_set()
+    {
+        await using var app = await CspReportTestHost.StartAsync(o => o.Reports.KeepQueryStrings = true);
+
+        await app.PostStatusAsync("""{"csp-report": {"document-uri": "https://app.example/search?q=x#top", "blocked-uri": "https://cdn.example/a.js?v=2"}}""");
+        var report = (await app.StopAndReadStoreAsync()).Single();
+
+        Assert.That(report.DocumentUri, Is.EqualTo("https://app.example/search?q=x#top"));
+        Assert.That(report.BlockedUri, Is.EqualTo("https://cdn.example/a.js?v=2"));
+    }
+
+    [Test]
+    public async Task Query_strings_are_cut_from_reporting_api_reports_too()
+    {
+        await using var app = await CspReportTestHost.StartAsync();
+
+        await app.PostStatusAsync(
+            """[{"type":"csp-violation","url":"https://app.example/cb?code=SECRET","body":{"blockedURL":"wss://live.example/s?t=SECRET","referrer":"https://a.example/?x=SECRET","sourceFile":"https://app.example/a.js#SECRET"}}]""",
+            "application/reports+json");
+        var report = (await app.StopAndReadStoreAsync()).Single();
+
+        Assert.That(new[] { report.DocumentUri, report.BlockedUri, report.Referrer, report.SourceFile },
+            Is.EqualTo(new[] { "https://app.example/cb", "wss://live.example/s", "https://a.example/", "https://app.example/a.js" }));
+    }
+
+    [Test]
     public async Task Query_strings_and_fragments_reach_neither_the_store_nor_the_log()
     {
         await using var app = await CspReportTestHost.StartAsync();
