@@ -35,9 +35,12 @@ internal sealed class CspReportRateLimiter : IDisposable
             Window = rateLimit.Window,
             // A report is not worth holding a connection open: past the limit, answer at once.
             QueueLimit = 0,
+            // The partitioned limiter replenishes every partition from its one timer instead of a timer each.
+            AutoReplenishment = false,
         };
-        _limiter = PartitionedRateLimiter.Create<HttpContext, UInt128>(context =>
-            RateLimitPartition.GetFixedWindowLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => limiterOptions));
+        // Both delegates are made once, so taking a permit allocates nothing.
+        Func<UInt128, RateLimiter> create = _ => new FixedWindowRateLimiter(limiterOptions);
+        _limiter = PartitionedRateLimiter.Create<HttpContext, UInt128>(context => RateLimitPartition.Get(ClientKey(context.Connection.RemoteIpAddress), create));
     }
 
     /// <summary>Takes one permit for the request's client; false with the time to wait when it has none left.</summary>
