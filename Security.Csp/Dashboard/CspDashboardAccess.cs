@@ -39,9 +39,9 @@ internal sealed partial class CspDashboardAccess
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger<CspDashboardAccess>() ?? NullLogger<CspDashboardAccess>.Instance;
         var access = new CspDashboardAccess(pattern, logger);
         group.Finally(access.Decide);
-        if (services.GetService<IHostApplicationLifetime>() is { } lifetime && services.GetService<EndpointDataSource>() is { } endpoints)
+        if (services.GetService<IHostApplicationLifetime>() is { } lifetime)
         {
-            lifetime.ApplicationStarted.Register(() => access.WarnIfGated(endpoints));
+            lifetime.ApplicationStarted.Register(() => access.WarnIfGated(services.GetService<EndpointDataSource>()));
         }
     }
 
@@ -68,10 +68,10 @@ internal sealed partial class CspDashboardAccess
         return Task.CompletedTask;
     }
 
-    private void WarnIfGated(EndpointDataSource endpoints)
+    private void WarnIfGated(EndpointDataSource? endpoints)
     {
         // Reading the endpoints builds them, which runs Decide with every convention applied.
-        _ = endpoints.Endpoints;
+        _ = endpoints?.Endpoints;
         if (Volatile.Read(ref _gated) == 1 && Interlocked.Exchange(ref _warned, 1) == 0)
         {
             Log.LoopbackOnly(_logger, _pattern);
