@@ -11,6 +11,18 @@ public sealed class CspReportOptions
     /// <summary>Deepest accepted JSON nesting; deeper bodies get 400. Default 8.</summary>
     public int MaxJsonDepth { get; set; } = 8;
 
+    /// <summary>Whether each report is logged as a warning ("Content Security Policy violation"). Default <see langword="true"/>.</summary>
+    public bool LogReports { get; set; } = true;
+
+    /// <summary>Whether the log entry includes the sender's IP address. Default <see langword="true"/>.</summary>
+    public bool LogSenderIp { get; set; } = true;
+
+    /// <summary>Whether the log entry includes the sender's user agent. Default <see langword="true"/>.</summary>
+    public bool LogUserAgent { get; set; } = true;
+
+    /// <summary>Whether reports are saved to the <c>ICspReportStore</c>. Default <see langword="true"/>.</summary>
+    public bool StoreReports { get; set; } = true;
+
     /// <summary>
     /// Most reports taken from one request body; the rest are dropped and counted
     /// (<c>security.csp.reports.dropped</c>, reason <c>request_limit</c>). A browser batches a few;
@@ -27,18 +39,6 @@ public sealed class CspReportOptions
 
     /// <summary>The per-client limit on report requests (<c>Security:Csp:Reports:RateLimit</c>).</summary>
     public CspReportRateLimitOptions RateLimit { get; set; } = new();
-
-    /// <summary>Whether each report is logged as a warning ("Content Security Policy violation"). Default <see langword="true"/>.</summary>
-    public bool LogReports { get; set; } = true;
-
-    /// <summary>Whether the log entry includes the sender's IP address. Default <see langword="true"/>.</summary>
-    public bool LogSenderIp { get; set; } = true;
-
-    /// <summary>Whether the log entry includes the sender's user agent. Default <see langword="true"/>.</summary>
-    public bool LogUserAgent { get; set; } = true;
-
-    /// <summary>Whether reports are saved to the <c>ICspReportStore</c>. Default <see langword="true"/>.</summary>
-    public bool StoreReports { get; set; } = true;
 
     /// <summary>Reports waiting to be saved before new ones are dropped (and counted). Default 10000.</summary>
     public int QueueCapacity { get; set; } = 10_000;

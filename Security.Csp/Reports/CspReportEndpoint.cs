@@ -108,12 +108,11 @@ internal sealed partial class CspReportEndpoint(
         metrics.Received(reports.Count);
         foreach (var report in reports)
         {
-            if (_options.LogReports && logger.IsEnabled(LogLevel.Warning))
+            if (_options.LogReports)
             {
                 Log.Violation(
-                    logger, CspLogText.Escape(report.DocumentUri), CspLogText.Escape(report.BlockedUri), CspLogText.Escape(report.EffectiveDirective),
-                    CspLogText.Escape(report.ViolatedDirective), CspLogText.Escape(report.Disposition), CspLogText.Escape(report.SourceFile),
-                    report.LineNumber, _options.LogSenderIp ? report.SenderIp : null, _options.LogUserAgent ? CspLogText.Escape(report.UserAgent) : null);
+                    logger, report.DocumentUri, report.BlockedUri, report.EffectiveDirective, report.ViolatedDirective, report.Disposition,
+                    report.SourceFile, report.LineNumber, _options.LogSenderIp ? report.SenderIp : null, _options.LogUserAgent ? report.UserAgent : null);
             }
 
             if (_options.StoreReports && !queue.TryEnqueue(report))
@@ -154,9 +153,23 @@ internal sealed partial class CspReportEndpoint(
 
     private static partial class Log
     {
+        /// <summary>Logs a report with the control characters of every value escaped, so a report cannot forge log lines.</summary>
+        public static void Violation(
+            ILogger logger, string? documentUri, string? blockedUri, string? effectiveDirective, string? violatedDirective, string? disposition,
+            string? sourceFile, int? lineNumber, string? senderIp, string? userAgent)
+        {
+            if (logger.IsEnabled(LogLevel.Warning))
+            {
+                EscapedViolation(
+                    logger, CspLogText.Escape(documentUri), CspLogText.Escape(blockedUri), CspLogText.Escape(effectiveDirective),
+                    CspLogText.Escape(violatedDirective), CspLogText.Escape(disposition), CspLogText.Escape(sourceFile), lineNumber,
+                    senderIp, CspLogText.Escape(userAgent));
+            }
+        }
+
         [LoggerMessage(EventId = 10, EventName = "CspViolation", Level = LogLevel.Warning,
             Message = "Content Security Policy violation: {EffectiveDirective} blocked {BlockedUri} on {DocumentUri} (violated directive {ViolatedDirective}, disposition {Disposition}, source {SourceFile} line {LineNumber}); sender IP {SenderIp}, user agent {UserAgent}")]
-        public static partial void Violation(
+        private static partial void EscapedViolation(
             ILogger logger, string? documentUri, string? blockedUri, string? effectiveDirective, string? violatedDirective, string? disposition,
             string? sourceFile, int? lineNumber, string? senderIp, string? userAgent);
 
