@@ -80,12 +80,12 @@ internal sealed partial class CspDashboardAccess
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 30, EventName = "CspDashboardLoopbackOnly", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 40, EventName = "CspDashboardLoopbackOnly", Level = LogLevel.Warning,
             Message = "The CSP report dashboard at {Pattern} has no authorization policy, so it answers local (loopback) requests only and 403 to all others. " +
                       "Chain .RequireAuthorization(...) to open it to authorized users, or .AllowAnonymous() to publish it.")]
         public static partial void LoopbackOnly(ILogger logger, string pattern);
 
-        [LoggerMessage(EventId = 31, EventName = "CspDashboardRemoteRequestRefused", Level = LogLevel.Debug,
+        [LoggerMessage(EventId = 41, EventName = "CspDashboardRemoteRequestRefused", Level = LogLevel.Debug,
             Message = "The CSP report dashboard at {Pattern} refused a request that is not local (it has no authorization policy)")]
         public static partial void RemoteRequestRefused(ILogger logger, string pattern);
     }
