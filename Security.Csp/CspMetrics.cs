@@ -8,15 +8,18 @@ internal sealed class CspMetrics
 {
     public const string ReceivedName = "security.csp.reports.received";
     public const string DroppedName = "security.csp.reports.dropped";
+    public const string RejectedName = "security.csp.reports.rejected";
 
     private readonly Counter<long> _received;
     private readonly Counter<long> _dropped;
+    private readonly Counter<long> _rejected;
 
     public CspMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(SecurityTelemetry.MeterName);
         _received = meter.CreateCounter<long>(ReceivedName, "{report}", "CSP violation reports accepted by the report endpoint.");
-        _dropped = meter.CreateCounter<long>(DroppedName, "{report}", "CSP violation reports accepted but not stored (queue full or store failing).");
+        _dropped = meter.CreateCounter<long>(DroppedName, "{report}", "CSP violation reports accepted but not stored (over the per-request limit, queue full or store failing).");
+        _rejected = meter.CreateCounter<long>(RejectedName, "{request}", "Requests to the report endpoint answered with a 4xx (rate limited, invalid, too large, wrong content type).");
     }
 
     public void Received(int count)
@@ -28,12 +31,21 @@ internal sealed class CspMetrics
     }
 
     /// <param name="count">Reports lost.</param>
-    /// <param name="reason"><c>queue_full</c> or <c>store_failed</c>.</param>
+    /// <param name="reason"><c>request_limit</c>, <c>queue_full</c> or <c>store_failed</c>.</param>
     public void Dropped(int count, string reason)
     {
         if (_dropped.Enabled)
         {
             _dropped.Add(count, new KeyValuePair<string, object?>("reason", reason));
+        }
+    }
+
+    /// <param name="reason"><c>rate_limited</c>, <c>invalid</c>, <c>too_large</c> or <c>unsupported_media_type</c>.</param>
+    public void Rejected(string reason)
+    {
+        if (_rejected.Enabled)
+        {
+            _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
         }
     }
 }

@@ -11,8 +11,10 @@ public static class CspReportEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the endpoint browsers POST violation reports to (legacy <c>application/csp-report</c> and
     /// Reporting API <c>application/reports+json</c>). Answers 204 when accepted, 405 (with <c>Allow: POST</c>)
-    /// for other methods, 415 for other content types, 400 for bad JSON or no report, 413 over
-    /// <c>Security:Csp:Reports:MaxBodySize</c>. Anonymous and exempt from antiforgery. Needs <c>AddSecurityCsp</c>.
+    /// for other methods, 415 for other content types, 400 for bad JSON, text that is not valid Unicode or no report,
+    /// 413 over <c>Security:Csp:Reports:MaxBodySize</c>, 429 (with <c>Retry-After</c>) past the per-client
+    /// <c>Security:Csp:Reports:RateLimit</c>. Takes at most <c>Reports:MaxReportsPerRequest</c> reports from one body.
+    /// Anonymous and exempt from antiforgery. Needs <c>AddSecurityCsp</c>.
     /// </summary>
     /// <param name="endpoints">The route builder (the app).</param>
     /// <param name="pattern">The route, default <c>/csp-report</c>; point <c>ReportUri</c>/<c>ReportToEndpoint</c> at it.</param>

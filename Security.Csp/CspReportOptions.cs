@@ -23,6 +23,23 @@ public sealed class CspReportOptions
     /// <summary>Whether reports are saved to the <c>ICspReportStore</c>. Default <see langword="true"/>.</summary>
     public bool StoreReports { get; set; } = true;
 
+    /// <summary>
+    /// Most reports taken from one request body; the rest are dropped and counted
+    /// (<c>security.csp.reports.dropped</c>, reason <c>request_limit</c>). A browser batches a few;
+    /// a 64 KiB body could otherwise carry about a thousand. Default 100.
+    /// </summary>
+    public int MaxReportsPerRequest { get; set; } = 100;
+
+    /// <summary>
+    /// Whether report URLs (document, blocked, referrer, source file) keep their query string and
+    /// fragment when stored and logged. Default <see langword="false"/>: they are cut, because they
+    /// carry reset tokens, OAuth codes and session ids.
+    /// </summary>
+    public bool KeepQueryStrings { get; set; }
+
+    /// <summary>The per-client limit on report requests (<c>Security:Csp:Reports:RateLimit</c>).</summary>
+    public CspReportRateLimitOptions RateLimit { get; set; } = new();
+
     /// <summary>Reports waiting to be saved before new ones are dropped (and counted). Default 10000.</summary>
     public int QueueCapacity { get; set; } = 10_000;
 

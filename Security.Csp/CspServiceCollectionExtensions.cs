@@ -36,6 +36,7 @@ public static class CspServiceCollectionExtensions
         services.TryAddSingleton<CspPolicyProvider>();
         services.TryAddSingleton<CspMetrics>();
         services.TryAddSingleton<CspReportQueue>();
+        services.TryAddSingleton<CspReportRateLimiter>();
         services.TryAddSingleton<CspReportEndpoint>();
         services.AddHostedService<CspReportWriter>();
         return new SecurityCspBuilder(services);

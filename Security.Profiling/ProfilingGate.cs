@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,30 +57,6 @@ internal sealed class ProfilingGate
         return result.Succeeded;
     }
 
-    /// <summary>
-    /// A loopback caller that no proxy speaks for. Behind a reverse proxy on the same host every
-    /// request comes from loopback: a forwarding header left unprocessed (no UseForwardedHeaders)
-    /// means the real caller may be anyone, so it is refused.
-    /// </summary>
-    internal static bool IsLocal(HttpContext context)
-    {
-        var address = context.Connection.RemoteIpAddress;
-        if (address is null)
-        {
-            return false;
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (!IPAddress.IsLoopback(address))
-        {
-            return false;
-        }
-
-        var headers = context.Request.Headers;
-        return !headers.ContainsKey("X-Forwarded-For") && !headers.ContainsKey("Forwarded") && !headers.ContainsKey("X-Real-IP");
-    }
+    /// <summary>A loopback caller that no proxy speaks for (see <see cref="LocalRequestExtensions.IsLocalRequest"/>).</summary>
+    internal static bool IsLocal(HttpContext context) => context.IsLocalRequest();
 }

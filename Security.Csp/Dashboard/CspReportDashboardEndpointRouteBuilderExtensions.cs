@@ -17,8 +17,10 @@ public static class CspReportDashboardEndpointRouteBuilderExtensions
     /// <c>Cache-Control: no-store</c>; the app's CSP is not applied to it. Needs <c>AddSecurityCsp</c>.
     /// </summary>
     /// <remarks>
-    /// The dashboard shows which pages of the app are visited and by what, so it is not public: chain
-    /// <c>.RequireAuthorization(...)</c>, e.g. <c>app.MapCspReportDashboard().RequireAuthorization(p =&gt; p.RequireRole("Admin"))</c>.
+    /// The dashboard shows which pages of the app are visited and by what, so it is closed by default: without
+    /// authorization metadata it answers loopback requests only (403 to all others) and startup logs a warning.
+    /// Chain <c>.RequireAuthorization(...)</c>, e.g. <c>app.MapCspReportDashboard().RequireAuthorization(p =&gt; p.RequireRole("Admin"))</c>,
+    /// to let the policy decide, or <c>.AllowAnonymous()</c> to publish it.
     /// </remarks>
     /// <param name="endpoints">The route builder (the app).</param>
     /// <param name="pattern">The page's route, default <c>/security/csp-reports</c>.</param>
@@ -43,6 +45,7 @@ public static class CspReportDashboardEndpointRouteBuilderExtensions
             .WithDisplayName("CSP report dashboard");
         group.MapGet("/json", (RequestDelegate)(context => Dashboard().HandleJsonAsync(context)))
             .WithDisplayName("CSP report dashboard (JSON)");
+        CspDashboardAccess.Apply(group, pattern, services);
         // The page sends its own, stricter policy; the app's policy would only add a second header.
         return group.DisableCsp();
     }

@@ -94,6 +94,8 @@ internal static class CspPolicyCompiler
             errors.Add(path + ":Reports:MaxJsonDepth", $"'{reports.MaxJsonDepth}' must be between 2 and 64.");
         }
 
+        ValidateReportLimits(reports, path + ":Reports", errors);
+
         if (reports.QueueCapacity <= 0)
         {
             errors.Add(path + ":Reports:QueueCapacity", $"'{reports.QueueCapacity}' must be positive, e.g. 10000.");
@@ -112,6 +114,37 @@ internal static class CspPolicyCompiler
         if (reports.RetryDelay < TimeSpan.Zero)
         {
             errors.Add(path + ":Reports:RetryDelay", $"'{reports.RetryDelay}' cannot be negative.");
+        }
+    }
+
+    private static void ValidateReportLimits(CspReportOptions reports, string path, OptionsValidationErrors errors)
+    {
+        if (reports.MaxReportsPerRequest is < 1 or > 10_000)
+        {
+            errors.Add(path + ":MaxReportsPerRequest", $"'{reports.MaxReportsPerRequest}' must be between 1 and 10000, e.g. 100.");
+        }
+
+        var rateLimit = reports.RateLimit;
+        if (rateLimit is null)
+        {
+            errors.Add(path + ":RateLimit", "is missing; set Enabled to false to turn the limit off.");
+            return;
+        }
+
+        if (!rateLimit.Enabled)
+        {
+            return;
+        }
+
+        if (rateLimit.PermitLimit <= 0)
+        {
+            errors.Add(path + ":RateLimit:PermitLimit", $"'{rateLimit.PermitLimit}' must be a positive number of requests, e.g. 100.");
+        }
+
+        // Retry-After is whole seconds, and a window of days would lock a client out for days.
+        if (rateLimit.Window < TimeSpan.FromSeconds(1) || rateLimit.Window > TimeSpan.FromDays(1))
+        {
+            errors.Add(path + ":RateLimit:Window", $"'{rateLimit.Window}' must be from 00:00:01 to 1.00:00:00, e.g. 00:01:00.");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,11 +8,12 @@ using Security.Abstractions;
 namespace Security.Csp.Reports;
 
 /// <summary>
-/// Receives CSP violation reports: checks method, content type and size, parses, logs and enqueues.
-/// Never answers 500: whatever the body, the answer is 204, 400, 405, 413 or 415.
+/// Receives CSP violation reports: checks method, the client's rate limit, content type and size,
+/// parses, logs and enqueues. Never answers 500: whatever the body, the answer is 204, 400, 405, 413, 415 or 429.
 /// </summary>
 internal sealed partial class CspReportEndpoint(
-    IOptions<CspOptions> options, CspReportQueue queue, CspMetrics metrics, TimeProvider timeProvider, ILogger<CspReportEndpoint> logger)
+    IOptions<CspOptions> options, CspReportQueue queue, CspReportRateLimiter rateLimiter, CspMetrics metrics, TimeProvider timeProvider,
+    ILogger<CspReportEndpoint> logger)
 {
     private readonly CspReportOptions _options = options.Value.Reports;
 
@@ -26,17 +28,24 @@ internal sealed partial class CspReportEndpoint(
             return;
         }
 
+        // Before the body is read, so a flood costs as little as possible.
+        if (!rateLimiter.TryAcquire(context, out var retryAfter))
+        {
+            response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            Reject(response, StatusCodes.Status429TooManyRequests, "rate_limited", "client over the rate limit");
+            return;
+        }
+
         if (!IsReportContentType(request.ContentType))
         {
-            Log.ReportRejected(logger, StatusCodes.Status415UnsupportedMediaType, "unsupported content type");
-            response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            Reject(response, StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "unsupported content type");
             return;
         }
 
         var limit = _options.MaxBodySize;
         if (request.ContentLength > limit)
         {
-            Reject(response, StatusCodes.Status413PayloadTooLarge, "body over the size limit");
+            Reject(response, StatusCodes.Status413PayloadTooLarge, "too_large", "body over the size limit");
             return;
         }
 
@@ -59,24 +68,30 @@ internal sealed partial class CspReportEndpoint(
             }
             catch (Exception ex) when (ex is BadHttpRequestException or IOException or InvalidOperationException)
             {
-                Reject(response, StatusCodes.Status400BadRequest, "body could not be read");
+                Reject(response, StatusCodes.Status400BadRequest, "invalid", "body could not be read");
                 return;
             }
 
             if (length > limit)
             {
-                Reject(response, StatusCodes.Status413PayloadTooLarge, "body over the size limit");
+                Reject(response, StatusCodes.Status413PayloadTooLarge, "too_large", "body over the size limit");
                 return;
             }
 
             var reports = new List<CspReport>(1);
             var userAgent = request.Headers.UserAgent.ToString();
             if (!CspReportParser.TryParse(
-                    buffer.AsMemory(0, length), _options.MaxJsonDepth, timeProvider.GetUtcNow(),
-                    context.Connection.RemoteIpAddress?.ToString(), userAgent.Length == 0 ? null : userAgent, reports))
+                    buffer.AsMemory(0, length), _options, timeProvider.GetUtcNow(),
+                    context.Connection.RemoteIpAddress?.ToString(), userAgent.Length == 0 ? null : userAgent, reports, out var dropped))
             {
-                Reject(response, StatusCodes.Status400BadRequest, "body is not JSON or holds no CSP report");
+                Reject(response, StatusCodes.Status400BadRequest, "invalid", "body is not valid JSON text or holds no CSP report");
                 return;
+            }
+
+            if (dropped > 0)
+            {
+                metrics.Dropped(dropped, "request_limit");
+                Log.OverRequestLimit(logger, dropped, _options.MaxReportsPerRequest);
             }
 
             Accept(reports);
@@ -108,8 +123,9 @@ internal sealed partial class CspReportEndpoint(
         }
     }
 
-    private void Reject(HttpResponse response, int status, string reason)
+    private void Reject(HttpResponse response, int status, string metricReason, string reason)
     {
+        metrics.Rejected(metricReason);
         Log.ReportRejected(logger, status, reason);
         response.StatusCode = status;
     }
@@ -137,18 +153,36 @@ internal sealed partial class CspReportEndpoint(
 
     private static partial class Log
     {
+        /// <summary>Logs a report with the control characters of every value escaped, so a report cannot forge log lines.</summary>
+        public static void Violation(
+            ILogger logger, string? documentUri, string? blockedUri, string? effectiveDirective, string? violatedDirective, string? disposition,
+            string? sourceFile, int? lineNumber, string? senderIp, string? userAgent)
+        {
+            if (logger.IsEnabled(LogLevel.Warning))
+            {
+                EscapedViolation(
+                    logger, CspLogText.Escape(documentUri), CspLogText.Escape(blockedUri), CspLogText.Escape(effectiveDirective),
+                    CspLogText.Escape(violatedDirective), CspLogText.Escape(disposition), CspLogText.Escape(sourceFile), lineNumber,
+                    senderIp, CspLogText.Escape(userAgent));
+            }
+        }
+
         [LoggerMessage(EventId = 10, EventName = "CspViolation", Level = LogLevel.Warning,
             Message = "Content Security Policy violation: {EffectiveDirective} blocked {BlockedUri} on {DocumentUri} (violated directive {ViolatedDirective}, disposition {Disposition}, source {SourceFile} line {LineNumber}); sender IP {SenderIp}, user agent {UserAgent}")]
-        public static partial void Violation(
+        private static partial void EscapedViolation(
             ILogger logger, string? documentUri, string? blockedUri, string? effectiveDirective, string? violatedDirective, string? disposition,
             string? sourceFile, int? lineNumber, string? senderIp, string? userAgent);
 
         [LoggerMessage(EventId = 11, EventName = "CspReportRejected", Level = LogLevel.Debug,
-            Message = "CSP report rejected with {StatusCode}: {Reason}")]
+            Message = "CSP report request rejected with {StatusCode}: {Reason}")]
         public static partial void ReportRejected(ILogger logger, int statusCode, string reason);
 
         [LoggerMessage(EventId = 12, EventName = "CspReportQueueFull", Level = LogLevel.Debug,
             Message = "CSP report dropped: the report queue is full")]
         public static partial void QueueFull(ILogger logger);
+
+        [LoggerMessage(EventId = 13, EventName = "CspReportsOverRequestLimit", Level = LogLevel.Debug,
+            Message = "{Dropped} CSP reports dropped: one request may carry at most {MaxReportsPerRequest}")]
+        public static partial void OverRequestLimit(ILogger logger, int dropped, int maxReportsPerRequest);
     }
 }

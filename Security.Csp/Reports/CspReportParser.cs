@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using Security.Abstractions;
 
 namespace Security.Csp.Reports;
@@ -8,16 +9,27 @@ namespace Security.Csp.Reports;
 /// Reads both report formats tolerantly, as browsers really send them: the legacy
 /// <c>{"csp-report": {...}}</c> object and the Reporting API array of <c>{"type": "csp-violation", "body": {...}}</c>.
 /// </summary>
+/// <remarks>
+/// Nothing in a body can make it throw: the JSON is parsed within a depth limit, then the whole body
+/// must be valid UTF-8 with every <c>\u</c> escape forming valid UTF-16, or it is refused; after that,
+/// reading a string cannot fail. A value of an unexpected JSON type is read as absent.
+/// </remarks>
 internal static class CspReportParser
 {
-    /// <summary>Parses <paramref name="body"/>; false when it is not JSON or holds no report object.</summary>
+    /// <summary>
+    /// Parses <paramref name="body"/> into at most <see cref="CspReportOptions.MaxReportsPerRequest"/> reports;
+    /// false when it is not JSON, holds text that is not valid Unicode, or holds no report object.
+    /// </summary>
+    /// <remarks><paramref name="dropped"/> counts the reports found beyond the per-request limit, not parsed.</remarks>
     public static bool TryParse(
-        ReadOnlyMemory<byte> body, int maxDepth, DateTimeOffset receivedAt, string? senderIp, string? userAgent, List<CspReport> reports)
+        ReadOnlyMemory<byte> body, CspReportOptions options, DateTimeOffset receivedAt, string? senderIp, string? userAgent,
+        List<CspReport> reports, out int dropped)
     {
+        dropped = 0;
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth });
         }
         catch (JsonException)
         {
@@ -26,6 +38,13 @@ internal static class CspReportParser
 
         using (document)
         {
+            // Checked after parsing, which guarantees that every backslash starts a well-formed escape.
+            if (!IsValidText(body.Span))
+            {
+                return false;
+            }
+
+            var context = new Context(receivedAt, senderIp, userAgent, options.KeepQueryStrings);
             var root = document.RootElement;
             switch (root.ValueKind)
             {
@@ -35,22 +54,27 @@ internal static class CspReportParser
                         return false;
                     }
 
-                    reports.Add(FromLegacy(legacy, receivedAt, senderIp, userAgent));
+                    reports.Add(FromLegacy(legacy, context));
                     return true;
 
                 case JsonValueKind.Array:
+                    var found = 0;
                     foreach (var entry in root.EnumerateArray())
                     {
                         // Other report types (deprecation, intervention, ...) may share the endpoint: ignored.
                         if (entry.ValueKind == JsonValueKind.Object &&
-                            Text(entry, "type") == "csp-violation" &&
+                            entry.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("csp-violation") &&
                             entry.TryGetProperty("body", out var reportBody) && reportBody.ValueKind == JsonValueKind.Object)
                         {
-                            reports.Add(FromReportingApi(entry, reportBody, receivedAt, senderIp, userAgent));
+                            if (found++ < options.MaxReportsPerRequest)
+                            {
+                                reports.Add(FromReportingApi(entry, reportBody, context));
+                            }
                         }
                     }
 
-                    return true;
+                    dropped = Math.Max(0, found - options.MaxReportsPerRequest);
+                    return found > 0;
 
                 default:
                     return false;
@@ -58,49 +82,104 @@ internal static class CspReportParser
         }
     }
 
-    private static CspReport FromLegacy(JsonElement r, DateTimeOffset receivedAt, string? senderIp, string? userAgent)
+    /// <summary>
+    /// Whether reading any string of this (already parsed) JSON succeeds: the bytes are valid UTF-8
+    /// (so no encoded surrogate either), and every <c>\u</c> escape of a surrogate is one half of a pair.
+    /// </summary>
+    internal static bool IsValidText(ReadOnlySpan<byte> json)
+    {
+        if (!Utf8.IsValid(json))
+        {
+            return false;
+        }
+
+        int backslash;
+        while ((backslash = json.IndexOf((byte)'\\')) >= 0)
+        {
+            if (backslash + 1 >= json.Length)
+            {
+                return false;
+            }
+
+            if (json[backslash + 1] != (byte)'u')
+            {
+                json = json[(backslash + 2)..];
+                continue;
+            }
+
+            if (backslash + 6 > json.Length)
+            {
+                return false;
+            }
+
+            var unit = Hex4(json.Slice(backslash + 2, 4));
+            json = json[(backslash + 6)..];
+            if (char.IsHighSurrogate(unit))
+            {
+                if (json.Length < 6 || json[0] != (byte)'\\' || json[1] != (byte)'u' || !char.IsLowSurrogate(Hex4(json.Slice(2, 4))))
+                {
+                    return false;
+                }
+
+                json = json[6..];
+            }
+            else if (char.IsLowSurrogate(unit))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static char Hex4(ReadOnlySpan<byte> digits) =>
+        ushort.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var unit) ? (char)unit : '\0';
+
+    private readonly record struct Context(DateTimeOffset ReceivedAt, string? SenderIp, string? UserAgent, bool KeepQueryStrings);
+
+    private static CspReport FromLegacy(JsonElement r, Context context)
     {
         var violated = Text(r, "violated-directive");
         return new CspReport
         {
-            DocumentUri = Text(r, "document-uri"),
-            Referrer = Text(r, "referrer"),
-            BlockedUri = Text(r, "blocked-uri"),
+            DocumentUri = Url(r, "document-uri", context),
+            Referrer = Url(r, "referrer", context),
+            BlockedUri = Url(r, "blocked-uri", context),
             ViolatedDirective = violated,
             EffectiveDirective = Text(r, "effective-directive") ?? FirstToken(violated),
             OriginalPolicy = Text(r, "original-policy"),
             Disposition = Text(r, "disposition"),
-            SourceFile = Text(r, "source-file"),
+            SourceFile = Url(r, "source-file", context),
             LineNumber = Number(r, "line-number"),
             ColumnNumber = Number(r, "column-number"),
             Sample = Text(r, "script-sample") ?? Text(r, "sample"),
             StatusCode = Number(r, "status-code"),
-            ReceivedAt = receivedAt,
-            SenderIp = senderIp,
-            UserAgent = userAgent,
+            ReceivedAt = context.ReceivedAt,
+            SenderIp = context.SenderIp,
+            UserAgent = context.UserAgent,
         }.Truncated();
     }
 
-    private static CspReport FromReportingApi(JsonElement entry, JsonElement b, DateTimeOffset receivedAt, string? senderIp, string? userAgent)
+    private static CspReport FromReportingApi(JsonElement entry, JsonElement b, Context context)
     {
         var violated = Text(b, "violatedDirective");
         return new CspReport
         {
-            DocumentUri = Text(b, "documentURL") ?? Text(entry, "url"),
-            Referrer = Text(b, "referrer"),
-            BlockedUri = Text(b, "blockedURL"),
+            DocumentUri = Url(b, "documentURL", context) ?? Url(entry, "url", context),
+            Referrer = Url(b, "referrer", context),
+            BlockedUri = Url(b, "blockedURL", context),
             ViolatedDirective = violated,
             EffectiveDirective = Text(b, "effectiveDirective") ?? FirstToken(violated),
             OriginalPolicy = Text(b, "originalPolicy"),
             Disposition = Text(b, "disposition"),
-            SourceFile = Text(b, "sourceFile"),
+            SourceFile = Url(b, "sourceFile", context),
             LineNumber = Number(b, "lineNumber"),
             ColumnNumber = Number(b, "columnNumber"),
             Sample = Text(b, "sample"),
             StatusCode = Number(b, "statusCode"),
-            ReceivedAt = receivedAt,
-            SenderIp = senderIp,
-            UserAgent = userAgent ?? Text(entry, "user_agent"),
+            ReceivedAt = context.ReceivedAt,
+            SenderIp = context.SenderIp,
+            UserAgent = context.UserAgent ?? Text(entry, "user_agent"),
         }.Truncated();
     }
 
@@ -117,6 +196,53 @@ internal static class CspReportParser
             JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
             _ => null,
         };
+    }
+
+    private static string? Url(JsonElement element, string name, Context context)
+    {
+        var value = Text(element, name);
+        return context.KeepQueryStrings ? value : WithoutQueryAndFragment(value);
+    }
+
+    /// <summary>
+    /// Cuts the query string and fragment off a URL with an authority (<c>https://host/path?token=x</c>)
+    /// or a path (<c>/reset?token=x</c>); keywords and opaque URLs (<c>inline</c>, <c>eval</c>,
+    /// <c>data:...</c>, <c>blob:...</c>) are kept as sent.
+    /// </summary>
+    internal static string? WithoutQueryAndFragment(string? value)
+    {
+        if (value is null || !HasAuthorityOrIsPath(value))
+        {
+            return value;
+        }
+
+        var cut = value.AsSpan().IndexOfAny('?', '#');
+        return cut < 0 ? value : value[..cut];
+    }
+
+    private static bool HasAuthorityOrIsPath(string value)
+    {
+        if (value.StartsWith('/'))
+        {
+            return true;
+        }
+
+        // scheme "://", where scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+        var separator = value.IndexOf("://", StringComparison.Ordinal);
+        if (separator <= 0 || !char.IsAsciiLetter(value[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in value.AsSpan(1, separator - 1))
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('+' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // Browsers have sent numbers both as JSON numbers and as strings.

@@ -54,6 +54,8 @@ public class PersistenceWriterBenchmarks
             {
                 o.UsePolicy(p => p.DefaultSrc().Self());
                 o.Reports.LogReports = false;
+                // The harness is one client posting every report: the limiter runs, but never refuses.
+                o.Reports.RateLimit.PermitLimit = int.MaxValue;
                 o.Reports.BatchSize = BatchSize;
                 // Above one invocation's reports, so no report is ever dropped for a full queue.
                 o.Reports.QueueCapacity = 2 * Reports;

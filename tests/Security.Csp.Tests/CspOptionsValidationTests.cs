@@ -51,6 +51,10 @@ public sealed class CspOptionsValidationTests
     [TestCase("""{"Policy": {"default-src": ["self"]}, "ReportSamplingPercentage": 150}""", "Security:Csp:ReportSamplingPercentage", "'150'", "between 0 and 100")]
     [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"MaxBodySize": 0}}""", "Security:Csp:Reports:MaxBodySize", "'0'", "")]
     [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"QueueCapacity": -1}}""", "Security:Csp:Reports:QueueCapacity", "'-1'", "")]
+    [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"MaxReportsPerRequest": 0}}""", "Security:Csp:Reports:MaxReportsPerRequest", "'0'", "between 1 and 10000")]
+    [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"RateLimit": {"PermitLimit": 0}}}""", "Security:Csp:Reports:RateLimit:PermitLimit", "'0'", "positive")]
+    [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"RateLimit": {"Window": "00:00:00"}}}""", "Security:Csp:Reports:RateLimit:Window", "'00:00:00'", "00:00:01")]
+    [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"RateLimit": {"Window": "2.00:00:00"}}}""", "Security:Csp:Reports:RateLimit:Window", "'2.00:00:00'", "1.00:00:00")]
     [TestCase("""{"Policy": {"default-src": ["self"]}, "Policies": {"api": {"Mode": "nope", "Policy": {"default-src": ["none"]}}}}""", "Security:Csp:Policies:api:Mode", "'nope'", "")]
     public async Task Invalid_configuration_fails_at_startup_naming_option_and_value(string csp, string option, string value, string allowed)
     {

@@ -255,7 +255,7 @@ public sealed class CspReportEndpointTests
     [Test]
     public async Task Random_bodies_never_get_a_500()
     {
-        await using var app = await CspReportTestHost.StartAsync();
+        await using var app = await CspReportTestHost.StartAsync(o => o.Reports.RateLimit.Enabled = false);
         var random = new Random(1234);
         var fragments = new[] { "{", "}", "[", "]", "\"csp-report\"", ":", ",", "\"type\"", "\"csp-violation\"", "\"body\"", "1", "\"\\u0000\"", "null", "\uFFFF", "\\" };
 

@@ -163,7 +163,7 @@ public sealed partial class DashboardSecurityTests
             a =>
             {
                 a.UseContentSecurityPolicy();
-                a.MapCspReportDashboard();
+                a.MapCspReportDashboard().AllowAnonymous();
                 a.MapGet("/", () => "page");
             });
 

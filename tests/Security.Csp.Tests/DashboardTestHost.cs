@@ -39,6 +39,12 @@ internal static class DashboardTestHost
             },
             a =>
             {
+                // TestServer sets no client address; its requests stand for a local admin unless a test sets one.
+                a.Use((context, next) =>
+                {
+                    context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
+                    return next(context);
+                });
                 if (useCspMiddleware)
                 {
                     a.UseContentSecurityPolicy();

@@ -22,7 +22,12 @@ public partial class SampleHttpTests
     [Test]
     public async Task Session_cookie_outside_Development_is_a_Secure___Host_cookie()
     {
-        await using var app = new SampleApp(new Dictionary<string, string?> { ["environment"] = "Production" });
+        // Outside Development the sample needs its secrets from the deployment, as a real app would.
+        await using var app = new SampleApp(new Dictionary<string, string?>
+        {
+            ["environment"] = "Production",
+            ["Security:Auth:Throttling:UsernameHashKey"] = "production-test-secret-0123456789abcdef",
+        });
         using var client = Client(app, out _);
 
         using var response = await client.GetAsync("/");

@@ -68,6 +68,9 @@ public sealed class CspReportOutageTests
                     {
                         o.UsePolicy(p => p.DefaultSrc().Self());
                         o.Reports.LogReports = false;
+                        // One client posts a steady stream of distinct reports, told apart by their query strings.
+                        o.Reports.RateLimit.Enabled = false;
+                        o.Reports.KeepQueryStrings = true;
                         o.Reports.BatchSize = 20;
                         o.Reports.QueueCapacity = 100_000;
                         o.Reports.MaxRetries = maxRetries;
