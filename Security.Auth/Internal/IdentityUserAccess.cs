@@ -7,11 +7,15 @@ namespace Security.Auth;
 
 /// <summary>
 /// What Security.Auth asks ASP.NET Core Identity, when the app registered a <c>UserManager&lt;TUser&gt;</c>:
-/// whether a signed-in user is locked out, whether a user name exists.
+/// who a signed-in user is, whether that user is still active, whether a user name exists.
 /// </summary>
 internal abstract class IdentityUserAccess
 {
-    public abstract ValueTask<bool> IsLockedOutAsync(HttpContext context, ClaimsPrincipal principal);
+    /// <summary>The user id Identity reads from the principal (its <c>UserIdClaimType</c>), or <see langword="null"/>.</summary>
+    public abstract string? GetUserId(HttpContext context, ClaimsPrincipal principal);
+
+    /// <summary>Whether the user with this id is gone (deleted) or locked out.</summary>
+    public abstract ValueTask<bool> IsInactiveAsync(HttpContext context, string userId);
 
     public abstract ValueTask<bool> UserExistsAsync(HttpContext context, string userName);
 
@@ -35,11 +39,14 @@ internal abstract class IdentityUserAccess
 internal sealed class IdentityUserAccess<TUser> : IdentityUserAccess
     where TUser : class
 {
-    public override async ValueTask<bool> IsLockedOutAsync(HttpContext context, ClaimsPrincipal principal)
+    public override string? GetUserId(HttpContext context, ClaimsPrincipal principal) =>
+        context.RequestServices.GetRequiredService<UserManager<TUser>>().GetUserId(principal);
+
+    public override async ValueTask<bool> IsInactiveAsync(HttpContext context, string userId)
     {
         var manager = context.RequestServices.GetRequiredService<UserManager<TUser>>();
-        var user = await manager.GetUserAsync(principal).ConfigureAwait(false);
-        return user is not null && await manager.IsLockedOutAsync(user).ConfigureAwait(false);
+        var user = await manager.FindByIdAsync(userId).ConfigureAwait(false);
+        return user is null || await manager.IsLockedOutAsync(user).ConfigureAwait(false);
     }
 
     public override async ValueTask<bool> UserExistsAsync(HttpContext context, string userName)

@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
@@ -55,17 +57,31 @@ public sealed class StaleUserCheckBypassTests
     }
 
     [Test]
-    public async Task Deleted_user_found_only_after_the_interval_is_signed_out()
+    public async Task Deleted_user_found_only_after_the_interval_is_signed_out_and_not_remembered()
     {
         // Another instance deleted her: this one learns it when her answer is next checked.
         await using (var scope = _app.App.Services.CreateAsyncScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.EntityFrameworkCore.IdentityDbContext>();
-            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteDeleteAsync(db.Users);
+            await scope.ServiceProvider.GetRequiredService<IdentityDbContext>().Users.ExecuteDeleteAsync();
         }
 
         _time.Advance(TimeSpan.FromMinutes(1));
         await AssertSignedOutAsync();
+        // A ticket naming no existing user (deleted, or signed by a leaked key) takes no room in memory.
+        Assert.That(_app.App.Services.GetRequiredService<UserCheckCache<bool>>().Count, Is.Zero);
+    }
+
+    [Test]
+    public void Remembered_answers_are_bounded_in_number()
+    {
+        using var cache = new UserCheckCache<bool>(_time, maxEntries: 5);
+        for (var i = 0; i < 50; i++)
+        {
+            cache.Set("user-" + i, true, TimeSpan.FromMinutes(1), cache.Version);
+        }
+
+        // Past the limit, new answers are not remembered (and the cache compacts in the background).
+        Assert.That(cache.Count, Is.InRange(1, 5));
     }
 
     [Test]
