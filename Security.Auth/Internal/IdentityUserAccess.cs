@@ -19,20 +19,34 @@ internal abstract class IdentityUserAccess
 
     public abstract ValueTask<bool> UserExistsAsync(HttpContext context, string userName);
 
+    /// <summary>
+    /// <see langword="false"/> when the registered user manager is known not to be <c>PasswordExpiryUserManager</c>,
+    /// so changes made through it are not reported to Security.Auth.
+    /// </summary>
+    public bool ReportsUserChanges { get; private set; } = true;
+
+    /// <summary>The user type's name, for messages.</summary>
+    public string UserTypeName { get; private set; } = "";
+
     /// <summary>Finds the app's Identity user type from its service registrations, or <see langword="null"/>.</summary>
     public static IdentityUserAccess? Find(IServiceCollection services)
     {
+        IdentityUserAccess? found = null;
         foreach (var descriptor in services)
         {
             var type = descriptor.ServiceType;
             if (type.IsConstructedGenericType && type.GetGenericTypeDefinition() == typeof(UserManager<>))
             {
-                var access = typeof(IdentityUserAccess<>).MakeGenericType(type.GetGenericArguments()[0]);
-                return (IdentityUserAccess)Activator.CreateInstance(access)!;
+                var userType = type.GetGenericArguments()[0];
+                found = (IdentityUserAccess)Activator.CreateInstance(typeof(IdentityUserAccess<>).MakeGenericType(userType))!;
+                found.UserTypeName = userType.Name;
+                // The last registration wins, as in DI; a factory's type is unknown and given the benefit of the doubt.
+                found.ReportsUserChanges = descriptor.ImplementationType is not { } implementation ||
+                    typeof(PasswordExpiryUserManager<>).MakeGenericType(userType).IsAssignableFrom(implementation);
             }
         }
 
-        return null;
+        return found;
     }
 }
 

@@ -45,6 +45,11 @@ internal sealed partial class LoginRequiredMiddleware
         }
 
         _isInactive = _options.IsInactive ?? (identity.Access is { } access ? (context, user) => IsInactiveInIdentityAsync(access, context, user) : null);
+        if (_options.IsInactive is null && identity.Access is { ReportsUserChanges: false } unreported && _options.ValidationInterval > TimeSpan.Zero)
+        {
+            Log.UserChangesNotReported(logger, unreported.UserTypeName, _options.ValidationInterval);
+        }
+
         _logout = logout;
         _schemes = schemes;
         _cookieOptions = cookieOptions;
@@ -198,5 +203,9 @@ internal sealed partial class LoginRequiredMiddleware
 
         [LoggerMessage(EventId = 1004, EventName = "LoginRequiredExemptionOverMatches", Level = LogLevel.Warning, Message = "{Warning}.")]
         public static partial void ExemptionOverMatches(ILogger logger, string warning);
+
+        [LoggerMessage(EventId = 1005, EventName = "UserChangesNotReported", Level = LogLevel.Warning,
+            Message = "UserManager<{UserType}> is not a PasswordExpiryUserManager: a lockout or deletion made through it takes effect within Security:Auth:LoginRequired:ValidationInterval ({Interval}), not on the next request. Call AddIdentity(...).AddPasswordExpiry(), or derive your user manager from PasswordExpiryUserManager<{UserType}>.")]
+        public static partial void UserChangesNotReported(ILogger logger, string userType, TimeSpan interval);
     }
 }

@@ -1,8 +1,10 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
 
@@ -69,6 +71,47 @@ public sealed class StaleUserCheckBypassTests
         await AssertSignedOutAsync();
         // A ticket naming no existing user (deleted, or signed by a leaked key) takes no room in memory.
         Assert.That(_app.App.Services.GetRequiredService<UserCheckCache<bool>>().Count, Is.Zero);
+    }
+
+    [Test]
+    public async Task Replayed_cookie_of_a_locked_out_user_is_refused_every_time()
+    {
+        // The attacker kept a copy of the cookie from before the lockout; the browser's copy was cleared.
+        using var raw = _app.App.Server.CreateClient();
+        using var form = new FormUrlEncodedContent([new("username", "alice"), new("password", SignedInIdentityApp.AlicePassword)]);
+        using var signIn = await raw.PostAsync("/account/login", form);
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal)).Split(';')[0];
+        Assert.That(await GetWithCookieAsync(raw, cookie), Is.EqualTo(HttpStatusCode.OK), "the copy works before the lockout, and is remembered as active");
+
+        await _app.ChangeAliceAsync((users, alice) => users.SetLockoutEndDateAsync(alice, FarFuture));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That(await GetWithCookieAsync(raw, cookie), Is.EqualTo(HttpStatusCode.Found), $"replay {i + 1}");
+        }
+
+        Assert.That(_app.App.Services.GetRequiredService<UserCheckCache<bool>>().TryGet(await _app.AliceIdAsync(), out _), Is.False, "an inactive user is never remembered");
+    }
+
+    [Test]
+    public async Task App_whose_user_manager_does_not_report_changes_is_told_at_startup()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = await AuthTestApp.StartAsync(
+            builder =>
+            {
+                builder.Logging.AddProvider(logs);
+                builder.Services.AddDbContext<IdentityDbContext>(o => o.UseSqlite("DataSource=:memory:"));
+                builder.Services.AddIdentity<IdentityUser, IdentityRole>().AddEntityFrameworkStores<IdentityDbContext>();
+                builder.Services.AddLoginRequired(o => o.LoginUrl = "/account/login");
+            },
+            web =>
+            {
+                web.UseAuthentication();
+                web.UseLoginRequired();
+            });
+
+        Assert.That(logs.Lines.Select(l => l.Message), Has.One.Contains(
+            "UserManager<IdentityUser> is not a PasswordExpiryUserManager: a lockout or deletion made through it takes effect within Security:Auth:LoginRequired:ValidationInterval (00:01:00)"));
     }
 
     [Test]
@@ -183,6 +226,14 @@ public sealed class StaleUserCheckBypassTests
         Assert.That(await request, Is.EqualTo("private alice"), "the request in flight had read her before the lockout");
 
         await AssertSignedOutAsync();
+    }
+
+    private static async Task<HttpStatusCode> GetWithCookieAsync(HttpClient client, string cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/private");
+        request.Headers.Add("Cookie", cookie);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
     }
 
     private async Task AssertSignedOutAsync()
