@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Security.Auth;
 
@@ -53,8 +54,11 @@ internal abstract class IdentityUserAccess
 internal sealed class IdentityUserAccess<TUser> : IdentityUserAccess
     where TUser : class
 {
+    private string? _userIdClaimType;
+
+    // What UserManager.GetUserId reads, without creating a user manager (and its store and DbContext) per request.
     public override string? GetUserId(HttpContext context, ClaimsPrincipal principal) =>
-        context.RequestServices.GetRequiredService<UserManager<TUser>>().GetUserId(principal);
+        principal.FindFirstValue(_userIdClaimType ??= context.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.UserIdClaimType);
 
     public override async ValueTask<bool> IsInactiveAsync(HttpContext context, string userId)
     {
