@@ -9,7 +9,8 @@ namespace Security.Auth;
 /// Identity's <see cref="UserManager{TUser}"/> that keeps password expiry records: a successful
 /// <see cref="ChangePasswordAsync"/>, <see cref="ResetPasswordAsync"/> or <see cref="AddPasswordAsync"/>
 /// marks the password changed (never expiring, or expiring after <c>MaxPasswordAge</c>), and
-/// <see cref="DeleteAsync"/> deletes the record. Registered by <c>AddIdentity(...).AddPasswordExpiry()</c>;
+/// <see cref="DeleteAsync"/> deletes the record. Every update of a user (lockout, password, security stamp, ...) and
+/// its deletion also make login-required check the user again on this instance's next request. Registered by <c>AddIdentity(...).AddPasswordExpiry()</c>;
 /// an app with its own user manager derives from this class instead of <see cref="UserManager{TUser}"/>.
 /// </summary>
 /// <typeparam name="TUser">The Identity user type.</typeparam>
@@ -76,6 +77,7 @@ public class PasswordExpiryUserManager<TUser> : UserManager<TUser>
         // The id is read first: a store may clear it on delete.
         var userId = await GetUserIdAsync(user).ConfigureAwait(false);
         var result = await base.DeleteAsync(user).ConfigureAwait(false);
+        ForgetActive(userId);
         if (result.Succeeded)
         {
             await Expiry.DeleteAsync(userId, CancellationToken).ConfigureAwait(false);
@@ -83,6 +85,22 @@ public class PasswordExpiryUserManager<TUser> : UserManager<TUser>
 
         return result;
     }
+
+    /// <summary>
+    /// Updates the user in the store, then makes login-required check the user again on the next request: every
+    /// change goes through here (lockout, failed attempts, password, security stamp, e-mail, ...).
+    /// </summary>
+    /// <param name="user">The user.</param>
+    /// <returns>The store's result.</returns>
+    protected override async Task<IdentityResult> UpdateUserAsync(TUser user)
+    {
+        var result = await base.UpdateUserAsync(user).ConfigureAwait(false);
+        ForgetActive(await GetUserIdAsync(user).ConfigureAwait(false));
+        return result;
+    }
+
+    // Also after a failed write: the stored user may have changed anyway (e.g. a concurrency failure).
+    private void ForgetActive(string userId) => _services.GetService<UserCheckCache<bool>>()?.Invalidate(userId);
 
     private async Task MarkChangedAsync(TUser user, IdentityResult result)
     {

@@ -22,6 +22,7 @@ internal sealed partial class LoginRequiredMiddleware
     private readonly ISecurityLogoutHandler _logout;
     private readonly IAuthenticationSchemeProvider? _schemes;
     private readonly IOptionsMonitor<CookieAuthenticationOptions> _cookieOptions;
+    private readonly UserCheckCache<bool> _activeUsers;
     private readonly ILogger _logger;
     private LoginTarget? _target;
 
@@ -31,6 +32,7 @@ internal sealed partial class LoginRequiredMiddleware
         IdentityUserAccessLocator identity,
         ISecurityLogoutHandler logout,
         IOptionsMonitor<CookieAuthenticationOptions> cookieOptions,
+        UserCheckCache<bool> activeUsers,
         ILogger<LoginRequiredMiddleware> logger,
         IAuthenticationSchemeProvider? schemes = null)
     {
@@ -42,10 +44,16 @@ internal sealed partial class LoginRequiredMiddleware
             Log.ExemptionOverMatches(logger, warning);
         }
 
-        _isInactive = _options.IsInactive ?? (identity.Access is { } access ? access.IsLockedOutAsync : null);
+        _isInactive = _options.IsInactive ?? (identity.Access is { } access ? (context, user) => IsInactiveInIdentityAsync(access, context, user) : null);
+        if (_options.IsInactive is null && identity.Access is { ReportsUserChanges: false } unreported && _options.ValidationInterval > TimeSpan.Zero)
+        {
+            Log.UserChangesNotReported(logger, unreported.UserTypeName, _options.ValidationInterval);
+        }
+
         _logout = logout;
         _schemes = schemes;
         _cookieOptions = cookieOptions;
+        _activeUsers = activeUsers;
         _logger = logger;
     }
 
@@ -93,6 +101,25 @@ internal sealed partial class LoginRequiredMiddleware
         Log.RedirectingToLogin(_logger, LogText.Escape(context.Request.Path.Value, 256));
         context.Response.StatusCode = StatusCodes.Status302Found;
         context.Response.Headers.Location = location;
+    }
+
+    // Only "active" is remembered: an inactive user's cookie is cleared at once, and an unlocked user who signs in
+    // again must not be turned away by an old answer.
+    private async ValueTask<bool> IsInactiveInIdentityAsync(IdentityUserAccess identity, HttpContext context, ClaimsPrincipal user)
+    {
+        if (identity.GetUserId(context, user) is not { } userId || _activeUsers.TryGet(userId, out _))
+        {
+            return false;
+        }
+
+        var version = _activeUsers.Version;
+        if (await identity.IsInactiveAsync(context, userId).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        _activeUsers.Set(userId, true, _options.ValidationInterval, version);
+        return false;
     }
 
     private bool IsExempt(HttpContext context, LoginTarget target, string? overridden)
@@ -176,5 +203,9 @@ internal sealed partial class LoginRequiredMiddleware
 
         [LoggerMessage(EventId = 1004, EventName = "LoginRequiredExemptionOverMatches", Level = LogLevel.Warning, Message = "{Warning}.")]
         public static partial void ExemptionOverMatches(ILogger logger, string warning);
+
+        [LoggerMessage(EventId = 1005, EventName = "UserChangesNotReported", Level = LogLevel.Warning,
+            Message = "UserManager<{UserType}> is not a PasswordExpiryUserManager: a lockout or deletion made through it takes effect within Security:Auth:LoginRequired:ValidationInterval ({Interval}), not on the next request. Call AddIdentity(...).AddPasswordExpiry(), or derive your user manager from PasswordExpiryUserManager<{UserType}>.")]
+        public static partial void UserChangesNotReported(ILogger logger, string userType, TimeSpan interval);
     }
 }

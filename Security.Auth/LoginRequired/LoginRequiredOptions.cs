@@ -37,8 +37,18 @@ public sealed class LoginRequiredOptions
     /// <summary>
     /// Decides whether an authenticated user is inactive; inactive users are logged out through
     /// <c>ISecurityLogoutHandler</c> and then treated as anonymous. Default <see langword="null"/>:
-    /// with ASP.NET Core Identity registered, a user Identity reports as locked out is inactive;
-    /// without Identity, nobody is.
+    /// with ASP.NET Core Identity registered, a user Identity reports as locked out, or no longer finds
+    /// (deleted), is inactive, checked at most once per <see cref="ValidationInterval"/>; without Identity,
+    /// nobody is. A function set here is called on every request.
     /// </summary>
     public Func<HttpContext, ClaimsPrincipal, ValueTask<bool>>? IsInactive { get; set; }
+
+    /// <summary>
+    /// How long Identity's "this user is active" answer is remembered per user on this instance, so signed-in
+    /// requests in between cost no database query. A lockout or deletion made through this instance's
+    /// <c>UserManager</c> (with <c>AddIdentity(...).AddPasswordExpiry()</c>) applies on the next request; one made
+    /// elsewhere (another instance, the database) applies within this interval. Default 1 minute;
+    /// <see cref="TimeSpan.Zero"/> checks every request. At most 1 day.
+    /// </summary>
+    public TimeSpan ValidationInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -21,6 +21,7 @@ internal sealed class LoginRequiredOptionsValidator : IValidateOptions<LoginRequ
         }
 
         errors.RequirePathPatterns(Section + ":ExemptPaths", options.ExemptPaths);
+        UserCheckCache<bool>.ValidateInterval(errors, Section + ":ValidationInterval", options.ValidationInterval);
         return errors.ToResult();
     }
 }

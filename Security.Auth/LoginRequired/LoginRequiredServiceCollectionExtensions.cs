@@ -34,6 +34,8 @@ public static class LoginRequiredServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISecurityLogoutHandler, DefaultSecurityLogoutHandler>();
         services.TryAddSingleton(new IdentityUserAccessLocator(services));
+        // Identity's "this user is active" answers, remembered by login-required, forgotten by the user manager.
+        services.TryAddSingleton(static sp => new UserCheckCache<bool>(sp.GetRequiredService<TimeProvider>()));
         services.AddMetrics();
     }
 }

@@ -7,26 +7,36 @@ namespace Security.Auth;
 /// <summary>
 /// Reads and changes users' password expiry records by the rules of <see cref="PasswordExpiryOptions"/>.
 /// Identity apps get this wired through <c>AddIdentity(...).AddPasswordExpiry()</c>; other apps call
-/// <see cref="MarkPasswordChangedAsync"/> after their own successful password change.
+/// <see cref="MarkPasswordChangedAsync"/> after their own successful password change. Records read are remembered
+/// per user for <see cref="PasswordExpiryOptions.ValidationInterval"/>; a change made through this manager is seen
+/// at once on this instance.
 /// </summary>
 public sealed partial class PasswordExpiryManager
 {
     private readonly IPasswordExpiryStore _store;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<PasswordExpiryOptions> _options;
+    private readonly UserCheckCache<PasswordExpiry> _records;
     private readonly ILogger _logger;
 
-    internal PasswordExpiryManager(IPasswordExpiryStore store, TimeProvider time, IOptionsMonitor<PasswordExpiryOptions> options, ILogger<PasswordExpiryManager> logger)
+    internal PasswordExpiryManager(
+        IPasswordExpiryStore store,
+        TimeProvider time,
+        IOptionsMonitor<PasswordExpiryOptions> options,
+        UserCheckCache<PasswordExpiry> records,
+        ILogger<PasswordExpiryManager> logger)
     {
         _store = store;
         _time = time;
         _options = options;
+        _records = records;
         _logger = logger;
     }
 
     /// <summary>
     /// Whether the user's password has expired now. A user with no record gets one: already expired
-    /// when <see cref="PasswordExpiryOptions.ExpireNewUsers"/> is on, else never expiring.
+    /// when <see cref="PasswordExpiryOptions.ExpireNewUsers"/> is on, else never expiring. The record comes from
+    /// memory when it was read less than <see cref="PasswordExpiryOptions.ValidationInterval"/> ago.
     /// </summary>
     /// <param name="userId">The user's id.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
@@ -34,13 +44,21 @@ public sealed partial class PasswordExpiryManager
     {
         ArgumentNullException.ThrowIfNull(userId);
         var now = _time.GetUtcNow();
+        if (_records.TryGet(userId, out var remembered))
+        {
+            return remembered.IsExpired(now);
+        }
+
+        var options = _options.CurrentValue;
+        var version = _records.Version;
         var record = await _store.FindAsync(userId, cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
-            record = await _store.GetOrCreateAsync(new PasswordExpiry(userId, _options.CurrentValue.ExpireNewUsers ? now : null), cancellationToken).ConfigureAwait(false);
+            record = await _store.GetOrCreateAsync(new PasswordExpiry(userId, options.ExpireNewUsers ? now : null), cancellationToken).ConfigureAwait(false);
             Log.RecordCreated(_logger, userId, record.ExpiresAt);
         }
 
+        _records.Set(userId, record, options.ValidationInterval, version);
         return record.IsExpired(now);
     }
 
@@ -55,16 +73,18 @@ public sealed partial class PasswordExpiryManager
         ArgumentNullException.ThrowIfNull(userId);
         var expiresAt = _options.CurrentValue.MaxPasswordAge is { } age ? _time.GetUtcNow() + age : (DateTimeOffset?)null;
         await _store.SetAsync(new PasswordExpiry(userId, expiresAt), cancellationToken).ConfigureAwait(false);
+        _records.Invalidate(userId);
         Log.PasswordChanged(_logger, userId, expiresAt);
     }
 
     /// <summary>Makes the user change their password at their next request.</summary>
     /// <param name="userId">The user's id.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    public Task ExpireNowAsync(string userId, CancellationToken cancellationToken = default)
+    public async Task ExpireNowAsync(string userId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        return _store.SetAsync(new PasswordExpiry(userId, _time.GetUtcNow()), cancellationToken);
+        await _store.SetAsync(new PasswordExpiry(userId, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        _records.Invalidate(userId);
     }
 
     /// <summary>Deletes the user's record (when the user is deleted).</summary>
@@ -75,6 +95,7 @@ public sealed partial class PasswordExpiryManager
     {
         ArgumentNullException.ThrowIfNull(userId);
         var deleted = await _store.DeleteAsync(userId, cancellationToken).ConfigureAwait(false);
+        _records.Invalidate(userId);
         Log.RecordDeleted(_logger, userId);
         return deleted;
     }

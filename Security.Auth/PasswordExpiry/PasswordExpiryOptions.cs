@@ -41,6 +41,16 @@ public sealed class PasswordExpiryOptions
     /// </summary>
     public TimeSpan? MaxPasswordAge { get; set; }
 
+    /// <summary>
+    /// How long a user's expiry record is remembered on this instance, so signed-in requests in between cost no
+    /// database query. The record's own date is still compared with the clock on every request. A change through
+    /// <see cref="PasswordExpiryManager"/> on this instance (and so through <c>UserManager</c> with
+    /// <c>AddIdentity(...).AddPasswordExpiry()</c>) applies on the next request; one made elsewhere (another
+    /// instance, the database) within this interval. Default 1 minute; <see cref="TimeSpan.Zero"/> reads the
+    /// record on every request. At most 1 day.
+    /// </summary>
+    public TimeSpan ValidationInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Decides who is a superuser. Default: users in role <c>Admin</c>.</summary>
     public Func<HttpContext, ClaimsPrincipal, ValueTask<bool>> IsSuperuser { get; set; } = SecurityUsers.IsInAdminRole;
 

@@ -32,6 +32,7 @@ internal sealed class PasswordExpiryOptionsValidator : IValidateOptions<Password
             errors.RequirePositive(Section + ":MaxPasswordAge", age);
         }
 
+        UserCheckCache<PasswordExpiry>.ValidateInterval(errors, Section + ":ValidationInterval", options.ValidationInterval);
         if (options.IsSuperuser is null)
         {
             errors.Add(Section + ":IsSuperuser", "is null; the default is the role Admin.");

@@ -37,10 +37,12 @@ public static class PasswordExpiryServiceCollectionExtensions
     {
         services.AddOptions<PasswordExpiryOptions>();
         services.TryAddSingleton<IPasswordExpiryStore, InMemoryPasswordExpiryStore>();
+        services.TryAddSingleton(static sp => new UserCheckCache<PasswordExpiry>(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static sp => new PasswordExpiryManager(
             sp.GetRequiredService<IPasswordExpiryStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptionsMonitor<PasswordExpiryOptions>>(),
+            sp.GetRequiredService<UserCheckCache<PasswordExpiry>>(),
             sp.GetRequiredService<ILogger<PasswordExpiryManager>>()));
         services.AddSecurityAuthCore();
     }

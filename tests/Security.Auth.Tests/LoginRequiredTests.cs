@@ -261,13 +261,15 @@ public sealed class LoginRequiredTests
                     o.LoginUrl = "//evil.example/login";
                     o.ReturnUrlParameter = "a b";
                     o.ExemptPaths.Add("(unclosed");
+                    o.ValidationInterval = TimeSpan.FromSeconds(-1);
                 });
             },
             app => app.UseLoginRequired()));
-        Assert.That(error!.Failures, Has.Exactly(3).Items);
+        Assert.That(error!.Failures, Has.Exactly(4).Items);
         Assert.That(error.Message, Does.Contain("Security:Auth:LoginRequired:LoginUrl: '//evil.example/login'"));
         Assert.That(error.Message, Does.Contain("Security:Auth:LoginRequired:ReturnUrlParameter: 'a b'"));
         Assert.That(error.Message, Does.Contain("Security:Auth:LoginRequired:ExemptPaths[0] '(unclosed'"));
+        Assert.That(error.Message, Does.Contain("Security:Auth:LoginRequired:ValidationInterval: '-00:00:01' must be from 00:00:00"));
     }
 
     [Test]

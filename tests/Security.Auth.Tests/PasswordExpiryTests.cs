@@ -212,13 +212,15 @@ public sealed class PasswordExpiryTests
                 o.ExemptPaths.Add("[");
                 o.ExemptEndpointNames.Add(" ");
                 o.MaxPasswordAge = TimeSpan.Zero;
+                o.ValidationInterval = TimeSpan.FromDays(2);
             }),
             app => app.UsePasswordExpiry()));
-        Assert.That(error!.Failures, Has.Exactly(4).Items);
+        Assert.That(error!.Failures, Has.Exactly(5).Items);
         Assert.That(error.Message, Does.Contain("Security:Auth:PasswordExpiry:ChangePasswordUrl: is required"));
         Assert.That(error.Message, Does.Contain("Security:Auth:PasswordExpiry:ExemptPaths[0] '['"));
         Assert.That(error.Message, Does.Contain("Security:Auth:PasswordExpiry:ExemptEndpointNames[0]"));
         Assert.That(error.Message, Does.Contain("Security:Auth:PasswordExpiry:MaxPasswordAge: '00:00:00'"));
+        Assert.That(error.Message, Does.Contain("Security:Auth:PasswordExpiry:ValidationInterval: '2.00:00:00' must be from 00:00:00"));
     }
 
     [Test]
