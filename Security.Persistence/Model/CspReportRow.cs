@@ -34,4 +34,7 @@ internal sealed class CspReportRow
     public string? SenderIp { get; set; }
 
     public string? UserAgent { get; set; }
+
+    /// <summary>The hourly group the report was counted in (null only for rows written before groups existed).</summary>
+    public long? GroupId { get; set; }
 }

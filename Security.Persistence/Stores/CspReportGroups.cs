@@ -1,0 +1,189 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using Security.Abstractions;
+using static Security.Persistence.Model.SecurityColumns;
+
+namespace Security.Persistence.Stores;
+
+/// <summary>
+/// Hourly CSP report groups in SQL: a batch aggregated by <see cref="CspReportGroupKey"/> and its counters upserted
+/// atomically. Used by the report store and by the schema step that groups reports saved before groups existed.
+/// </summary>
+internal static class CspReportGroups
+{
+    private static readonly string GroupColumnList = string.Join(", ", GroupInsert);
+
+    // A batch's reports by hourly group, in key order: concurrent upserts then lock rows in one order and cannot deadlock.
+    public static List<PendingGroup> Aggregate(IReadOnlyList<CspReport> reports, Func<CspReport, CspReport> clean, int keptPerGroup)
+    {
+        var groups = new Dictionary<(string Hash, DateTimeOffset Window), PendingGroup>();
+        foreach (var received in reports)
+        {
+            var report = clean(received);
+            var key = CspReportGroupKey.For(report);
+            var window = CspReportGroupKey.WindowStart(report.ReceivedAt);
+            var hash = Hash(key);
+            if (!groups.TryGetValue((hash, window), out var group))
+            {
+                group = new PendingGroup(hash, window, key, report.ReceivedAt);
+                groups.Add((hash, window), group);
+            }
+
+            group.Add(report, keptPerGroup);
+        }
+
+        var list = groups.Values.ToList();
+        list.Sort(static (a, b) => string.CompareOrdinal(a.Hash, b.Hash) is var c && c != 0 ? c : a.Window.CompareTo(b.Window));
+        return list;
+    }
+
+    // Length-prefixed, with null apart from empty, so no two different keys share their bytes.
+    public static string Hash(CspReportGroupKey key)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> length = stackalloc byte[5];
+        foreach (var part in (ReadOnlySpan<string?>)[key.EffectiveDirective, key.BlockedUri, key.DocumentUri, key.Disposition])
+        {
+            if (part is null)
+            {
+                length[0] = 0;
+                hash.AppendData(length[..1]);
+                continue;
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(part);
+            length[0] = 1;
+            BinaryPrimitives.WriteInt32BigEndian(length[1..], bytes.Length);
+            hash.AppendData(length);
+            hash.AppendData(bytes);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    public static async Task UpsertAsync(
+        DbContext context, StoreDatabase db, IDbContextTransaction transaction, List<PendingGroup> groups, CancellationToken cancellationToken)
+    {
+        if (db.IsPostgres)
+        {
+            await UpsertPostgresAsync(context, db, transaction, groups, cancellationToken);
+            return;
+        }
+
+        await using var command = await StoreDatabase.CommandAsync(
+            context,
+            $"""
+            INSERT INTO {db.CspGroupTable} ({GroupColumnList}) VALUES (@k, @w, @d, @b, @doc, @disp, @n, @f, @l)
+            ON CONFLICT ({GroupKey}, {GroupWindowStart}) DO UPDATE SET
+                {GroupReportCount} = {GroupReportCount} + excluded.{GroupReportCount},
+                {GroupFirstSeen} = MIN({GroupFirstSeen}, excluded.{GroupFirstSeen}),
+                {GroupLastSeen} = MAX({GroupLastSeen}, excluded.{GroupLastSeen})
+            RETURNING {GroupId}, {GroupReportCount}
+            """,
+            cancellationToken);
+        command.Transaction = transaction.GetDbTransaction();
+        foreach (var name in (string[])["k", "w", "d", "b", "doc", "disp", "n", "f", "l"])
+        {
+            StoreDatabase.Add(command, name, null);
+        }
+
+        foreach (var group in groups)
+        {
+            object?[] values =
+            [
+                group.Hash, db.Time(group.Window), group.Key.EffectiveDirective, group.Key.BlockedUri, group.Key.DocumentUri,
+                group.Key.Disposition, group.Count, db.Time(group.FirstSeen), db.Time(group.LastSeen),
+            ];
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            group.Id = reader.GetInt64(0);
+            group.CountAfterUpsert = reader.GetInt64(1);
+        }
+    }
+
+    private static async Task UpsertPostgresAsync(
+        DbContext context, StoreDatabase db, IDbContextTransaction transaction, List<PendingGroup> groups, CancellationToken cancellationToken)
+    {
+        // One statement for the whole batch: the rows come from arrays, so the SQL text never changes with the batch size.
+        await using var command = await StoreDatabase.CommandAsync(
+            context,
+            $"""
+            INSERT INTO {db.CspGroupTable} AS g ({GroupColumnList})
+            SELECT * FROM unnest(@k, @w, @d, @b, @doc, @disp, @n, @f, @l)
+            ON CONFLICT ({GroupKey}, {GroupWindowStart}) DO UPDATE SET
+                {GroupReportCount} = g.{GroupReportCount} + EXCLUDED.{GroupReportCount},
+                {GroupFirstSeen} = LEAST(g.{GroupFirstSeen}, EXCLUDED.{GroupFirstSeen}),
+                {GroupLastSeen} = GREATEST(g.{GroupLastSeen}, EXCLUDED.{GroupLastSeen})
+            RETURNING {GroupKey}, {GroupWindowStart}, {GroupId}, {GroupReportCount}
+            """,
+            cancellationToken);
+        command.Transaction = transaction.GetDbTransaction();
+        var parameters = ((NpgsqlCommand)command).Parameters;
+        parameters.Add(new("k", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = groups.Select(g => g.Hash).ToArray() });
+        parameters.Add(new("w", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = groups.Select(g => g.Window.UtcDateTime).ToArray() });
+        parameters.Add(new("d", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = groups.Select(g => g.Key.EffectiveDirective).ToArray() });
+        parameters.Add(new("b", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = groups.Select(g => g.Key.BlockedUri).ToArray() });
+        parameters.Add(new("doc", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = groups.Select(g => g.Key.DocumentUri).ToArray() });
+        parameters.Add(new("disp", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = groups.Select(g => g.Key.Disposition).ToArray() });
+        parameters.Add(new("n", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = groups.Select(g => g.Count).ToArray() });
+        parameters.Add(new("f", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = groups.Select(g => g.FirstSeen.UtcDateTime).ToArray() });
+        parameters.Add(new("l", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = groups.Select(g => g.LastSeen.UtcDateTime).ToArray() });
+
+        var byKey = new Dictionary<(string, long), PendingGroup>(groups.Count);
+        foreach (var group in groups)
+        {
+            byKey[(group.Hash, group.Window.UtcTicks)] = group;
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var group = byKey[(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1).UtcTicks)];
+            group.Id = reader.GetInt64(2);
+            group.CountAfterUpsert = reader.GetInt64(3);
+        }
+    }
+
+    /// <summary>The reports of one group and hour in a batch: their count and the first few kept in full.</summary>
+    internal sealed class PendingGroup(string hash, DateTimeOffset window, CspReportGroupKey key, DateTimeOffset seen)
+    {
+        public string Hash { get; } = hash;
+
+        public DateTimeOffset Window { get; } = window;
+
+        public CspReportGroupKey Key { get; } = key;
+
+        public long Count { get; private set; }
+
+        public DateTimeOffset FirstSeen { get; private set; } = seen;
+
+        public DateTimeOffset LastSeen { get; private set; } = seen;
+
+        public List<CspReport> Kept { get; } = [];
+
+        public long Id { get; set; }
+
+        public long CountAfterUpsert { get; set; }
+
+        public void Add(CspReport report, int keptPerGroup)
+        {
+            Count++;
+            FirstSeen = report.ReceivedAt < FirstSeen ? report.ReceivedAt : FirstSeen;
+            LastSeen = report.ReceivedAt > LastSeen ? report.ReceivedAt : LastSeen;
+            if (Kept.Count < keptPerGroup)
+            {
+                Kept.Add(report);
+            }
+        }
+    }
+}
