@@ -82,6 +82,13 @@ public static class SecuritySchema
         }
 
         var transactionObject = transaction.GetDbTransaction();
+        if (db.IsPostgres && context.Model.FindEntityType(typeof(CspReportRow))!.GetSchema() is { } schema)
+        {
+            // The version table lives in the tables' schema, read before the model's statements would create it.
+            var createSchema = $"CREATE SCHEMA IF NOT EXISTS {context.GetService<ISqlGenerationHelper>().DelimitIdentifier(schema)}";
+            await context.Database.ExecuteSqlRawAsync(createSchema, cancellationToken);
+        }
+
         await context.Database.ExecuteSqlRawAsync(VersionTableStatement(versionTable), cancellationToken);
         var stored = Convert.ToInt32(
             await ScalarAsync(context, transactionObject, $"SELECT COALESCE(MAX(version), 0) FROM {versionTable}", cancellationToken),
