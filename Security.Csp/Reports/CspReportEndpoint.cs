@@ -11,7 +11,8 @@ namespace Security.Csp.Reports;
 /// Never answers 500: whatever the body, the answer is 204, 400, 405, 413 or 415.
 /// </summary>
 internal sealed partial class CspReportEndpoint(
-    IOptions<CspOptions> options, CspReportQueue queue, CspMetrics metrics, TimeProvider timeProvider, ILogger<CspReportEndpoint> logger)
+    IOptions<CspOptions> options, CspReportQueue queue, CspMetrics metrics, TimeProvider timeProvider, ILogger<CspReportEndpoint> logger,
+    CspReportLogThrottle logThrottle)
 {
     private readonly CspReportOptions _options = options.Value.Reports;
 
@@ -93,7 +94,8 @@ internal sealed partial class CspReportEndpoint(
         metrics.Received(reports.Count);
         foreach (var report in reports)
         {
-            if (_options.LogReports)
+            // The first report of a group in an hour is logged in full, the rest in one summary line.
+            if (_options.LogReports && logThrottle.ShouldLog(report))
             {
                 Log.Violation(
                     logger, report.DocumentUri, report.BlockedUri, report.EffectiveDirective, report.ViolatedDirective, report.Disposition,
