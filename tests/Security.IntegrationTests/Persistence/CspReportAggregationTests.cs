@@ -29,9 +29,9 @@ public sealed class CspReportAggregationTests(string storage)
 
     // Query strings differ from report to report: the group compares URLs without them.
     private static readonly string Body = "[" + string.Join(',', Enumerable.Range(0, ReportsPerBody).Select(i =>
-        $$"""
-        {"type": "csp-violation", "age": 1, "url": "https://app.example/reset?token={{i}}", "user_agent": "Chrome/156",
-         "body": {"documentURL": "https://app.example/reset?token={{i}}", "blockedURL": "https://evil.example/x.js?v={{i}}",
+        $$$"""
+        {"type": "csp-violation", "age": 1, "url": "https://app.example/reset?token={{{i}}}", "user_agent": "Chrome/156",
+         "body": {"documentURL": "https://app.example/reset?token={{{i}}}", "blockedURL": "https://evil.example/x.js?v={{{i}}}",
            "effectiveDirective": "script-src-elem", "originalPolicy": "default-src 'self'", "disposition": "enforce", "statusCode": 200}}
         """)) + "]";
 
