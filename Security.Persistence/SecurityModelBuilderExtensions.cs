@@ -59,9 +59,6 @@ public static class SecurityModelBuilderExtensions
             e.Property(r => r.UserAgent).HasColumnName("user_agent").HasMaxLength(CspReport.MaxUriLength);
             e.Property(r => r.GroupId).HasColumnName(SecurityColumns.CspGroupId);
 
-            // Retention deletes a group's kept reports with the group.
-            e.HasIndex(r => r.GroupId).HasDatabaseName($"ix_{table}_group_id");
-
             // Serves the dashboard's time window and retention; no index on the long text columns, whose
             // 1000 characters could exceed PostgreSQL's B-tree entry limit and fail an insert.
             e.HasIndex(r => r.ReceivedAt).HasDatabaseName($"ix_{table}_received_at");
@@ -77,7 +74,7 @@ public static class SecurityModelBuilderExtensions
             e.ToTable(table, schema);
             e.HasKey(r => r.Id).HasName($"pk_{table}");
             e.Property(r => r.Id).HasColumnName(SecurityColumns.GroupId).ValueGeneratedOnAdd();
-            e.Property(r => r.GroupKey).HasColumnName(SecurityColumns.GroupKey).HasMaxLength(64).IsRequired();
+            e.Property(r => r.GroupKey).HasColumnName(SecurityColumns.GroupKey);
             var window = e.Property(r => r.WindowStart).HasColumnName(SecurityColumns.GroupWindowStart);
             e.Property(r => r.EffectiveDirective).HasColumnName(SecurityColumns.CspEffectiveDirective).HasMaxLength(CspReport.MaxUriLength);
             e.Property(r => r.BlockedUri).HasColumnName(SecurityColumns.CspBlockedUri).HasMaxLength(CspReport.MaxUriLength);
@@ -87,10 +84,9 @@ public static class SecurityModelBuilderExtensions
             var firstSeen = e.Property(r => r.FirstSeen).HasColumnName(SecurityColumns.GroupFirstSeen);
             var lastSeen = e.Property(r => r.LastSeen).HasColumnName(SecurityColumns.GroupLastSeen);
 
-            // The upsert's conflict target: one row per group and hour, keyed by a hash because the texts are too long to index.
-            e.HasIndex(r => new { r.GroupKey, r.WindowStart }).IsUnique().HasDatabaseName($"ux_{table}_group_key_window_start");
-            e.HasIndex(r => r.WindowStart).HasDatabaseName($"ix_{table}_window_start");
-            e.HasIndex(r => r.LastSeen).HasDatabaseName($"ix_{table}_last_seen");
+            // One index for all: the upsert's conflict target (one row per hour and group, keyed by a hash because the
+            // texts are too long to index), the dashboard's window and retention, which both select hours.
+            e.HasIndex(r => new { r.WindowStart, r.GroupKey }).IsUnique().HasDatabaseName($"ux_{table}_window_start_group_key");
             if (ticks)
             {
                 window.HasConversion(UtcTicks);

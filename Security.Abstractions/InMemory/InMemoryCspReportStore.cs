@@ -168,7 +168,7 @@ public sealed class InMemoryCspReportStore : ICspReportStore
             while (node is not null && removed < maxCount)
             {
                 var next = node.Next;
-                if (node.Value.LastSeen < cutoff)
+                if (node.Value.Window + CspReportGroupKey.Window <= cutoff)
                 {
                     _groupOrder.Remove(node);
                     _groups.Remove((node.Value.Key, node.Value.Window));

@@ -49,10 +49,10 @@ public interface ICspReportStore
         DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes at most <paramref name="maxCount"/> hourly groups whose last report came before <paramref name="cutoff"/>,
-    /// with the full reports kept for them.
+    /// Deletes at most <paramref name="maxCount"/> hourly groups whose hour ended at or before <paramref name="cutoff"/>
+    /// (so every report they counted was received before it), with the full reports kept for them.
     /// </summary>
-    /// <param name="cutoff">Groups last seen strictly before this time are deleted.</param>
+    /// <param name="cutoff">Groups whose hour ended at or before this time are deleted.</param>
     /// <param name="maxCount">Upper bound of groups deleted in this call (bounded batches).</param>
     /// <param name="cancellationToken">Cancels the delete.</param>
     /// <returns>

@@ -5,8 +5,8 @@ internal sealed class CspReportGroupRow
 {
     public long Id { get; set; }
 
-    /// <summary>SHA-256 (hex) of the group's directive, URIs and disposition: a short unique key where the texts are too long to index.</summary>
-    public string GroupKey { get; set; } = "";
+    /// <summary>64 bits of the SHA-256 of the group's directive, URIs and disposition: a small key where the texts are too long to index.</summary>
+    public long GroupKey { get; set; }
 
     public DateTimeOffset WindowStart { get; set; }
 

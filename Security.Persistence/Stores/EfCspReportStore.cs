@@ -153,25 +153,29 @@ internal sealed partial class EfCspReportStore<TContext>(
         var db = _database.Get(context);
         await using var transaction = await BeginAsync(context, cancellationToken);
 
-        // Bounded, and safe for N instances at once: on PostgreSQL each takes groups no other purge holds.
+        // Groups whose hour ended by the cutoff, with their kept reports (all received before it). Bounded, and safe
+        // for N instances at once: on PostgreSQL each takes groups no other purge holds.
         var doomed = $"""
-            SELECT {GroupId} FROM {db.CspGroupTable} WHERE {GroupLastSeen} < @cutoff
-            ORDER BY {GroupLastSeen} LIMIT @max{(db.IsPostgres ? " FOR UPDATE SKIP LOCKED" : "")}
+            SELECT {GroupId}, {GroupWindowStart} FROM {db.CspGroupTable} WHERE {GroupWindowStart} <= @lastWindow
+            ORDER BY {GroupWindowStart}, {GroupId} LIMIT @max{(db.IsPostgres ? " FOR UPDATE SKIP LOCKED" : "")}
             """;
         var sql = db.IsPostgres
             ? $"""
               WITH doomed AS ({doomed}),
-              kept AS (DELETE FROM {db.CspTable} WHERE {CspGroupId} IN (SELECT {GroupId} FROM doomed)),
+              kept AS (DELETE FROM {db.CspTable} WHERE {CspReceivedAt} < (SELECT MAX({GroupWindowStart}) FROM doomed) + INTERVAL '1 hour'
+                  AND {CspGroupId} IN (SELECT {GroupId} FROM doomed)),
               gone AS (DELETE FROM {db.CspGroupTable} WHERE {GroupId} IN (SELECT {GroupId} FROM doomed) RETURNING {GroupReportCount})
               SELECT COALESCE(SUM({GroupReportCount}), 0) FROM gone
               """
             : $"""
-              DELETE FROM {db.CspTable} WHERE {CspGroupId} IN ({doomed});
-              DELETE FROM {db.CspGroupTable} WHERE {GroupId} IN ({doomed}) RETURNING {GroupReportCount};
+              DELETE FROM {db.CspTable}
+              WHERE {CspReceivedAt} < (SELECT MAX({GroupWindowStart}) FROM ({doomed})) + {TimeSpan.TicksPerHour}
+                AND {CspGroupId} IN (SELECT {GroupId} FROM ({doomed}));
+              DELETE FROM {db.CspGroupTable} WHERE {GroupId} IN (SELECT {GroupId} FROM ({doomed})) RETURNING {GroupReportCount};
               """;
         await using var command = await StoreDatabase.CommandAsync(context, sql, cancellationToken);
         command.Transaction = transaction.GetDbTransaction();
-        StoreDatabase.Add(command, "cutoff", db.Time(cutoff));
+        StoreDatabase.Add(command, "lastWindow", db.Time(cutoff - CspReportGroupKey.Window));
         StoreDatabase.Add(command, "max", maxCount);
         long reports = 0;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))

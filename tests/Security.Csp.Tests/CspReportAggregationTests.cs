@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
 using Security.Csp.Reports;
@@ -74,6 +75,48 @@ public sealed class CspReportAggregationTests
         Assert.That(throttle.Count, Is.Zero, "every hour over is forgotten");
         Assert.That(logs.GetSnapshot().Single(r => r.Id.Id == 31).Message, Does.StartWith("5 Content Security Policy violations were not logged"));
         Assert.That(logs.GetSnapshot().Count(r => r.Id.Id == 30), Is.Zero, "no summary for groups that had no second report");
+    }
+
+    [Test]
+    public void Reports_kept_per_group_outside_0_to_1000_stops_the_app_naming_the_option()
+    {
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => CspTestHost.StartAsync(
+            s => s.AddSecurityCsp(o => o.UsePolicy(p => p.DefaultSrc().Self())),
+            a => a.MapCspReports("/csp-report"),
+            """{"Security": {"Csp": {"Reports": {"ReportsKeptPerGroup": 1001}}}}"""));
+
+        Assert.That(error!.Message, Does.Contain("Security:Csp:Reports:ReportsKeptPerGroup: '1001' must be between 0 (counts only) and 1000"));
+    }
+
+    [Test]
+    public async Task Reports_kept_per_group_from_configuration_reaches_the_in_memory_store()
+    {
+        await using var app = await CspTestHost.StartAsync(
+            s =>
+            {
+                s.AddSingleton<TimeProvider>(new FakeTimeProvider(T0));
+                s.AddSecurityCsp(o =>
+                {
+                    o.UsePolicy(p => p.DefaultSrc().Self());
+                    o.Reports.RetryDelay = TimeSpan.Zero;
+                });
+            },
+            a => a.MapCspReports("/csp-report"),
+            """{"Security": {"Csp": {"Reports": {"ReportsKeptPerGroup": 2}}}}""");
+        for (var i = 0; i < 5; i++)
+        {
+            await app.PostStatusAsync(CspReportTestHost.LegacyReport);
+        }
+
+        var store = (InMemoryCspReportStore)app.Services.GetRequiredService<ICspReportStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await store.QueryGroupsAsync(new CspReportQuery())).Groups.SingleOrDefault()?.Count != 5 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.That((await store.QueryGroupsAsync(new CspReportQuery())).Groups.Single().Count, Is.EqualTo(5));
+        Assert.That(store.Count, Is.EqualTo(2));
     }
 
     private static Task<TestApp> StartAsync(FakeTimeProvider time) =>

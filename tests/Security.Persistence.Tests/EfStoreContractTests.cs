@@ -103,6 +103,27 @@ public abstract class EfStoreContractTests : StoreContractTests
     }
 
     [Test]
+    public async Task Two_instances_saving_the_same_groups_in_any_order_at_once_count_every_report_and_keep_exactly_ten_each()
+    {
+        var second = NewInstance();
+        var tasks = new List<Task>();
+        for (var b = 0; b < 20; b++)
+        {
+            // Each batch holds the same 50 groups in its own order: the store must not deadlock on them.
+            var batch = Enumerable.Range(0, 50).Select(i => Report(T0.AddSeconds(b), blocked: $"https://cdn{i}.example/")).OrderBy(_ => Random.Shared.Next()).ToArray();
+            tasks.Add(Task.Run(() => Host.Csp.SaveAsync(batch)));
+            tasks.Add(Task.Run(() => second.Csp.SaveAsync(batch)));
+        }
+
+        await Task.WhenAll(tasks);
+
+        var groups = (await Host.Csp.QueryGroupsAsync(new CspReportQuery { Take = 100 })).Groups;
+        Assert.That(groups, Has.Count.EqualTo(50));
+        Assert.That(groups.Select(g => g.Count), Is.All.EqualTo(40));
+        Assert.That(await StoredReportRowsAsync(), Is.EqualTo(50 * CspReportStoreOptions.DefaultReportsKeptPerGroup));
+    }
+
+    [Test]
     public async Task Two_clean_ups_at_once_delete_each_row_once_and_fail_nothing()
     {
         Action<IServiceCollection> configure = services => services.Configure<SecurityStoreCleanupOptions>(o => o.BatchSize = 50);
