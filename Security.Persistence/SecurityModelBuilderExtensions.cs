@@ -72,9 +72,10 @@ public static class SecurityModelBuilderExtensions
         {
             var table = options.CspReportGroupTable;
             e.ToTable(table, schema);
-            e.HasKey(r => r.Id).HasName($"pk_{table}");
-            e.Property(r => r.Id).HasColumnName(SecurityColumns.GroupId).ValueGeneratedOnAdd();
-            e.Property(r => r.GroupKey).HasColumnName(SecurityColumns.GroupKey);
+            // The key is the upsert's conflict target (one row per hour and group, keyed by a hash because the texts are
+            // too long to index) and serves the dashboard's window and retention, which both select hours.
+            e.HasKey(r => new { r.WindowStart, r.GroupKey }).HasName($"pk_{table}");
+            e.Property(r => r.GroupKey).HasColumnName(SecurityColumns.GroupKey).ValueGeneratedNever();
             var window = e.Property(r => r.WindowStart).HasColumnName(SecurityColumns.GroupWindowStart);
             e.Property(r => r.EffectiveDirective).HasColumnName(SecurityColumns.CspEffectiveDirective).HasMaxLength(CspReport.MaxUriLength);
             e.Property(r => r.BlockedUri).HasColumnName(SecurityColumns.CspBlockedUri).HasMaxLength(CspReport.MaxUriLength);
@@ -84,9 +85,6 @@ public static class SecurityModelBuilderExtensions
             var firstSeen = e.Property(r => r.FirstSeen).HasColumnName(SecurityColumns.GroupFirstSeen);
             var lastSeen = e.Property(r => r.LastSeen).HasColumnName(SecurityColumns.GroupLastSeen);
 
-            // One index for all: the upsert's conflict target (one row per hour and group, keyed by a hash because the
-            // texts are too long to index), the dashboard's window and retention, which both select hours.
-            e.HasIndex(r => new { r.WindowStart, r.GroupKey }).IsUnique().HasDatabaseName($"ux_{table}_window_start_group_key");
             if (ticks)
             {
                 window.HasConversion(UtcTicks);

@@ -3,8 +3,6 @@ namespace Security.Persistence.Model;
 /// <summary>One row of the CSP report group table: identical reports of one UTC hour, counted.</summary>
 internal sealed class CspReportGroupRow
 {
-    public long Id { get; set; }
-
     /// <summary>64 bits of the SHA-256 of the group's directive, URIs and disposition: a small key where the texts are too long to index.</summary>
     public long GroupKey { get; set; }
 

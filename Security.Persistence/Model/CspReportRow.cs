@@ -35,6 +35,6 @@ internal sealed class CspReportRow
 
     public string? UserAgent { get; set; }
 
-    /// <summary>The hourly group the report was counted in (null only for rows written before groups existed).</summary>
+    /// <summary>The key of the group the report was counted in; with the hour of <see cref="ReceivedAt"/>, its group row.</summary>
     public long? GroupId { get; set; }
 }

@@ -12,7 +12,6 @@ internal static class SecurityColumns
     public const string CspDisposition = "disposition";
     public const string CspGroupId = "group_id";
 
-    public const string GroupId = "id";
     public const string GroupKey = "group_key";
     public const string GroupWindowStart = "window_start";
     public const string GroupReportCount = "report_count";

@@ -263,14 +263,12 @@ public static class SecuritySchema
         // Every row is kept: the groups get no "kept" list, only their counts, and each row is pointed at its group.
         var groups = CspReportGroups.Aggregate(reports, static r => r, keptPerGroup: 0);
         await CspReportGroups.UpsertAsync(context, db, transaction, groups, cancellationToken);
-        var groupIds = groups.ToDictionary(g => (g.Hash, g.Window.UtcTicks), g => g.Id);
         var ids = new long[reports.Count];
         var owners = new long[reports.Count];
         for (var i = 0; i < reports.Count; i++)
         {
             ids[i] = reports[i].Id;
-            var key = CspReportGroupKey.For(reports[i]);
-            owners[i] = groupIds[(CspReportGroups.Hash(key), CspReportGroupKey.WindowStart(reports[i].ReceivedAt).UtcTicks)];
+            owners[i] = CspReportGroups.Hash(CspReportGroupKey.For(reports[i]));
         }
 
         if (db.IsPostgres)

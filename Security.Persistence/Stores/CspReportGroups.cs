@@ -87,7 +87,7 @@ internal static class CspReportGroups
                 {GroupReportCount} = {GroupReportCount} + excluded.{GroupReportCount},
                 {GroupFirstSeen} = MIN({GroupFirstSeen}, excluded.{GroupFirstSeen}),
                 {GroupLastSeen} = MAX({GroupLastSeen}, excluded.{GroupLastSeen})
-            RETURNING {GroupId}, {GroupReportCount}
+            RETURNING {GroupReportCount}
             """,
             cancellationToken);
         command.Transaction = transaction.GetDbTransaction();
@@ -110,8 +110,7 @@ internal static class CspReportGroups
 
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
-            group.Id = reader.GetInt64(0);
-            group.CountAfterUpsert = reader.GetInt64(1);
+            group.CountAfterUpsert = reader.GetInt64(0);
         }
     }
 
@@ -128,7 +127,7 @@ internal static class CspReportGroups
                 {GroupReportCount} = g.{GroupReportCount} + EXCLUDED.{GroupReportCount},
                 {GroupFirstSeen} = LEAST(g.{GroupFirstSeen}, EXCLUDED.{GroupFirstSeen}),
                 {GroupLastSeen} = GREATEST(g.{GroupLastSeen}, EXCLUDED.{GroupLastSeen})
-            RETURNING {GroupKey}, {GroupWindowStart}, {GroupId}, {GroupReportCount}
+            RETURNING {GroupKey}, {GroupWindowStart}, {GroupReportCount}
             """,
             cancellationToken);
         command.Transaction = transaction.GetDbTransaction();
@@ -153,8 +152,7 @@ internal static class CspReportGroups
         while (await reader.ReadAsync(cancellationToken))
         {
             var group = byKey[(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1).UtcTicks)];
-            group.Id = reader.GetInt64(2);
-            group.CountAfterUpsert = reader.GetInt64(3);
+            group.CountAfterUpsert = reader.GetInt64(2);
         }
     }
 
@@ -174,8 +172,6 @@ internal static class CspReportGroups
         public DateTimeOffset LastSeen { get; private set; } = seen;
 
         public List<CspReport> Kept { get; } = [];
-
-        public long Id { get; set; }
 
         public long CountAfterUpsert { get; set; }
 

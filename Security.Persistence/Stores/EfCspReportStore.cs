@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
 using System.Data.Common;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -156,22 +154,24 @@ internal sealed partial class EfCspReportStore<TContext>(
         // Groups whose hour ended by the cutoff, with their kept reports (all received before it). Bounded, and safe
         // for N instances at once: on PostgreSQL each takes groups no other purge holds.
         var doomed = $"""
-            SELECT {GroupId}, {GroupWindowStart} FROM {db.CspGroupTable} WHERE {GroupWindowStart} <= @lastWindow
-            ORDER BY {GroupWindowStart}, {GroupId} LIMIT @max{(db.IsPostgres ? " FOR UPDATE SKIP LOCKED" : "")}
+            SELECT {GroupWindowStart}, {GroupKey} FROM {db.CspGroupTable} WHERE {GroupWindowStart} <= @lastWindow
+            ORDER BY {GroupWindowStart}, {GroupKey} LIMIT @max{(db.IsPostgres ? " FOR UPDATE SKIP LOCKED" : "")}
             """;
         var sql = db.IsPostgres
             ? $"""
               WITH doomed AS ({doomed}),
-              kept AS (DELETE FROM {db.CspTable} WHERE {CspReceivedAt} < (SELECT MAX({GroupWindowStart}) FROM doomed) + INTERVAL '1 hour'
-                  AND {CspGroupId} IN (SELECT {GroupId} FROM doomed)),
-              gone AS (DELETE FROM {db.CspGroupTable} WHERE {GroupId} IN (SELECT {GroupId} FROM doomed) RETURNING {GroupReportCount})
+              kept AS (DELETE FROM {db.CspTable} AS r USING doomed AS d WHERE r.{CspGroupId} = d.{GroupKey}
+                  AND r.{CspReceivedAt} >= d.{GroupWindowStart} AND r.{CspReceivedAt} < d.{GroupWindowStart} + INTERVAL '1 hour'),
+              gone AS (DELETE FROM {db.CspGroupTable} AS g USING doomed AS d WHERE g.{GroupWindowStart} = d.{GroupWindowStart}
+                  AND g.{GroupKey} = d.{GroupKey} RETURNING g.{GroupReportCount})
               SELECT COALESCE(SUM({GroupReportCount}), 0) FROM gone
               """
             : $"""
-              DELETE FROM {db.CspTable}
-              WHERE {CspReceivedAt} < (SELECT MAX({GroupWindowStart}) FROM ({doomed})) + {TimeSpan.TicksPerHour}
-                AND {CspGroupId} IN (SELECT {GroupId} FROM ({doomed}));
-              DELETE FROM {db.CspGroupTable} WHERE {GroupId} IN (SELECT {GroupId} FROM ({doomed})) RETURNING {GroupReportCount};
+              DELETE FROM {db.CspTable} AS r
+              WHERE r.{CspReceivedAt} < (SELECT MAX({GroupWindowStart}) FROM ({doomed})) + {TimeSpan.TicksPerHour}
+                AND EXISTS (SELECT 1 FROM ({doomed}) AS d WHERE d.{GroupKey} = r.{CspGroupId}
+                    AND r.{CspReceivedAt} >= d.{GroupWindowStart} AND r.{CspReceivedAt} < d.{GroupWindowStart} + {TimeSpan.TicksPerHour});
+              DELETE FROM {db.CspGroupTable} WHERE ({GroupWindowStart}, {GroupKey}) IN ({doomed}) RETURNING {GroupReportCount};
               """;
         await using var command = await StoreDatabase.CommandAsync(context, sql, cancellationToken);
         command.Transaction = transaction.GetDbTransaction();
@@ -324,7 +324,7 @@ internal sealed partial class EfCspReportStore<TContext>(
             var fit = (int)Math.Clamp(_keptPerGroup - before, 0, group.Kept.Count);
             for (var i = 0; i < fit; i++)
             {
-                rows.Add((group.Kept[i], group.Id));
+                rows.Add((group.Kept[i], group.Hash));
             }
         }
 
