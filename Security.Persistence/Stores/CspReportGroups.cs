@@ -18,7 +18,7 @@ internal static class CspReportGroups
 {
     private static readonly string GroupColumnList = string.Join(", ", GroupInsert);
 
-    // A batch's reports by hourly group, in key order: concurrent upserts then lock rows in one order and cannot deadlock.
+    // A batch's reports by hourly group, in (hour, key) order: concurrent upserts lock rows in one order and cannot deadlock.
     public static List<PendingGroup> Aggregate(IReadOnlyList<CspReport> reports, Func<CspReport, CspReport> clean, int keptPerGroup)
     {
         var groups = new Dictionary<(long Hash, DateTimeOffset Window), PendingGroup>();
@@ -44,7 +44,7 @@ internal static class CspReportGroups
 
     // Length-prefixed, with null apart from empty, so no two different keys share their bytes.
     // 64 bits of SHA-256: a small, cheap unique index; two different groups share a key with a chance of about
-    // n^2 / 2^65 for n groups in one hour (1e-5 at ten million), and would then only share a count.
+    // n^2 / 2^65 for n groups in one hour (3e-6 at ten million), and would then only share a count.
     public static long Hash(CspReportGroupKey key)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
