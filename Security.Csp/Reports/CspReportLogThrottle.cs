@@ -7,12 +7,16 @@ namespace Security.Csp.Reports;
 /// Logs CSP reports the way the stores keep them: the first report of a group (<see cref="CspReportGroupKey"/>) is
 /// logged in full, the identical ones after it for the next hour only counted, and when that hour is over one
 /// summary line says how many more came. A flood of identical reports costs two log lines an hour, not one per report.
-/// At most <see cref="MaxGroups"/> groups are followed at once; reports of further groups are counted together.
+/// At most <see cref="MaxGroups"/> groups are followed at once, each by values of at most
+/// <see cref="MaxKeyValueLength"/> characters; reports of further groups are counted together.
 /// </summary>
 internal sealed partial class CspReportLogThrottle : IDisposable
 {
     /// <summary>Groups followed at once; a client sending ever new reports cannot grow the table past this.</summary>
     public const int MaxGroups = 10_000;
+
+    /// <summary>Characters of each value kept in a group's key: bounds the memory of the table whatever the reports hold.</summary>
+    public const int MaxKeyValueLength = 256;
 
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMinutes(1);
 
@@ -48,7 +52,8 @@ internal sealed partial class CspReportLogThrottle : IDisposable
     /// </summary>
     public bool ShouldLog(CspReport report)
     {
-        var key = CspReportGroupKey.For(report);
+        var full = CspReportGroupKey.For(report);
+        var key = new CspReportGroupKey(Cut(full.EffectiveDirective), Cut(full.BlockedUri), Cut(full.DocumentUri), Cut(full.Disposition));
         var now = _time.GetUtcNow();
         Window? ended = null;
         lock (_lock)
@@ -128,6 +133,10 @@ internal sealed partial class CspReportLogThrottle : IDisposable
             Log.Untracked(_logger, untracked, MaxGroups);
         }
     }
+
+    // Reports reach the endpoint uncut (up to the body limit); longer values are followed by their first characters.
+    private static string? Cut(string? value) =>
+        value is { Length: > MaxKeyValueLength } ? value[..(char.IsHighSurrogate(value[MaxKeyValueLength - 1]) ? MaxKeyValueLength - 1 : MaxKeyValueLength)] : value;
 
     private void Summarize(CspReportGroupKey key, long more) =>
         Log.Summary(_logger, more, key.EffectiveDirective, key.BlockedUri, key.DocumentUri, key.Disposition);

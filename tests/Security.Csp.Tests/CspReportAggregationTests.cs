@@ -78,6 +78,22 @@ public sealed class CspReportAggregationTests
     }
 
     [Test]
+    public void The_throttle_keeps_only_the_first_characters_of_huge_values()
+    {
+        var time = new FakeTimeProvider(T0);
+        var logs = new FakeLogCollector();
+        using var throttle = new CspReportLogThrottle(time, new FakeLogger<CspReportLogThrottle>(logs));
+        var huge = "https://app.example/" + new string('a', 60_000);
+
+        Assert.That(throttle.ShouldLog(new CspReport { EffectiveDirective = "img-src", BlockedUri = huge + "1" }), Is.True);
+        Assert.That(throttle.ShouldLog(new CspReport { EffectiveDirective = "img-src", BlockedUri = huge + "2" }), Is.False, "followed by its first characters");
+
+        time.Advance(TimeSpan.FromMinutes(61));
+        var summary = logs.GetSnapshot().Single(r => r.Id.Id == 30).Message;
+        Assert.That(summary.Length, Is.LessThan(CspReportLogThrottle.MaxKeyValueLength + 200));
+    }
+
+    [Test]
     public void Reports_kept_per_group_outside_0_to_1000_stops_the_app_naming_the_option()
     {
         var error = Assert.ThrowsAsync<OptionsValidationException>(() => CspTestHost.StartAsync(
