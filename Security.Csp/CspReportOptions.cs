@@ -11,7 +11,10 @@ public sealed class CspReportOptions
     /// <summary>Deepest accepted JSON nesting; deeper bodies get 400. Default 8.</summary>
     public int MaxJsonDepth { get; set; } = 8;
 
-    /// <summary>Whether each report is logged as a warning ("Content Security Policy violation"). Default <see langword="true"/>.</summary>
+    /// <summary>
+    /// Whether reports are logged as warnings ("Content Security Policy violation"): the first of each group of identical
+    /// reports in an hour in full, the rest in one summary line when the hour is over. Default <see langword="true"/>.
+    /// </summary>
     public bool LogReports { get; set; } = true;
 
     /// <summary>Whether the log entry includes the sender's IP address. Default <see langword="true"/>.</summary>

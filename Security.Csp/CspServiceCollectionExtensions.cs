@@ -13,7 +13,8 @@ public static class CspServiceCollectionExtensions
     /// <summary>
     /// Adds CSP: options bound from <c>Security:Csp</c> then <paramref name="configure"/> (code wins),
     /// validated at startup; the report queue and background writer; <see cref="InMemoryCspReportStore"/>
-    /// as the report store unless another <see cref="ICspReportStore"/> is registered.
+    /// as the report store unless another <see cref="ICspReportStore"/> is registered; <see cref="CspReportStoreOptions"/>
+    /// (how many full reports a store keeps per group and hour) bound from <c>Security:Csp:Reports</c>.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Code configuration, e.g. <c>o => o.UsePolicy(p => p.DefaultSrc().Self())</c>.</param>
@@ -32,8 +33,12 @@ public static class CspServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CspOptions>, CspOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ICspReportStore>(_ => new InMemoryCspReportStore());
+        services.AddOptions<CspReportStoreOptions>().BindConfiguration(CspOptionsValidator.SectionPath + ":Reports").ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CspReportStoreOptions>, CspReportStoreOptionsValidator>());
+        services.TryAddSingleton<ICspReportStore>(sp => new InMemoryCspReportStore(
+            InMemoryCspReportStore.DefaultCapacity, sp.GetRequiredService<IOptions<CspReportStoreOptions>>().Value.ReportsKeptPerGroup));
         services.TryAddSingleton<CspPolicyProvider>();
+        services.TryAddSingleton<CspReportLogThrottle>();
         services.TryAddSingleton<CspMetrics>();
         services.TryAddSingleton<CspReportQueue>();
         services.TryAddSingleton<CspReportRateLimiter>();

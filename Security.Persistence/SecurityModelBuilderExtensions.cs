@@ -16,7 +16,7 @@ public static class SecurityModelBuilderExtensions
         value => new DateTimeOffset(value, TimeSpan.Zero));
 
     /// <summary>
-    /// Adds the CSP report, password expiry and throttle counter tables to the model, e.g. in the app's own
+    /// Adds the CSP report and report group, password expiry and throttle counter tables to the model, e.g. in the app's own
     /// context: <c>protected override void OnModelCreating(ModelBuilder b) =&gt; b.ApplySecurityModel(new() { Schema = "security" });</c>.
     /// The app then owns the schema (its migrations create the tables).
     /// </summary>
@@ -57,6 +57,7 @@ public static class SecurityModelBuilderExtensions
             var receivedAt = e.Property(r => r.ReceivedAt).HasColumnName(SecurityColumns.CspReceivedAt);
             e.Property(r => r.SenderIp).HasColumnName("sender_ip").HasMaxLength(CspReport.MaxIpLength);
             e.Property(r => r.UserAgent).HasColumnName("user_agent").HasMaxLength(CspReport.MaxUriLength);
+            e.Property(r => r.GroupId).HasColumnName(SecurityColumns.CspGroupId);
 
             // Serves the dashboard's time window and retention; no index on the long text columns, whose
             // 1000 characters could exceed PostgreSQL's B-tree entry limit and fail an insert.
@@ -64,6 +65,31 @@ public static class SecurityModelBuilderExtensions
             if (ticks)
             {
                 receivedAt.HasConversion(UtcTicks);
+            }
+        });
+
+        modelBuilder.Entity<CspReportGroupRow>(e =>
+        {
+            var table = options.CspReportGroupTable;
+            e.ToTable(table, schema);
+            // The key is the upsert's conflict target (one row per hour and group, keyed by a hash because the texts are
+            // too long to index) and serves the dashboard's window and retention, which both select hours.
+            e.HasKey(r => new { r.WindowStart, r.GroupKey }).HasName($"pk_{table}");
+            e.Property(r => r.GroupKey).HasColumnName(SecurityColumns.GroupKey).ValueGeneratedNever();
+            var window = e.Property(r => r.WindowStart).HasColumnName(SecurityColumns.GroupWindowStart);
+            e.Property(r => r.EffectiveDirective).HasColumnName(SecurityColumns.CspEffectiveDirective).HasMaxLength(CspReport.MaxUriLength);
+            e.Property(r => r.BlockedUri).HasColumnName(SecurityColumns.CspBlockedUri).HasMaxLength(CspReport.MaxUriLength);
+            e.Property(r => r.DocumentUri).HasColumnName(SecurityColumns.CspDocumentUri).HasMaxLength(CspReport.MaxUriLength);
+            e.Property(r => r.Disposition).HasColumnName(SecurityColumns.CspDisposition).HasMaxLength(CspReport.MaxShortTextLength);
+            e.Property(r => r.ReportCount).HasColumnName(SecurityColumns.GroupReportCount);
+            var firstSeen = e.Property(r => r.FirstSeen).HasColumnName(SecurityColumns.GroupFirstSeen);
+            var lastSeen = e.Property(r => r.LastSeen).HasColumnName(SecurityColumns.GroupLastSeen);
+
+            if (ticks)
+            {
+                window.HasConversion(UtcTicks);
+                firstSeen.HasConversion(UtcTicks);
+                lastSeen.HasConversion(UtcTicks);
             }
         });
 

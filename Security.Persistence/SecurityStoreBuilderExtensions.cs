@@ -46,6 +46,7 @@ public static class SecurityStoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         AddCommon(builder.Services);
+        builder.Services.AddOptions<CspReportStoreOptions>();
         builder.Services.RemoveAll<ICspReportStore>();
         builder.Services.AddSingleton<ICspReportStore, EfCspReportStore<TContext>>();
         return builder;

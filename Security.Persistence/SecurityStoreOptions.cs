@@ -18,6 +18,9 @@ public sealed class SecurityStoreOptions
     /// <summary>Table of CSP violation reports; default <c>security_csp_reports</c>.</summary>
     public string CspReportTable { get; set; } = "security_csp_reports";
 
+    /// <summary>Table of CSP report groups (identical reports of one hour, counted); default <c>security_csp_report_groups</c>.</summary>
+    public string CspReportGroupTable { get; set; } = "security_csp_report_groups";
+
     /// <summary>Table of password expiry records (one row per user); default <c>security_password_expiry</c>.</summary>
     public string PasswordExpiryTable { get; set; } = "security_password_expiry";
 

@@ -10,6 +10,7 @@ internal sealed class SecurityStoreOptionsValidator : IValidateOptions<SecurityS
         var failures = new List<string>();
         foreach (var (option, value) in (ReadOnlySpan<(string, string)>)[
             (nameof(options.CspReportTable), options.CspReportTable),
+            (nameof(options.CspReportGroupTable), options.CspReportGroupTable),
             (nameof(options.PasswordExpiryTable), options.PasswordExpiryTable),
             (nameof(options.ThrottleCounterTable), options.ThrottleCounterTable)])
         {

@@ -26,6 +26,8 @@ internal static class CspDashboardHtml
         .chart .label{font-size:11px;fill:#555}
         .muted{color:#666}
         nav a{margin-right:1rem}
+        code{font:13px ui-monospace,monospace}
+        textarea{width:100%;font:13px ui-monospace,monospace}
         """;
 
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Default;
@@ -65,9 +67,10 @@ internal static class CspDashboardHtml
 
         html.Append(CultureInfo.InvariantCulture, $"<h2>Groups ({data.Groups.TotalGroups})</h2>\n");
         html.Append("<table>\n<thead><tr><th>Effective directive</th><th>Blocked URI</th><th>Document URI</th>")
-            .Append("<th class=\"n\">Count</th><th class=\"t\">First seen (UTC)</th><th class=\"t\">Last seen (UTC)</th></tr></thead>\n<tbody>\n");
-        foreach (var group in data.Groups.Groups)
+            .Append("<th class=\"n\">Count</th><th class=\"t\">First seen (UTC)</th><th class=\"t\">Last seen (UTC)</th><th>Allow</th></tr></thead>\n<tbody>\n");
+        for (var i = 0; i < data.Groups.Groups.Count; i++)
         {
+            var group = data.Groups.Groups[i];
             html.Append("<tr><td>");
             if (group.EffectiveDirective is { } directive)
             {
@@ -80,12 +83,23 @@ internal static class CspDashboardHtml
                 .Append("</td><td>").Append(Encoder.Encode(group.DocumentUri ?? string.Empty))
                 .Append(CultureInfo.InvariantCulture, $"</td><td class=\"n\">{group.Count}</td><td>")
                 .Append(Encoder.Encode(Time(group.FirstSeen, seconds: true))).Append("</td><td>")
-                .Append(Encoder.Encode(Time(group.LastSeen, seconds: true))).Append("</td></tr>\n");
+                .Append(Encoder.Encode(Time(group.LastSeen, seconds: true))).Append("</td><td>");
+            var advice = data.Advice[i];
+            if (advice.Allow is { } allow)
+            {
+                html.Append("<code class=\"allow\">").Append(Encoder.Encode(allow)).Append("</code>");
+            }
+            else
+            {
+                html.Append("<span class=\"advice muted\">").Append(Encoder.Encode(advice.Advice ?? string.Empty)).Append("</span>");
+            }
+
+            html.Append("</td></tr>\n");
         }
 
         if (data.Groups.Groups.Count == 0)
         {
-            html.Append("<tr><td colspan=\"6\" class=\"muted\">No reports.</td></tr>\n");
+            html.Append("<tr><td colspan=\"7\" class=\"muted\">No reports.</td></tr>\n");
         }
 
         html.Append("</tbody>\n</table>\n<nav>");
@@ -100,7 +114,16 @@ internal static class CspDashboardHtml
             html.Append("<a rel=\"next\" href=\"").Append(Encoder.Encode(pagePath + Query(query.Hours, query.Directive, query.Page + 1))).Append("\">Next</a>");
         }
 
-        html.Append("</nav>\n</body>\n</html>\n");
+        html.Append("</nav>\n");
+        if (data.Suggested is { } suggested)
+        {
+            // A read-only text area: selectable and copyable without any script on the page.
+            html.Append("<h2>Suggested policy</h2>\n<p class=\"muted\">The app's policy with every allow of the window merged in; ")
+                .Append("review it before use, then copy it into the configuration.</p>\n")
+                .Append("<textarea id=\"suggested-policy\" readonly rows=\"4\">").Append(Encoder.Encode(suggested.ToString())).Append("</textarea>\n");
+        }
+
+        html.Append("</body>\n</html>\n");
         return html.ToString();
     }
 

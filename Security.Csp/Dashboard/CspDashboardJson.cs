@@ -19,8 +19,9 @@ internal static class CspDashboardJson
             json.WriteNumber("pageSize", CspDashboardQuery.PageSize);
             json.WriteNumber("totalGroups", data.Groups.TotalGroups);
             json.WriteStartArray("groups");
-            foreach (var group in data.Groups.Groups)
+            for (var i = 0; i < data.Groups.Groups.Count; i++)
             {
+                var group = data.Groups.Groups[i];
                 json.WriteStartObject();
                 json.WriteString("effectiveDirective", group.EffectiveDirective);
                 json.WriteString("blockedUri", group.BlockedUri);
@@ -28,6 +29,9 @@ internal static class CspDashboardJson
                 json.WriteNumber("count", group.Count);
                 json.WriteString("firstSeen", group.FirstSeen);
                 json.WriteString("lastSeen", group.LastSeen);
+                json.WriteString("disposition", group.Disposition);
+                json.WriteString("allow", data.Advice[i].Allow);
+                json.WriteString("advice", data.Advice[i].Advice);
                 json.WriteEndObject();
             }
 
@@ -48,6 +52,28 @@ internal static class CspDashboardJson
                 }
 
                 json.WriteEndArray();
+            }
+
+            json.WriteString("suggestedPolicy", data.Suggested?.ToString());
+            if (data.Suggested is null)
+            {
+                json.WriteNull("suggestedPolicyDirectives");
+            }
+            else
+            {
+                json.WriteStartObject("suggestedPolicyDirectives");
+                foreach (var (directive, sources) in data.Suggested.ToDirectives())
+                {
+                    json.WriteStartArray(directive);
+                    foreach (var source in sources)
+                    {
+                        json.WriteStringValue(source);
+                    }
+
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndObject();
             }
 
             json.WriteEndObject();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 using Security.Abstractions;
 
@@ -36,7 +37,7 @@ internal sealed class CspReportDashboard(ICspReportStore store, TimeProvider tim
             return;
         }
 
-        var data = await ReadAsync(query, context.RequestAborted);
+        var data = await ReadAsync(query, Advisor(context), context.RequestAborted);
         if (html)
         {
             response.ContentType = "text/html; charset=utf-8";
@@ -49,7 +50,18 @@ internal sealed class CspReportDashboard(ICspReportStore store, TimeProvider tim
         }
     }
 
-    private async Task<CspDashboardData> ReadAsync(CspDashboardQuery query, CancellationToken cancellationToken)
+    // Groups read to build the suggested policy: the whole window, most frequent first, within reason.
+    private const int SuggestionGroups = 1000;
+
+    private CspAllowAdvisor? _advisor;
+
+    // Built once from the app's compiled default policy (the options were validated at startup).
+    private CspAllowAdvisor Advisor(HttpContext context) => _advisor ??=
+        context.RequestServices.GetService<CspPolicyProvider>() is { } provider
+            ? CspAllowAdvisor.For(provider)
+            : new CspAllowAdvisor(null, CspModes.Enforce);
+
+    private async Task<CspDashboardData> ReadAsync(CspDashboardQuery query, CspAllowAdvisor advisor, CancellationToken cancellationToken)
     {
         // The window is whole UTC clock hours ending with the current one, so each chart bar is one full hour.
         var now = timeProvider.GetUtcNow();
@@ -78,7 +90,11 @@ internal sealed class CspReportDashboard(ICspReportStore store, TimeProvider tim
             hourly = null;
         }
 
-        return new CspDashboardData(query, from, to, groups, hourly);
+        var window = groups.TotalGroups <= groups.Groups.Count && query.Directive is null && query.Page == 1
+            ? groups
+            : await store.QueryGroupsAsync(new CspReportQuery { From = from, To = to, Take = SuggestionGroups }, cancellationToken);
+        return new CspDashboardData(
+            query, from, to, groups, hourly, [.. groups.Groups.Select(advisor.Advise)], advisor.Suggest(window.Groups));
     }
 
     // The page's own URL without a trailing slash, so "/json" and query strings append cleanly.

@@ -13,7 +13,7 @@ namespace Security.Csp.Reports;
 /// </summary>
 internal sealed partial class CspReportEndpoint(
     IOptions<CspOptions> options, CspReportQueue queue, CspReportRateLimiter rateLimiter, CspMetrics metrics, TimeProvider timeProvider,
-    ILogger<CspReportEndpoint> logger)
+    ILogger<CspReportEndpoint> logger, CspReportLogThrottle logThrottle)
 {
     private readonly CspReportOptions _options = options.Value.Reports;
 
@@ -108,7 +108,8 @@ internal sealed partial class CspReportEndpoint(
         metrics.Received(reports.Count);
         foreach (var report in reports)
         {
-            if (_options.LogReports)
+            // The first report of a group in an hour is logged in full, the rest in one summary line.
+            if (_options.LogReports && logThrottle.ShouldLog(report))
             {
                 Log.Violation(
                     logger, report.DocumentUri, report.BlockedUri, report.EffectiveDirective, report.ViolatedDirective, report.Disposition,

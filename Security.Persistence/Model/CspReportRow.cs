@@ -34,4 +34,7 @@ internal sealed class CspReportRow
     public string? SenderIp { get; set; }
 
     public string? UserAgent { get; set; }
+
+    /// <summary>The key of the group the report was counted in; with the hour of <see cref="ReceivedAt"/>, its group row.</summary>
+    public long? GroupId { get; set; }
 }

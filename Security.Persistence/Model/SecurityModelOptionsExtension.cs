@@ -15,7 +15,7 @@ internal sealed class SecurityModelOptionsExtension(SecurityStoreOptions options
 
     public DbContextOptionsExtensionInfo Info => _info ??= new ExtensionInfo(this);
 
-    private string Key => $"{Options.Schema}|{Options.CspReportTable}|{Options.PasswordExpiryTable}|{Options.ThrottleCounterTable}";
+    private string Key => $"{Options.Schema}|{Options.CspReportTable}|{Options.CspReportGroupTable}|{Options.PasswordExpiryTable}|{Options.ThrottleCounterTable}";
 
     public void ApplyServices(IServiceCollection services)
     {

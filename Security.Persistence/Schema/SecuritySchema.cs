@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -6,6 +8,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Security.Abstractions;
 using Security.Persistence.Model;
 using Security.Persistence.Stores;
 
@@ -16,20 +19,28 @@ namespace Security.Persistence;
 /// never on a request). Running it again, or from several instances at once, changes nothing.
 /// </summary>
 /// <remarks>
-/// The step records the schema version in a <c>security_schema_version</c> table next to the security tables.
-/// A later package version that changes the tables adds a numbered upgrade step, applied by this same call to
-/// databases that hold an older version (see the package README, "Upgrading the schema").
+/// The step records the schema version in a <c>security_schema_version</c> table next to the security tables, reads
+/// it, and applies the missing upgrade steps in order in one transaction: version 1 is the first tables; version 2
+/// adds the CSP report group table and groups the reports already stored, in place. A database newer than the
+/// package is refused (see the package README, "Upgrading the schema").
 /// </remarks>
 public static class SecuritySchema
 {
-    /// <summary>The schema version this package creates: 1.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>The schema version this package creates and upgrades to: 2.</summary>
+    public const int CurrentVersion = 2;
 
     /// <summary>Name of the table recording applied schema versions.</summary>
     public const string VersionTable = "security_schema_version";
 
     // Serializes concurrent schema steps on one PostgreSQL database (the key is "SECURITY" in ASCII).
     private const string PostgresLock = "SELECT pg_advisory_xact_lock(6000276112272872537)";
+
+    // Each version and what it brought, in order; a version row is written for each one applied.
+    private static readonly (int Version, string Description)[] Versions =
+    [
+        (1, "initial tables"),
+        (2, "CSP report groups"),
+    ];
 
     /// <summary>
     /// Creates the tables of the registered <see cref="SecurityDbContext"/> (registered by
@@ -70,12 +81,45 @@ public static class SecuritySchema
             await context.Database.ExecuteSqlRawAsync(PostgresLock, cancellationToken);
         }
 
-        foreach (var statement in CreateStatements(context, db, versionTable))
+        var transactionObject = transaction.GetDbTransaction();
+        if (db.IsPostgres && context.Model.FindEntityType(typeof(CspReportRow))!.GetSchema() is { } schema)
+        {
+            // The version table lives in the tables' schema, read before the model's statements would create it.
+            var createSchema = $"CREATE SCHEMA IF NOT EXISTS {context.GetService<ISqlGenerationHelper>().DelimitIdentifier(schema)}";
+            await context.Database.ExecuteSqlRawAsync(createSchema, cancellationToken);
+        }
+
+        await context.Database.ExecuteSqlRawAsync(VersionTableStatement(versionTable), cancellationToken);
+        var stored = Convert.ToInt32(
+            await ScalarAsync(context, transactionObject, $"SELECT COALESCE(MAX(version), 0) FROM {versionTable}", cancellationToken),
+            CultureInfo.InvariantCulture);
+        if (stored > CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"The database holds security schema version {stored}, newer than version {CurrentVersion} that this Security.Persistence creates: " +
+                "update the package in this app rather than run an older schema step against a newer database.");
+        }
+
+        // Version 2: the report table of version 1 gains its group column before the model's statements index it.
+        await AddGroupColumnAsync(context, db, transactionObject, cancellationToken);
+        foreach (var statement in CreateStatements(context, db))
         {
             await context.Database.ExecuteSqlRawAsync(statement, cancellationToken);
         }
 
-        // Upgrade steps for versions after 1 go here, each applied when its version is not recorded yet.
+        if (stored < 2)
+        {
+            await GroupStoredReportsAsync(context, db, transaction, cancellationToken);
+        }
+
+        foreach (var (version, description) in Versions)
+        {
+            if (version > stored)
+            {
+                await context.Database.ExecuteSqlRawAsync(VersionRowStatement(versionTable, version, description), cancellationToken);
+            }
+        }
+
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -89,7 +133,10 @@ public static class SecuritySchema
         ArgumentNullException.ThrowIfNull(context);
         var db = StoreDatabase.For(context);
         var script = new StringBuilder();
-        foreach (var statement in CreateStatements(context, db, VersionTableName(context, db)))
+        var versionTable = VersionTableName(context, db);
+        foreach (var statement in CreateStatements(context, db)
+            .Append(VersionTableStatement(versionTable))
+            .Concat(Versions.Select(v => VersionRowStatement(versionTable, v.Version, v.Description))))
         {
             script.Append(statement.TrimEnd().TrimEnd(';')).AppendLine(";").AppendLine();
         }
@@ -103,13 +150,13 @@ public static class SecuritySchema
         return context.GetService<ISqlGenerationHelper>().DelimitIdentifier(VersionTable, schema);
     }
 
-    private static List<string> CreateStatements(DbContext context, StoreDatabase db, string versionTable)
+    private static List<string> CreateStatements(DbContext context, StoreDatabase db)
     {
         // The model's own CREATE statements (as EnsureCreated would issue them), limited to the security tables
         // and made idempotent, so the app's other tables are never touched.
         var model = context.GetService<IDesignTimeModel>().Model;
         var tables = new HashSet<(string Name, string? Schema)>();
-        foreach (var type in (Type[])[typeof(CspReportRow), typeof(PasswordExpiryRow), typeof(ThrottleCounterRow)])
+        foreach (var type in (Type[])[typeof(CspReportRow), typeof(CspReportGroupRow), typeof(PasswordExpiryRow), typeof(ThrottleCounterRow)])
         {
             var entity = model.FindEntityType(type)!;
             tables.Add((entity.GetTableName()!, entity.GetSchema()));
@@ -132,10 +179,125 @@ public static class SecuritySchema
             .Select(command => Idempotent(command.CommandText))
             .ToList();
 
-        statements.Add($"CREATE TABLE IF NOT EXISTS {versionTable} (version INTEGER NOT NULL PRIMARY KEY, description VARCHAR(200) NOT NULL)");
-        statements.Add($"INSERT INTO {versionTable} (version, description) VALUES ({CurrentVersion}, 'initial tables') ON CONFLICT (version) DO NOTHING");
         return statements;
     }
+
+    private static string VersionTableStatement(string versionTable) =>
+        $"CREATE TABLE IF NOT EXISTS {versionTable} (version INTEGER NOT NULL PRIMARY KEY, description VARCHAR(200) NOT NULL)";
+
+    private static string VersionRowStatement(string versionTable, int version, string description) =>
+        $"INSERT INTO {versionTable} (version, description) VALUES ({version.ToString(CultureInfo.InvariantCulture)}, '{description}') ON CONFLICT (version) DO NOTHING";
+
+    private static async Task<object?> ScalarAsync(DbContext context, DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = await StoreDatabase.CommandAsync(context, sql, cancellationToken);
+        command.Transaction = transaction;
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static async Task AddGroupColumnAsync(DbContext context, StoreDatabase db, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var entity = context.Model.FindEntityType(typeof(CspReportRow))!;
+        var table = entity.GetTableName()!;
+        if (db.IsPostgres)
+        {
+            var exists = await ScalarAsync(context, transaction, $"SELECT to_regclass('{db.CspTable.Replace("'", "''", StringComparison.Ordinal)}') IS NOT NULL", cancellationToken);
+            if (exists is true)
+            {
+                var alter = $"ALTER TABLE {db.CspTable} ADD COLUMN IF NOT EXISTS {SecurityColumns.CspGroupId} BIGINT NULL";
+                await context.Database.ExecuteSqlRawAsync(alter, cancellationToken);
+            }
+
+            return;
+        }
+
+        var columns = Convert.ToInt64(
+            await ScalarAsync(context, transaction, $"SELECT COUNT(*) FROM pragma_table_info('{table.Replace("'", "''", StringComparison.Ordinal)}')", cancellationToken),
+            CultureInfo.InvariantCulture);
+        var grouped = Convert.ToInt64(
+            await ScalarAsync(context, transaction, $"SELECT COUNT(*) FROM pragma_table_info('{table.Replace("'", "''", StringComparison.Ordinal)}') WHERE name = '{SecurityColumns.CspGroupId}'", cancellationToken),
+            CultureInfo.InvariantCulture);
+        if (columns > 0 && grouped == 0)
+        {
+            var alter = $"ALTER TABLE {db.CspTable} ADD COLUMN {SecurityColumns.CspGroupId} INTEGER NULL";
+            await context.Database.ExecuteSqlRawAsync(alter, cancellationToken);
+        }
+    }
+
+    // Version 2: every report stored before groups existed is counted in its hourly group, and kept (none is deleted).
+    private static async Task GroupStoredReportsAsync(
+        DbContext context, StoreDatabase db, IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
+        var reports = new List<CspReport>();
+        await using (var command = await StoreDatabase.CommandAsync(
+            context,
+            $"""
+            SELECT {SecurityColumns.CspId}, {SecurityColumns.CspEffectiveDirective}, {SecurityColumns.CspViolatedDirective}, {SecurityColumns.CspBlockedUri},
+                {SecurityColumns.CspDocumentUri}, {SecurityColumns.CspDisposition}, {SecurityColumns.CspReceivedAt}
+            FROM {db.CspTable} WHERE {SecurityColumns.CspGroupId} IS NULL ORDER BY {SecurityColumns.CspId}
+            """,
+            cancellationToken))
+        {
+            command.Transaction = transaction.GetDbTransaction();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                reports.Add(new CspReport
+                {
+                    Id = reader.GetInt64(0),
+                    EffectiveDirective = Text(reader, 1),
+                    ViolatedDirective = Text(reader, 2),
+                    BlockedUri = Text(reader, 3),
+                    DocumentUri = Text(reader, 4),
+                    Disposition = Text(reader, 5),
+                    ReceivedAt = db.ReadTime(reader, 6),
+                });
+            }
+        }
+
+        if (reports.Count == 0)
+        {
+            return;
+        }
+
+        // Every row is kept: the groups get no "kept" list, only their counts, and each row is pointed at its group.
+        var groups = CspReportGroups.Aggregate(reports, static r => r, keptPerGroup: 0);
+        await CspReportGroups.UpsertAsync(context, db, transaction, groups, cancellationToken);
+        var ids = new long[reports.Count];
+        var owners = new long[reports.Count];
+        for (var i = 0; i < reports.Count; i++)
+        {
+            ids[i] = reports[i].Id;
+            owners[i] = CspReportGroups.Hash(CspReportGroupKey.For(reports[i]));
+        }
+
+        if (db.IsPostgres)
+        {
+            await using var update = await StoreDatabase.CommandAsync(
+                context,
+                $"UPDATE {db.CspTable} AS r SET {SecurityColumns.CspGroupId} = u.group_id FROM unnest(@ids, @groups) AS u(id, group_id) WHERE r.{SecurityColumns.CspId} = u.id",
+                cancellationToken);
+            update.Transaction = transaction.GetDbTransaction();
+            StoreDatabase.Add(update, "ids", ids);
+            StoreDatabase.Add(update, "groups", owners);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+
+        await using var row = await StoreDatabase.CommandAsync(
+            context, $"UPDATE {db.CspTable} SET {SecurityColumns.CspGroupId} = @group WHERE {SecurityColumns.CspId} = @id", cancellationToken);
+        row.Transaction = transaction.GetDbTransaction();
+        StoreDatabase.Add(row, "group", null);
+        StoreDatabase.Add(row, "id", null);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            row.Parameters[0].Value = owners[i];
+            row.Parameters[1].Value = ids[i];
+            await row.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static string Idempotent(string sql)
     {

@@ -1,8 +1,10 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Security.Abstractions;
@@ -11,23 +13,29 @@ using static Security.Persistence.Model.SecurityColumns;
 namespace Security.Persistence.Stores;
 
 /// <summary>
-/// <see cref="ICspReportStore"/> on EF Core. A batch is one round trip (binary <c>COPY</c> on PostgreSQL, one
-/// transaction on SQLite); when the database rejects the batch for its data, its rows are retried one by one in one
-/// transaction, each behind a savepoint, so only the bad ones are rolled back and skipped. Either way a batch is
-/// all-or-nothing: any other failure (an outage) rolls the whole batch back and is thrown, so the background
-/// writer's retry saves each row exactly once.
+/// <see cref="ICspReportStore"/> on EF Core. A batch is first aggregated into hourly groups (<see cref="CspReportGroupKey"/>);
+/// then, in one transaction, every group's counter is upserted atomically (<c>INSERT ... ON CONFLICT ... DO UPDATE ...
+/// RETURNING</c>, one statement for the batch on PostgreSQL, one per group on SQLite) and the full reports that still
+/// fit their group's first <see cref="CspReportStoreOptions.ReportsKeptPerGroup"/> are inserted (binary <c>COPY</c> on
+/// PostgreSQL). The counter returned by the upsert says how many reports the group held before this batch, so N app
+/// instances together keep exactly the first few reports of a group and count every one.
+/// When the database rejects the batch for its data, it is retried group by group in one transaction, each group behind
+/// a savepoint, so only the bad groups are rolled back and skipped. Either way a batch is all-or-nothing: any other
+/// failure (an outage) rolls the whole batch back and is thrown, so the background writer's retry counts each report once.
 /// </summary>
 /// <typeparam name="TContext">The context holding the security tables.</typeparam>
-internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TContext> contexts, ILoggerFactory loggerFactory)
+internal sealed partial class EfCspReportStore<TContext>(
+    IDbContextFactory<TContext> contexts, IOptions<CspReportStoreOptions> storeOptions, ILoggerFactory loggerFactory)
     : ICspReportStore
     where TContext : DbContext
 {
-    private const string RowSavepoint = "csp_report";
+    private const string GroupSavepoint = "csp_report_group";
 
     private static readonly string ColumnList = string.Join(", ", CspInsert);
     private static readonly string ParameterList = string.Join(", ", CspInsert.Select((_, i) => "@p" + i));
 
     private readonly StoreDatabase.Cache _database = new();
+    private readonly int _keptPerGroup = storeOptions.Value.ReportsKeptPerGroup;
     private readonly ILogger _logger = loggerFactory.CreateLogger("Security.Persistence.CspReportStore");
 
     public async Task SaveAsync(IReadOnlyList<CspReport> reports, CancellationToken cancellationToken = default)
@@ -38,25 +46,20 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
             return;
         }
 
-        var rows = new CspReport[reports.Count];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            rows[i] = Clean(reports[i]);
-        }
-
+        var groups = CspReportGroups.Aggregate(reports, Clean, _keptPerGroup);
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var db = _database.Get(context);
         try
         {
-            await InsertAsync(context, db, rows, cancellationToken);
+            await SaveGroupsAsync(context, db, groups, cancellationToken);
             return;
         }
         catch (Exception e) when (StoreDatabase.IsBadData(e))
         {
-            Log.BatchRejected(_logger, rows.Length, e);
+            Log.BatchRejected(_logger, reports.Count, e);
         }
 
-        await InsertSkippingBadRowsAsync(context, db, rows, cancellationToken);
+        await SaveSkippingBadGroupsAsync(context, db, groups, cancellationToken);
     }
 
     public async Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default)
@@ -65,37 +68,22 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var db = _database.Get(context);
 
-        var directive = $"COALESCE({CspEffectiveDirective}, {CspViolatedDirective})";
-        var where = new StringBuilder("1 = 1");
-        if (query.From is not null)
-        {
-            where.Append($" AND {CspReceivedAt} >= @from");
-        }
-
-        if (query.To is not null)
-        {
-            where.Append($" AND {CspReceivedAt} < @to");
-        }
-
-        if (query.EffectiveDirective is not null)
-        {
-            where.Append($" AND {directive} = @directive");
-        }
-
-        var grouped = $"FROM {db.CspTable} WHERE {where} GROUP BY {directive}, {CspBlockedUri}, {CspDocumentUri}";
+        var where = Where(query.From, query.To, query.EffectiveDirective);
+        var columns = $"{CspEffectiveDirective}, {CspBlockedUri}, {CspDocumentUri}, {CspDisposition}";
+        var grouped = $"FROM {db.CspGroupTable} WHERE {where} GROUP BY {columns}";
         var groups = new List<CspReportGroup>();
         long total = 0;
         await using (var command = await StoreDatabase.CommandAsync(
             context,
             $"""
-            SELECT {directive}, {CspBlockedUri}, {CspDocumentUri}, COUNT(*), MIN({CspReceivedAt}), MAX({CspReceivedAt}), COUNT(*) OVER ()
+            SELECT {columns}, SUM({GroupReportCount}), MIN({GroupFirstSeen}), MAX({GroupLastSeen}), COUNT(*) OVER ()
             {grouped}
-            ORDER BY COUNT(*) DESC, MAX({CspReceivedAt}) DESC, 1, 2, 3
+            ORDER BY SUM({GroupReportCount}) DESC, MAX({GroupLastSeen}) DESC, 1, 2, 3, 4
             LIMIT @take OFFSET @skip
             """,
             cancellationToken))
         {
-            AddFilters(command, db, query);
+            AddFilters(command, db, query.From, query.To, query.EffectiveDirective);
             StoreDatabase.Add(command, "take", Math.Max(0, query.Take));
             StoreDatabase.Add(command, "skip", Math.Max(0, query.Skip));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -105,10 +93,13 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
                     Text(reader, 0),
                     Text(reader, 1),
                     Text(reader, 2),
-                    reader.GetInt64(3),
-                    db.ReadTime(reader, 4),
-                    db.ReadTime(reader, 5)));
-                total = reader.GetInt64(6);
+                    Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture),
+                    db.ReadTime(reader, 5),
+                    db.ReadTime(reader, 6))
+                {
+                    Disposition = Text(reader, 3),
+                });
+                total = reader.GetInt64(7);
             }
         }
 
@@ -117,8 +108,8 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
             // Past the last page (or an empty page size): the window count is not there to read.
             await using var count = await StoreDatabase.CommandAsync(
                 context, $"SELECT COUNT(*) FROM (SELECT 1 AS one {grouped}) AS g", cancellationToken);
-            AddFilters(count, db, query);
-            total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            AddFilters(count, db, query.From, query.To, query.EffectiveDirective);
+            total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
 
         return new CspReportGroupPage(groups, total);
@@ -129,29 +120,20 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var db = _database.Get(context);
-
-        // Hours since an origin, in UTC whatever the session time zone: epoch seconds on PostgreSQL, .NET ticks on SQLite.
-        var hour = db.IsPostgres
-            ? $"CAST(FLOOR(EXTRACT(EPOCH FROM {CspReceivedAt}) / 3600) AS BIGINT)"
-            : $"({CspReceivedAt} / {TimeSpan.TicksPerHour})";
-        var directive = effectiveDirective is null ? "" : $" AND COALESCE({CspEffectiveDirective}, {CspViolatedDirective}) = @directive";
         await using var command = await StoreDatabase.CommandAsync(
             context,
             $"""
-            SELECT {hour} AS hour, COUNT(*) FROM {db.CspTable}
-            WHERE {CspReceivedAt} >= @from AND {CspReceivedAt} < @to{directive}
-            GROUP BY 1 ORDER BY 1
+            SELECT {GroupWindowStart}, SUM({GroupReportCount}) FROM {db.CspGroupTable}
+            WHERE {Where(from, to, effectiveDirective)}
+            GROUP BY {GroupWindowStart} ORDER BY {GroupWindowStart}
             """,
             cancellationToken);
-        AddFilters(command, db, new CspReportQuery { From = from, To = to, EffectiveDirective = effectiveDirective });
+        AddFilters(command, db, from, to, effectiveDirective);
         var counts = new List<CspReportHourlyCount>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var start = db.IsPostgres
-                ? DateTimeOffset.UnixEpoch.AddHours(reader.GetInt64(0))
-                : new DateTimeOffset(reader.GetInt64(0) * TimeSpan.TicksPerHour, TimeSpan.Zero);
-            counts.Add(new CspReportHourlyCount(start, reader.GetInt64(1)));
+            counts.Add(new CspReportHourlyCount(db.ReadTime(reader, 0).ToUniversalTime(), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)));
         }
 
         return counts;
@@ -167,34 +149,86 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
 
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var db = _database.Get(context);
-        // Bounded, and safe for N instances at once: on PostgreSQL each takes rows no other purge holds.
-        await using var command = await StoreDatabase.CommandAsync(
-            context,
-            $"""
-            DELETE FROM {db.CspTable}
-            WHERE {CspId} IN (
-                SELECT {CspId} FROM {db.CspTable} WHERE {CspReceivedAt} < @cutoff
-                ORDER BY {CspReceivedAt} LIMIT @max{(db.IsPostgres ? " FOR UPDATE SKIP LOCKED" : "")})
-            """,
-            cancellationToken);
-        StoreDatabase.Add(command, "cutoff", db.Time(cutoff));
+        await using var transaction = await BeginAsync(context, cancellationToken);
+
+        // Groups whose hour ended by the cutoff, with their kept reports (all received before it). Bounded, and safe
+        // for N instances at once: on PostgreSQL each takes groups no other purge holds.
+        var doomed = $"""
+            SELECT {GroupWindowStart}, {GroupKey} FROM {db.CspGroupTable} WHERE {GroupWindowStart} <= @lastWindow
+            ORDER BY {GroupWindowStart}, {GroupKey} LIMIT @max{(db.IsPostgres ? " FOR UPDATE SKIP LOCKED" : "")}
+            """;
+        var sql = db.IsPostgres
+            ? $"""
+              WITH doomed AS ({doomed}),
+              kept AS (DELETE FROM {db.CspTable} AS r USING doomed AS d WHERE r.{CspGroupId} = d.{GroupKey}
+                  AND r.{CspReceivedAt} >= d.{GroupWindowStart} AND r.{CspReceivedAt} < d.{GroupWindowStart} + INTERVAL '1 hour'),
+              gone AS (DELETE FROM {db.CspGroupTable} AS g USING doomed AS d WHERE g.{GroupWindowStart} = d.{GroupWindowStart}
+                  AND g.{GroupKey} = d.{GroupKey} RETURNING g.{GroupReportCount})
+              SELECT COALESCE(SUM({GroupReportCount}), 0) FROM gone
+              """
+            : $"""
+              DELETE FROM {db.CspTable} AS r
+              WHERE r.{CspReceivedAt} < (SELECT MAX({GroupWindowStart}) FROM ({doomed})) + {TimeSpan.TicksPerHour}
+                AND EXISTS (SELECT 1 FROM ({doomed}) AS d WHERE d.{GroupKey} = r.{CspGroupId}
+                    AND r.{CspReceivedAt} >= d.{GroupWindowStart} AND r.{CspReceivedAt} < d.{GroupWindowStart} + {TimeSpan.TicksPerHour});
+              DELETE FROM {db.CspGroupTable} WHERE ({GroupWindowStart}, {GroupKey}) IN ({doomed}) RETURNING {GroupReportCount};
+              """;
+        await using var command = await StoreDatabase.CommandAsync(context, sql, cancellationToken);
+        command.Transaction = transaction.GetDbTransaction();
+        StoreDatabase.Add(command, "lastWindow", db.Time(cutoff - CspReportGroupKey.Window));
         StoreDatabase.Add(command, "max", maxCount);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        long reports = 0;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    reports += Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (int)Math.Min(int.MaxValue, reports);
     }
 
-    private static void AddFilters(DbCommand command, StoreDatabase db, CspReportQuery query)
+    // Whole hours: every window from the one holding "from" up to "to" (excluded).
+    private static string Where(DateTimeOffset? from, DateTimeOffset? to, string? directive)
     {
-        if (query.From is { } from)
+        var where = new StringBuilder("1 = 1");
+        if (from is not null)
         {
-            StoreDatabase.Add(command, "from", db.Time(from));
+            where.Append(CultureInfo.InvariantCulture, $" AND {GroupWindowStart} >= @from");
         }
 
-        if (query.To is { } to)
+        if (to is not null)
         {
-            StoreDatabase.Add(command, "to", db.Time(to));
+            where.Append(CultureInfo.InvariantCulture, $" AND {GroupWindowStart} < @to");
         }
 
-        if (query.EffectiveDirective is { } directive)
+        if (directive is not null)
+        {
+            where.Append(CultureInfo.InvariantCulture, $" AND {CspEffectiveDirective} = @directive");
+        }
+
+        return where.ToString();
+    }
+
+    private static void AddFilters(DbCommand command, StoreDatabase db, DateTimeOffset? from, DateTimeOffset? to, string? directive)
+    {
+        if (from is { } start)
+        {
+            StoreDatabase.Add(command, "from", db.Time(CspReportGroupKey.WindowStart(start)));
+        }
+
+        if (to is { } end)
+        {
+            StoreDatabase.Add(command, "to", db.Time(end));
+        }
+
+        if (directive is not null)
         {
             StoreDatabase.Add(command, "directive", directive);
         }
@@ -222,26 +256,97 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
         return cleaned.Truncated();
     }
 
-    private static object?[] Values(CspReport r) =>
+    private async Task SaveGroupsAsync(TContext context, StoreDatabase db, List<CspReportGroups.PendingGroup> groups, CancellationToken cancellationToken)
+    {
+        await using var transaction = await BeginAsync(context, cancellationToken);
+        await CspReportGroups.UpsertAsync(context, db, transaction, groups, cancellationToken);
+        var rows = RowsToKeep(groups);
+        if (rows.Count > 0)
+        {
+            if (db.IsPostgres)
+            {
+                await CopyAsync(context, db, rows, cancellationToken);
+            }
+            else
+            {
+                await using var command = await InsertCommandAsync(context, db, transaction, cancellationToken);
+                foreach (var row in rows)
+                {
+                    await InsertRowAsync(command, db, row, cancellationToken);
+                }
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task SaveSkippingBadGroupsAsync(TContext context, StoreDatabase db, List<CspReportGroups.PendingGroup> groups, CancellationToken cancellationToken)
+    {
+        // One transaction, a savepoint per group: a bad group (its counter and its reports) is rolled back alone, an
+        // outage rolls back every group (nothing committed that the writer's retry would count again). PostgreSQL too
+        // gets plain INSERTs: a failed one aborts the transaction only until ROLLBACK TO SAVEPOINT.
+        await using var transaction = await BeginAsync(context, cancellationToken);
+        await using var command = await InsertCommandAsync(context, db, transaction, cancellationToken);
+        var one = new List<CspReportGroups.PendingGroup>(1);
+        foreach (var group in groups)
+        {
+            await transaction.CreateSavepointAsync(GroupSavepoint, cancellationToken);
+            try
+            {
+                one.Clear();
+                one.Add(group);
+                await CspReportGroups.UpsertAsync(context, db, transaction, one, cancellationToken);
+                foreach (var row in RowsToKeep(one))
+                {
+                    await InsertRowAsync(command, db, row, cancellationToken);
+                }
+            }
+            catch (Exception e) when (StoreDatabase.IsBadData(e))
+            {
+                await transaction.RollbackToSavepointAsync(GroupSavepoint, cancellationToken);
+                Log.GroupSkipped(_logger, group.Count, e);
+            }
+
+            await transaction.ReleaseSavepointAsync(GroupSavepoint, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    // The counter after the upsert tells how many reports the group held before this batch: only the reports that
+    // still fit the first ReportsKeptPerGroup are stored in full.
+    private List<(CspReport Report, long GroupId)> RowsToKeep(List<CspReportGroups.PendingGroup> groups)
+    {
+        var rows = new List<(CspReport, long)>();
+        foreach (var group in groups)
+        {
+            var before = group.CountAfterUpsert - group.Count;
+            var fit = (int)Math.Clamp(_keptPerGroup - before, 0, group.Kept.Count);
+            for (var i = 0; i < fit; i++)
+            {
+                rows.Add((group.Kept[i], group.Hash));
+            }
+        }
+
+        return rows;
+    }
+
+    private static object?[] Values(CspReport r, long groupId) =>
     [
         r.DocumentUri, r.Referrer, r.BlockedUri, r.ViolatedDirective, r.EffectiveDirective, r.OriginalPolicy,
         r.Disposition, r.SourceFile, r.LineNumber, r.ColumnNumber, r.Sample, r.StatusCode, r.ReceivedAt,
-        r.SenderIp, r.UserAgent,
+        r.SenderIp, r.UserAgent, groupId,
     ];
 
-    private static Task InsertAsync(TContext context, StoreDatabase db, CspReport[] rows, CancellationToken cancellationToken) =>
-        db.IsPostgres ? CopyAsync(context, db, rows, cancellationToken) : InsertInTransactionAsync(context, db, rows, cancellationToken);
-
-    private static async Task CopyAsync(TContext context, StoreDatabase db, CspReport[] rows, CancellationToken cancellationToken)
+    private static async Task CopyAsync(TContext context, StoreDatabase db, List<(CspReport Report, long GroupId)> rows, CancellationToken cancellationToken)
     {
-        await StoreDatabase.OpenAsync(context, cancellationToken);
         var connection = (NpgsqlConnection)context.Database.GetDbConnection();
         await using var importer = await connection.BeginBinaryImportAsync(
             $"COPY {db.CspTable} ({ColumnList}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var row in rows)
+        foreach (var (report, groupId) in rows)
         {
             await importer.StartRowAsync(cancellationToken);
-            foreach (var value in Values(row))
+            foreach (var value in Values(report, groupId))
             {
                 switch (value)
                 {
@@ -254,6 +359,9 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
                     case int number:
                         await importer.WriteAsync(number, NpgsqlDbType.Integer, cancellationToken);
                         break;
+                    case long number:
+                        await importer.WriteAsync(number, NpgsqlDbType.Bigint, cancellationToken);
+                        break;
                     case DateTimeOffset time:
                         await importer.WriteAsync(time.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
                         break;
@@ -262,44 +370,6 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
         }
 
         await importer.CompleteAsync(cancellationToken);
-    }
-
-    private static async Task InsertInTransactionAsync(TContext context, StoreDatabase db, CspReport[] rows, CancellationToken cancellationToken)
-    {
-        await using var transaction = await BeginAsync(context, cancellationToken);
-        await using var command = await InsertCommandAsync(context, db, transaction, cancellationToken);
-        foreach (var row in rows)
-        {
-            await InsertRowAsync(command, db, row, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    private async Task InsertSkippingBadRowsAsync(TContext context, StoreDatabase db, CspReport[] rows, CancellationToken cancellationToken)
-    {
-        // One transaction, a savepoint per row: a bad row is rolled back alone, an outage rolls back every row
-        // (nothing committed that the writer's retry would save again). PostgreSQL too gets plain INSERTs: a failed
-        // one aborts the transaction only until ROLLBACK TO SAVEPOINT, with no COPY protocol state to unwind.
-        await using var transaction = await BeginAsync(context, cancellationToken);
-        await using var command = await InsertCommandAsync(context, db, transaction, cancellationToken);
-        for (var i = 0; i < rows.Length; i++)
-        {
-            await transaction.CreateSavepointAsync(RowSavepoint, cancellationToken);
-            try
-            {
-                await InsertRowAsync(command, db, rows[i], cancellationToken);
-            }
-            catch (Exception e) when (StoreDatabase.IsBadData(e))
-            {
-                await transaction.RollbackToSavepointAsync(RowSavepoint, cancellationToken);
-                Log.ReportSkipped(_logger, i, e);
-            }
-
-            await transaction.ReleaseSavepointAsync(RowSavepoint, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     private static async Task<IDbContextTransaction> BeginAsync(TContext context, CancellationToken cancellationToken)
@@ -323,9 +393,9 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
         return command;
     }
 
-    private static Task<int> InsertRowAsync(DbCommand command, StoreDatabase db, CspReport row, CancellationToken cancellationToken)
+    private static Task<int> InsertRowAsync(DbCommand command, StoreDatabase db, (CspReport Report, long GroupId) row, CancellationToken cancellationToken)
     {
-        var values = Values(row);
+        var values = Values(row.Report, row.GroupId);
         for (var i = 0; i < values.Length; i++)
         {
             command.Parameters[i].Value = values[i] switch
@@ -346,7 +416,7 @@ internal sealed partial class EfCspReportStore<TContext>(IDbContextFactory<TCont
         public static partial void BatchRejected(ILogger logger, int count, Exception exception);
 
         [LoggerMessage(EventId = 2, EventName = "CspReportSkipped", Level = LogLevel.Warning,
-            Message = "The CSP report at index {Index} of a batch was rejected by the database and skipped.")]
-        public static partial void ReportSkipped(ILogger logger, int index, Exception exception);
+            Message = "A group of {Count} identical CSP reports in a batch was rejected by the database and skipped.")]
+        public static partial void GroupSkipped(ILogger logger, long count, Exception exception);
     }
 }

@@ -14,10 +14,11 @@ internal sealed class StoreDatabase
     private const string NpgsqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
     private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
 
-    private StoreDatabase(bool isPostgres, string cspTable, string passwordExpiryTable, string throttleCounterTable)
+    private StoreDatabase(bool isPostgres, string cspTable, string cspGroupTable, string passwordExpiryTable, string throttleCounterTable)
     {
         IsPostgres = isPostgres;
         CspTable = cspTable;
+        CspGroupTable = cspGroupTable;
         PasswordExpiryTable = passwordExpiryTable;
         ThrottleCounterTable = throttleCounterTable;
     }
@@ -27,6 +28,8 @@ internal sealed class StoreDatabase
 
     /// <summary>Delimited, schema-qualified table names.</summary>
     public string CspTable { get; }
+
+    public string CspGroupTable { get; }
 
     public string PasswordExpiryTable { get; }
 
@@ -52,7 +55,7 @@ internal sealed class StoreDatabase
             return isPostgres ? sql.DelimitIdentifier(name, entity.GetSchema()) : sql.DelimitIdentifier(name);
         }
 
-        return new StoreDatabase(isPostgres, Table<CspReportRow>(), Table<PasswordExpiryRow>(), Table<ThrottleCounterRow>());
+        return new StoreDatabase(isPostgres, Table<CspReportRow>(), Table<CspReportGroupRow>(), Table<PasswordExpiryRow>(), Table<ThrottleCounterRow>());
     }
 
     /// <summary>A time as the column stores it: UTC <c>timestamptz</c> on PostgreSQL, UTC ticks on SQLite.</summary>

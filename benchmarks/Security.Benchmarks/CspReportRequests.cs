@@ -18,16 +18,30 @@ internal static class CspReportRequests
     {
         for (var i = 0; i < count; i++)
         {
-            var context = new DefaultHttpContext();
-            context.Request.Method = "POST";
-            context.Request.ContentType = "application/csp-report";
-            context.Request.ContentLength = body.Length;
-            context.Request.Body = new MemoryStream(body, writable: false);
-            await endpoint(context);
-            if (context.Response.StatusCode != StatusCodes.Status204NoContent)
-            {
-                throw new InvalidOperationException($"status {context.Response.StatusCode}");
-            }
+            await PostLegacyAsync(endpoint, body);
+        }
+    }
+
+    /// <summary>POSTs each of <paramref name="bodies"/> once, each on a fresh context; any answer but 204 throws.</summary>
+    public static async Task PostLegacyAsync(RequestDelegate endpoint, byte[][] bodies)
+    {
+        foreach (var body in bodies)
+        {
+            await PostLegacyAsync(endpoint, body);
+        }
+    }
+
+    private static async Task PostLegacyAsync(RequestDelegate endpoint, byte[] body)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.ContentType = "application/csp-report";
+        context.Request.ContentLength = body.Length;
+        context.Request.Body = new MemoryStream(body, writable: false);
+        await endpoint(context);
+        if (context.Response.StatusCode != StatusCodes.Status204NoContent)
+        {
+            throw new InvalidOperationException($"status {context.Response.StatusCode}");
         }
     }
 }

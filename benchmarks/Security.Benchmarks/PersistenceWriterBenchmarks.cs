@@ -35,6 +35,13 @@ public class PersistenceWriterBenchmarks
           "script-sample": "alert(document.cookie)", "status-code": 200}}
         """);
 
+    // The same report on 5,000 different pages: 5,000 groups.
+    private static readonly byte[][] DistinctBodies = [.. Enumerable.Range(0, Reports).Select(i => Encoding.UTF8.GetBytes(
+        Encoding.UTF8.GetString(Body).Replace("/orders/42?", $"/orders/{i}?", StringComparison.Ordinal)))];
+
+    // Moved one hour on per invocation, so the distinct reports open new hourly groups and are all kept in full.
+    private readonly ShiftedTime _time = new();
+
     private PostgresDatabase _database = null!;
     private WebApplication _app = null!;
     private RequestDelegate _endpoint = null!;
@@ -44,12 +51,17 @@ public class PersistenceWriterBenchmarks
     [Params(100, 500)]
     public int BatchSize { get; set; }
 
+    /// <summary><c>distinct</c>: 5,000 different reports (each a new group, kept in full); <c>identical</c>: one report 5,000 times.</summary>
+    [Params("distinct", "identical")]
+    public string Kind { get; set; } = "distinct";
+
     [GlobalSetup]
     public async Task Setup()
     {
         _database = await PostgresServer.CreateDatabaseAsync();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<TimeProvider>(_time);
         builder.Services.AddSecurityCsp(o =>
             {
                 o.UsePolicy(p => p.DefaultSrc().Self());
@@ -82,7 +94,15 @@ public class PersistenceWriterBenchmarks
     public async Task Reports_through_the_endpoint_and_writer_into_PostgreSQL()
     {
         var target = _saved.Saved + Reports;
-        await CspReportRequests.PostLegacyAsync(_endpoint, Body, Reports);
+        if (Kind == "identical")
+        {
+            await CspReportRequests.PostLegacyAsync(_endpoint, Body, Reports);
+        }
+        else
+        {
+            _time.Shift += TimeSpan.FromHours(1);
+            await CspReportRequests.PostLegacyAsync(_endpoint, DistinctBodies);
+        }
 
         await _saved.WaitForAsync(target);
     }
@@ -135,5 +155,13 @@ public class PersistenceWriterBenchmarks
             public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default) =>
                 inner.DeleteOlderThanAsync(cutoff, maxCount, cancellationToken);
         }
+    }
+
+    /// <summary>The system clock moved on by <see cref="Shift"/>; timers stay the system's.</summary>
+    private sealed class ShiftedTime : TimeProvider
+    {
+        public TimeSpan Shift { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Shift;
     }
 }

@@ -63,14 +63,29 @@ public class InMemoryCspReportStoreTests
     }
 
     [Test]
-    public async Task Default_capacity_keeps_ten_thousand_reports()
+    public async Task Default_capacity_keeps_ten_thousand_reports_and_groups()
     {
         var store = new InMemoryCspReportStore();
 
-        await store.SaveAsync([.. Enumerable.Range(0, 10_001).Select(i => Report(T0))]);
+        await store.SaveAsync([.. Enumerable.Range(0, 10_001).Select(i => Report(T0, blocked: "https://x.example/" + i))]);
 
         Assert.That(store.Count, Is.EqualTo(10_000));
+        Assert.That(store.GroupCount, Is.EqualTo(10_000));
         Assert.That(store.Snapshot()[0].Id, Is.EqualTo(2));
+        Assert.That((await store.QueryGroupsAsync(new CspReportQuery())).Groups.Select(g => g.BlockedUri), Does.Not.Contain("https://x.example/0"));
+    }
+
+    [Test]
+    public async Task Identical_reports_keep_the_configured_number_in_full_and_count_the_rest()
+    {
+        var store = new InMemoryCspReportStore(100, reportsKeptPerGroup: 2);
+
+        await store.SaveAsync([.. Enumerable.Range(0, 50).Select(i => Report(T0.AddSeconds(i)) with { UserAgent = "agent " + i })]);
+
+        Assert.That(store.Snapshot().Select(r => r.UserAgent), Is.EqualTo(new[] { "agent 0", "agent 1" }));
+        Assert.That((await store.QueryGroupsAsync(new CspReportQuery())).Groups.Single().Count, Is.EqualTo(50));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new InMemoryCspReportStore(10, -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new InMemoryCspReportStore(10, CspReportStoreOptions.MaxReportsKeptPerGroup + 1));
     }
 
     [Test]
@@ -272,7 +287,7 @@ public class InMemoryCspReportStoreTests
     public async Task Delete_older_than_is_bounded_by_max_count()
     {
         var store = new InMemoryCspReportStore();
-        await store.SaveAsync([.. Enumerable.Range(0, 10).Select(i => Report(T0.AddMinutes(-i - 1)))]);
+        await store.SaveAsync([.. Enumerable.Range(0, 10).Select(i => Report(T0.AddMinutes(-i - 1), blocked: "old" + i))]);
         await store.SaveAsync([Report(T0.AddMinutes(1))]);
 
         Assert.That(await store.DeleteOlderThanAsync(T0, 4), Is.EqualTo(4));
@@ -288,16 +303,17 @@ public class InMemoryCspReportStoreTests
     {
         var store = new InMemoryCspReportStore();
 
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(async () =>
         {
             for (var i = 0; i < 250; i++)
             {
-                await store.SaveAsync([Report(T0)]);
+                await store.SaveAsync([Report(T0, blocked: $"https://x{t}-{i}.example/"), Report(T0)]);
             }
         })));
 
         var ids = store.Snapshot().Select(r => r.Id).ToList();
-        Assert.That(ids, Has.Count.EqualTo(2000));
+        Assert.That(ids, Has.Count.EqualTo(2000 + CspReportStoreOptions.DefaultReportsKeptPerGroup));
+        Assert.That((await store.QueryGroupsAsync(new CspReportQuery { Take = 1 })).Groups.Single().Count, Is.EqualTo(2000), "the shared group counted every one");
         Assert.That(ids, Is.Unique);
         Assert.That(ids, Is.Ordered);
     }

@@ -23,8 +23,8 @@ public sealed partial class DashboardPageTests
 
         Assert.That(rows, Is.EqualTo(new[]
         {
-            new[] { "script-src-elem", "inline", "https://app.example/", "3", "2026-03-01 10:30:00", "2026-03-01 12:25:00" },
-            new[] { "img-src", "https://evil.example/x.png", "https://app.example/shop", "1", "2026-03-01 12:29:00", "2026-03-01 12:29:00" },
+            new[] { "script-src-elem", "inline", "https://app.example/", "3", "2026-03-01 10:30:00", "2026-03-01 12:25:00", CspAllowAdvisor.InlineScriptAdvice },
+            new[] { "img-src", "https://evil.example/x.png", "https://app.example/shop", "1", "2026-03-01 12:29:00", "2026-03-01 12:29:00", "default-src https://evil.example" },
         }));
     }
 
@@ -159,6 +159,7 @@ public sealed partial class DashboardPageTests
                     g.GetProperty("count").GetInt64().ToString(CultureInfo.InvariantCulture),
                     g.GetProperty("firstSeen").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                     g.GetProperty("lastSeen").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    g.GetProperty("allow").GetString() ?? g.GetProperty("advice").GetString(),
                 }),
                 Is.EqualTo(Rows(page)));
             Assert.That(

@@ -9,6 +9,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     {
         Schema = "sec",
         CspReportTable = "app_csp_reports",
+        CspReportGroupTable = "app_csp_report_groups",
         PasswordExpiryTable = "app_password_expiry",
         ThrottleCounterTable = "app_login_failures",
     };

@@ -53,7 +53,7 @@ public sealed class AppOwnContextTests(string provider)
 
         var tables = await TablesAsync();
 
-        Assert.That(tables, Is.SupersetOf(new[] { "app_csp_reports", "app_password_expiry", "app_login_failures", SecuritySchema.VersionTable }));
+        Assert.That(tables, Is.SupersetOf(new[] { "app_csp_reports", "app_csp_report_groups", "app_password_expiry", "app_login_failures", SecuritySchema.VersionTable }));
         Assert.That(tables, Does.Not.Contain("orders").And.Not.Contain("security_csp_reports"));
     }
 

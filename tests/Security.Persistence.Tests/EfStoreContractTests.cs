@@ -69,6 +69,8 @@ public abstract class EfStoreContractTests : StoreContractTests
         return host;
     }
 
+    protected override Task<long> StoredReportRowsAsync() => Host.ScalarAsync("SELECT COUNT(*) FROM security_csp_reports");
+
     protected override async Task<(ICspReportStore Csp, IPasswordExpiryStore Expiry, IThrottleCounterStore Throttle)> EmptyStoresAsync()
     {
         await Host.ClearAsync();
@@ -101,6 +103,27 @@ public abstract class EfStoreContractTests : StoreContractTests
     }
 
     [Test]
+    public async Task Two_instances_saving_the_same_groups_in_any_order_at_once_count_every_report_and_keep_exactly_ten_each()
+    {
+        var second = NewInstance();
+        var tasks = new List<Task>();
+        for (var b = 0; b < 20; b++)
+        {
+            // Each batch holds the same 50 groups in its own order: the store must not deadlock on them.
+            var batch = Enumerable.Range(0, 50).Select(i => Report(T0.AddSeconds(b), blocked: $"https://cdn{i}.example/")).OrderBy(_ => Random.Shared.Next()).ToArray();
+            tasks.Add(Task.Run(() => Host.Csp.SaveAsync(batch)));
+            tasks.Add(Task.Run(() => second.Csp.SaveAsync(batch)));
+        }
+
+        await Task.WhenAll(tasks);
+
+        var groups = (await Host.Csp.QueryGroupsAsync(new CspReportQuery { Take = 100 })).Groups;
+        Assert.That(groups, Has.Count.EqualTo(50));
+        Assert.That(groups.Select(g => g.Count), Is.All.EqualTo(40));
+        Assert.That(await StoredReportRowsAsync(), Is.EqualTo(50 * CspReportStoreOptions.DefaultReportsKeptPerGroup));
+    }
+
+    [Test]
     public async Task Two_clean_ups_at_once_delete_each_row_once_and_fail_nothing()
     {
         Action<IServiceCollection> configure = services => services.Configure<SecurityStoreCleanupOptions>(o => o.BatchSize = 50);
@@ -120,7 +143,7 @@ public abstract class EfStoreContractTests : StoreContractTests
             Task.Run(() => first.Cleanup.RunOnceAsync(CancellationToken.None)),
             Task.Run(() => second.Cleanup.RunOnceAsync(CancellationToken.None)));
 
-        Assert.That(results.Sum(r => r.Reports), Is.EqualTo(1000));
+        Assert.That(results.Sum(r => r.Reports), Is.EqualTo(1000), "the reports the deleted groups counted");
         Assert.That(results.Sum(r => r.Counters), Is.EqualTo(300));
         Assert.That((await Host.Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Sum(g => g.Count), Is.EqualTo(10));
         Assert.That(await Host.Throttle.GetAsync("fresh", EfStoreHost.Start), Is.Not.Null);
@@ -215,7 +238,7 @@ public abstract class EfStoreContractTests : StoreContractTests
         await Task.WhenAll(SecuritySchema.CreateAsync(Host.Services), SecuritySchema.CreateAsync(NewInstance().Services));
 
         Assert.That(await TableNamesAsync(), Is.EqualTo(tablesBefore));
-        Assert.That(tablesBefore, Is.SupersetOf(new[] { "security_csp_reports", "security_password_expiry", "security_throttle_counters", SecuritySchema.VersionTable }));
+        Assert.That(tablesBefore, Is.SupersetOf(new[] { "security_csp_reports", "security_csp_report_groups", "security_password_expiry", "security_throttle_counters", SecuritySchema.VersionTable }));
         Assert.That((await Host.Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Single().Count, Is.EqualTo(1));
         Assert.That(await Host.ScalarAsync($"SELECT COUNT(*) FROM {SecuritySchema.VersionTable} WHERE version = {SecuritySchema.CurrentVersion}"), Is.EqualTo(1));
     }

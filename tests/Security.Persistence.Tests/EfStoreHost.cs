@@ -70,7 +70,7 @@ public sealed class EfStoreHost : IAsyncDisposable
 
     public async Task ClearAsync()
     {
-        foreach (var table in (string[])["security_csp_reports", "security_password_expiry", "security_throttle_counters"])
+        foreach (var table in (string[])["security_csp_reports", "security_csp_report_groups", "security_password_expiry", "security_throttle_counters"])
         {
             await ExecuteAsync("DELETE FROM " + table);
         }

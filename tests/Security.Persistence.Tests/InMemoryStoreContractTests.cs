@@ -6,6 +6,8 @@ namespace Security.Persistence.Tests;
 [TestFixture]
 public sealed class InMemoryStoreContractTests : StoreContractTests
 {
+    protected override Task<long> StoredReportRowsAsync() => Task.FromResult<long>(((InMemoryCspReportStore)Csp).Count);
+
     protected override Task<(ICspReportStore Csp, IPasswordExpiryStore Expiry, IThrottleCounterStore Throttle)> EmptyStoresAsync() =>
         Task.FromResult<(ICspReportStore, IPasswordExpiryStore, IThrottleCounterStore)>(
             (new InMemoryCspReportStore(), new InMemoryPasswordExpiryStore(), new InMemoryThrottleCounterStore()));

@@ -17,6 +17,9 @@ public abstract class StoreContractTests
 
     protected IThrottleCounterStore Throttle { get; private set; } = null!;
 
+    /// <summary>How many full CSP reports the store holds (rows, not counts).</summary>
+    protected abstract Task<long> StoredReportRowsAsync();
+
     /// <summary>Returns empty stores: fresh instances, or the fixture's stores with their tables emptied.</summary>
     protected abstract Task<(ICspReportStore Csp, IPasswordExpiryStore Expiry, IThrottleCounterStore Throttle)> EmptyStoresAsync();
 
@@ -228,8 +231,8 @@ public abstract class StoreContractTests
         Assert.That(page.TotalGroups, Is.EqualTo(2));
         Assert.That(page.Groups, Is.EqualTo(new[]
         {
-            new CspReportGroup("script-src-elem", "inline", "https://app.example/", 3, T0, T0.AddMinutes(2)),
-            new CspReportGroup("img-src", "https://evil.example/x.png", "https://app.example/", 1, T0.AddMinutes(3), T0.AddMinutes(3)),
+            new CspReportGroup("script-src-elem", "inline", "https://app.example/", 3, T0, T0.AddMinutes(2)) { Disposition = "enforce" },
+            new CspReportGroup("img-src", "https://evil.example/x.png", "https://app.example/", 1, T0.AddMinutes(3), T0.AddMinutes(3)) { Disposition = "enforce" },
         }));
     }
 
@@ -263,13 +266,16 @@ public abstract class StoreContractTests
     }
 
     [Test]
-    public async Task Window_includes_from_and_excludes_to()
+    public async Task Window_includes_the_hour_of_from_and_excludes_to()
     {
-        await Csp.SaveAsync([Report(T0.AddMinutes(-1)), Report(T0), Report(T0.AddMinutes(5)), Report(T0.AddMinutes(10))]);
+        await Csp.SaveAsync([Report(T0.AddMinutes(-1)), Report(T0), Report(T0.AddMinutes(5)), Report(T0.AddMinutes(59)), Report(T0.AddHours(1))]);
 
-        var page = await Csp.QueryGroupsAsync(new CspReportQuery { From = T0, To = T0.AddMinutes(10) });
+        var page = await Csp.QueryGroupsAsync(new CspReportQuery { From = T0, To = T0.AddHours(1) });
+        var fromMidHour = await Csp.QueryGroupsAsync(new CspReportQuery { From = T0.AddMinutes(30), To = T0.AddHours(1) });
 
-        Assert.That(page.Groups.Single(), Is.EqualTo(new CspReportGroup("script-src-elem", "inline", "https://app.example/", 2, T0, T0.AddMinutes(5))));
+        var expected = new CspReportGroup("script-src-elem", "inline", "https://app.example/", 3, T0, T0.AddMinutes(59)) { Disposition = "enforce" };
+        Assert.That(page.Groups.Single(), Is.EqualTo(expected));
+        Assert.That(fromMidHour.Groups.Single(), Is.EqualTo(expected), "an hour is counted whole");
     }
 
     [Test]
@@ -334,14 +340,26 @@ public abstract class StoreContractTests
     }
 
     [Test]
-    public async Task Delete_older_than_removes_only_older_reports_and_at_most_the_bound()
+    public async Task Delete_older_than_removes_only_groups_last_seen_before_the_cutoff_and_at_most_the_bound()
     {
-        await Csp.SaveAsync([.. Enumerable.Range(0, 5).Select(i => Report(T0.AddMinutes(-10 - i))), Report(T0), Report(T0.AddMinutes(1))]);
+        await Csp.SaveAsync([.. Enumerable.Range(0, 5).Select(i => Report(T0.AddMinutes(-10 - i), blocked: "old" + i)), Report(T0), Report(T0.AddMinutes(1))]);
 
         Assert.That(await Csp.DeleteOlderThanAsync(T0, 3), Is.EqualTo(3));
         Assert.That(await Csp.DeleteOlderThanAsync(T0, 10), Is.EqualTo(2));
         Assert.That(await Csp.DeleteOlderThanAsync(T0, 10), Is.Zero);
+        Assert.That(await Csp.DeleteOlderThanAsync(T0, 0), Is.Zero);
         Assert.That((await Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Single().Count, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Delete_older_than_returns_the_reports_a_deleted_group_counted()
+    {
+        await Csp.SaveAsync([.. Enumerable.Range(0, 40).Select(i => Report(T0.AddMinutes(-50).AddSeconds(i)))]);
+        await Csp.SaveAsync([Report(T0.AddMinutes(-5)), Report(T0.AddMinutes(5))]);
+
+        Assert.That(await Csp.DeleteOlderThanAsync(T0, 1), Is.EqualTo(41), "the 11:00 group: 40 reports and the one at 11:55");
+        Assert.That(await Csp.DeleteOlderThanAsync(T0, 1), Is.Zero);
+        Assert.That((await Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Single().Count, Is.EqualTo(1));
     }
 
     [Test]
@@ -378,5 +396,78 @@ public abstract class StoreContractTests
         var counts = await Csp.CountByHourAsync(T0, T0.AddHours(2), "script-src");
 
         Assert.That(counts, Is.EqualTo(new[] { new CspReportHourlyCount(T0, 1), new CspReportHourlyCount(T0.AddHours(1), 1) }));
+    }
+
+    // ---- CSP report aggregation --------------------------------------------------------------
+
+    [Test]
+    public async Task A_flood_of_100000_identical_reports_keeps_ten_full_reports_and_counts_every_one()
+    {
+        for (var batch = 0; batch < 1000; batch++)
+        {
+            await Csp.SaveAsync([.. Enumerable.Range(0, 100).Select(i => Report(T0.AddMilliseconds((batch * 100) + i)))]);
+        }
+
+        var group = (await Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Single();
+
+        Assert.That(group.Count, Is.EqualTo(100_000));
+        Assert.That((group.FirstSeen, group.LastSeen), Is.EqualTo((T0, T0.AddMilliseconds(99_999))));
+        Assert.That(await StoredReportRowsAsync(), Is.EqualTo(CspReportStoreOptions.DefaultReportsKeptPerGroup));
+        Assert.That((await Csp.CountByHourAsync(T0, T0.AddHours(1))).Single().Count, Is.EqualTo(100_000));
+    }
+
+    [Test]
+    public async Task Each_hour_keeps_its_own_first_reports_and_the_query_sums_the_hours()
+    {
+        await Csp.SaveAsync([.. Enumerable.Range(0, 15).Select(i => Report(T0.AddMinutes(i)))]);
+        await Csp.SaveAsync([.. Enumerable.Range(0, 15).Select(i => Report(T0.AddHours(1).AddMinutes(i)))]);
+
+        var group = (await Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Single();
+
+        Assert.That(group.Count, Is.EqualTo(30));
+        Assert.That((group.FirstSeen, group.LastSeen), Is.EqualTo((T0, T0.AddHours(1).AddMinutes(14))));
+        Assert.That(await StoredReportRowsAsync(), Is.EqualTo(20));
+        Assert.That(await Csp.CountByHourAsync(T0, T0.AddHours(2)), Is.EqualTo(new[] { new CspReportHourlyCount(T0, 15), new CspReportHourlyCount(T0.AddHours(1), 15) }));
+    }
+
+    [Test]
+    public async Task Urls_that_differ_only_in_query_string_or_fragment_are_one_group_shown_without_them()
+    {
+        await Csp.SaveAsync(
+        [
+            Report(T0, blocked: "https://cdn.example/a.js?v=1", document: "https://app.example/reset?token=secret1"),
+            Report(T0, blocked: "https://cdn.example/a.js?v=2#x", document: "https://app.example/reset#top"),
+            Report(T0, blocked: "https://cdn.example/a.js", document: "https://app.example/reset?token=secret2"),
+        ]);
+
+        var group = (await Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Single();
+
+        Assert.That((group.BlockedUri, group.DocumentUri, group.Count), Is.EqualTo(("https://cdn.example/a.js", "https://app.example/reset", 3L)));
+    }
+
+    [Test]
+    public async Task Reports_differing_in_directive_blocked_uri_document_or_disposition_are_separate_groups()
+    {
+        await Csp.SaveAsync(
+        [
+            Report(T0), Report(T0, "img-src"), Report(T0, blocked: "eval"), Report(T0, document: "https://app.example/other"),
+            Report(T0) with { Disposition = "report" }, Report(T0) with { UserAgent = "Firefox/140", SenderIp = "198.51.100.1", LineNumber = 99 },
+        ]);
+
+        var page = await Csp.QueryGroupsAsync(new CspReportQuery());
+
+        Assert.That(page.TotalGroups, Is.EqualTo(5));
+        Assert.That(page.Groups.Single(g => g.Count == 2).Disposition, Is.EqualTo("enforce"));
+        Assert.That(page.Groups.Count(g => g.Disposition == "report"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Concurrent_batches_of_one_group_count_every_report_and_keep_exactly_the_first_ten()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(b =>
+            Task.Run(() => Csp.SaveAsync([.. Enumerable.Range(0, 50).Select(i => Report(T0.AddSeconds(b).AddMilliseconds(i)))]))));
+
+        Assert.That((await Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Single().Count, Is.EqualTo(1000));
+        Assert.That(await StoredReportRowsAsync(), Is.EqualTo(CspReportStoreOptions.DefaultReportsKeptPerGroup));
     }
 }

@@ -43,6 +43,22 @@ public class CspReportBrowserTests : BrowserFixture
         Assert.That(rows, Has.Some.Matches<string[]>(r => r[1] == "inline" && r[2].EndsWith("/csp-demo", StringComparison.Ordinal) && r[0].StartsWith("script-src", StringComparison.Ordinal)));
         Assert.That(rows, Has.Some.Matches<string[]>(r => r[1].Contains("blocked.example.net", StringComparison.Ordinal) && r[0].StartsWith("img-src", StringComparison.Ordinal)));
         await Chromium.ScreenshotAsync(page, "csp-dashboard");
+
+        // What to allow, from the dashboard's JSON with the admin's cookie: the image's origin in the policy's own
+        // img-src; for the inline script, advice instead of an allow.
+        var json = await context.APIRequest.GetAsync(app.Url("/security/csp-reports/json").ToString());
+        Assert.That(json.Status, Is.EqualTo(200));
+        using var document = System.Text.Json.JsonDocument.Parse(await json.TextAsync());
+        var demo = document.RootElement.GetProperty("groups").EnumerateArray()
+            .Where(g => g.GetProperty("documentUri").GetString()!.EndsWith("/csp-demo", StringComparison.Ordinal)).ToList();
+        var image = demo.Single(g => g.GetProperty("blockedUri").GetString()!.Contains("blocked.example.net", StringComparison.Ordinal));
+        var inline = demo.Single(g => g.GetProperty("blockedUri").GetString() == "inline");
+        Assert.That(image.GetProperty("allow").GetString(), Is.EqualTo("img-src https://blocked.example.net"));
+        Assert.That(image.GetProperty("advice").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+        Assert.That(inline.GetProperty("allow").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+        Assert.That(inline.GetProperty("advice").GetString(), Does.Contain("nonce").And.Contain("hash"));
+        Assert.That(document.RootElement.GetProperty("suggestedPolicy").GetString(), Does.Contain("img-src 'self' data: https://blocked.example.net"));
+        Assert.That(await page.Locator("#suggested-policy").InputValueAsync(), Does.Contain("https://blocked.example.net"));
     }
 
     [Test]

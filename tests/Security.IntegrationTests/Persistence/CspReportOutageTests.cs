@@ -144,7 +144,8 @@ public sealed class CspReportOutageTests
     {
         await using var connection = await database.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT COUNT(*), COUNT(DISTINCT document_uri), COUNT(*) FILTER (WHERE document_uri = ANY(@uris)) FROM security_csp_reports", connection);
+            "SELECT COALESCE(SUM(report_count), 0)::bigint, COUNT(DISTINCT document_uri), COALESCE(SUM(report_count) FILTER (WHERE document_uri = ANY(@uris)), 0)::bigint FROM security_csp_report_groups",
+            connection);
         command.Parameters.AddWithValue("uris", outageUris.ToArray());
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
@@ -198,7 +199,8 @@ public sealed class CspReportOutageTests
         {
             while (!_stopped)
             {
-                var uri = "https://app.example/orders?n=" + Interlocked.Increment(ref _sequence);
+                // Numbered in the path: a query string would not tell reports apart (groups compare URLs without it).
+                var uri = "https://app.example/orders/" + Interlocked.Increment(ref _sequence);
                 var epochBefore = Interlocked.Read(ref _outageEpoch);
                 using var content = new StringContent(
                     $$$"""{"csp-report": {"document-uri": "{{{uri}}}", "blocked-uri": "https://evil.example/x.js", "violated-directive": "script-src-elem", "effective-directive": "script-src-elem", "original-policy": "default-src 'self'"}}""",

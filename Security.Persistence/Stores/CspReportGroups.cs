@@ -1,0 +1,189 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using Security.Abstractions;
+using static Security.Persistence.Model.SecurityColumns;
+
+namespace Security.Persistence.Stores;
+
+/// <summary>
+/// Hourly CSP report groups in SQL: a batch aggregated by <see cref="CspReportGroupKey"/> and its counters upserted
+/// atomically. Used by the report store and by the schema step that groups reports saved before groups existed.
+/// </summary>
+internal static class CspReportGroups
+{
+    private static readonly string GroupColumnList = string.Join(", ", GroupInsert);
+
+    // A batch's reports by hourly group, in (hour, key) order: concurrent upserts lock rows in one order and cannot deadlock.
+    public static List<PendingGroup> Aggregate(IReadOnlyList<CspReport> reports, Func<CspReport, CspReport> clean, int keptPerGroup)
+    {
+        var groups = new Dictionary<(long Hash, DateTimeOffset Window), PendingGroup>();
+        foreach (var received in reports)
+        {
+            var report = clean(received);
+            var key = CspReportGroupKey.For(report);
+            var window = CspReportGroupKey.WindowStart(report.ReceivedAt);
+            var hash = Hash(key);
+            if (!groups.TryGetValue((hash, window), out var group))
+            {
+                group = new PendingGroup(hash, window, key, report.ReceivedAt);
+                groups.Add((hash, window), group);
+            }
+
+            group.Add(report, keptPerGroup);
+        }
+
+        var list = groups.Values.ToList();
+        list.Sort(static (a, b) => a.Window.CompareTo(b.Window) is var c && c != 0 ? c : a.Hash.CompareTo(b.Hash));
+        return list;
+    }
+
+    // Length-prefixed, with null apart from empty, so no two different keys share their bytes.
+    // 64 bits of SHA-256: a small, cheap unique index; two different groups share a key with a chance of about
+    // n^2 / 2^65 for n groups in one hour (3e-6 at ten million), and would then only share a count.
+    public static long Hash(CspReportGroupKey key)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> length = stackalloc byte[5];
+        foreach (var part in (ReadOnlySpan<string?>)[key.EffectiveDirective, key.BlockedUri, key.DocumentUri, key.Disposition])
+        {
+            if (part is null)
+            {
+                length[0] = 0;
+                hash.AppendData(length[..1]);
+                continue;
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(part);
+            length[0] = 1;
+            BinaryPrimitives.WriteInt32BigEndian(length[1..], bytes.Length);
+            hash.AppendData(length);
+            hash.AppendData(bytes);
+        }
+
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        return BinaryPrimitives.ReadInt64BigEndian(digest);
+    }
+
+    public static async Task UpsertAsync(
+        DbContext context, StoreDatabase db, IDbContextTransaction transaction, List<PendingGroup> groups, CancellationToken cancellationToken)
+    {
+        if (db.IsPostgres)
+        {
+            await UpsertPostgresAsync(context, db, transaction, groups, cancellationToken);
+            return;
+        }
+
+        await using var command = await StoreDatabase.CommandAsync(
+            context,
+            $"""
+            INSERT INTO {db.CspGroupTable} ({GroupColumnList}) VALUES (@k, @w, @d, @b, @doc, @disp, @n, @f, @l)
+            ON CONFLICT ({GroupWindowStart}, {GroupKey}) DO UPDATE SET
+                {GroupReportCount} = {GroupReportCount} + excluded.{GroupReportCount},
+                {GroupFirstSeen} = MIN({GroupFirstSeen}, excluded.{GroupFirstSeen}),
+                {GroupLastSeen} = MAX({GroupLastSeen}, excluded.{GroupLastSeen})
+            RETURNING {GroupReportCount}
+            """,
+            cancellationToken);
+        command.Transaction = transaction.GetDbTransaction();
+        foreach (var name in (string[])["k", "w", "d", "b", "doc", "disp", "n", "f", "l"])
+        {
+            StoreDatabase.Add(command, name, null);
+        }
+
+        foreach (var group in groups)
+        {
+            object?[] values =
+            [
+                group.Hash, db.Time(group.Window), group.Key.EffectiveDirective, group.Key.BlockedUri, group.Key.DocumentUri,
+                group.Key.Disposition, group.Count, db.Time(group.FirstSeen), db.Time(group.LastSeen),
+            ];
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            group.CountAfterUpsert = reader.GetInt64(0);
+        }
+    }
+
+    private static async Task UpsertPostgresAsync(
+        DbContext context, StoreDatabase db, IDbContextTransaction transaction, List<PendingGroup> groups, CancellationToken cancellationToken)
+    {
+        // One statement for the whole batch: the rows come from arrays, so the SQL text never changes with the batch size.
+        await using var command = await StoreDatabase.CommandAsync(
+            context,
+            $"""
+            INSERT INTO {db.CspGroupTable} AS g ({GroupColumnList})
+            SELECT * FROM unnest(@k, @w, @d, @b, @doc, @disp, @n, @f, @l)
+            ON CONFLICT ({GroupWindowStart}, {GroupKey}) DO UPDATE SET
+                {GroupReportCount} = g.{GroupReportCount} + EXCLUDED.{GroupReportCount},
+                {GroupFirstSeen} = LEAST(g.{GroupFirstSeen}, EXCLUDED.{GroupFirstSeen}),
+                {GroupLastSeen} = GREATEST(g.{GroupLastSeen}, EXCLUDED.{GroupLastSeen})
+            RETURNING {GroupKey}, {GroupWindowStart}, {GroupReportCount}
+            """,
+            cancellationToken);
+        command.Transaction = transaction.GetDbTransaction();
+        var parameters = ((NpgsqlCommand)command).Parameters;
+        parameters.Add(new("k", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = groups.Select(g => g.Hash).ToArray() });
+        parameters.Add(new("w", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = groups.Select(g => g.Window.UtcDateTime).ToArray() });
+        parameters.Add(new("d", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = groups.Select(g => g.Key.EffectiveDirective).ToArray() });
+        parameters.Add(new("b", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = groups.Select(g => g.Key.BlockedUri).ToArray() });
+        parameters.Add(new("doc", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = groups.Select(g => g.Key.DocumentUri).ToArray() });
+        parameters.Add(new("disp", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = groups.Select(g => g.Key.Disposition).ToArray() });
+        parameters.Add(new("n", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = groups.Select(g => g.Count).ToArray() });
+        parameters.Add(new("f", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = groups.Select(g => g.FirstSeen.UtcDateTime).ToArray() });
+        parameters.Add(new("l", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = groups.Select(g => g.LastSeen.UtcDateTime).ToArray() });
+
+        var byKey = new Dictionary<(long, long), PendingGroup>(groups.Count);
+        foreach (var group in groups)
+        {
+            byKey[(group.Hash, group.Window.UtcTicks)] = group;
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var group = byKey[(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1).UtcTicks)];
+            group.CountAfterUpsert = reader.GetInt64(2);
+        }
+    }
+
+    /// <summary>The reports of one group and hour in a batch: their count and the first few kept in full.</summary>
+    internal sealed class PendingGroup(long hash, DateTimeOffset window, CspReportGroupKey key, DateTimeOffset seen)
+    {
+        public long Hash { get; } = hash;
+
+        public DateTimeOffset Window { get; } = window;
+
+        public CspReportGroupKey Key { get; } = key;
+
+        public long Count { get; private set; }
+
+        public DateTimeOffset FirstSeen { get; private set; } = seen;
+
+        public DateTimeOffset LastSeen { get; private set; } = seen;
+
+        public List<CspReport> Kept { get; } = [];
+
+        public long CountAfterUpsert { get; set; }
+
+        public void Add(CspReport report, int keptPerGroup)
+        {
+            Count++;
+            FirstSeen = report.ReceivedAt < FirstSeen ? report.ReceivedAt : FirstSeen;
+            LastSeen = report.ReceivedAt > LastSeen ? report.ReceivedAt : LastSeen;
+            if (Kept.Count < keptPerGroup)
+            {
+                Kept.Add(report);
+            }
+        }
+    }
+}
