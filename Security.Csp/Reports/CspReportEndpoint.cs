@@ -109,7 +109,7 @@ internal sealed partial class CspReportEndpoint(
         foreach (var report in reports)
         {
             // The first report of a group in an hour is logged in full, the rest in one summary line.
-            if (_options.LogReports && logThrottle.ShouldLog(report))
+            if (_options.LogReports && logger.IsEnabled(LogLevel.Warning) && logThrottle.ShouldLog(report))
             {
                 Log.Violation(
                     logger, report.DocumentUri, report.BlockedUri, report.EffectiveDirective, report.ViolatedDirective, report.Disposition,
