@@ -144,12 +144,14 @@ if (Uses("csp"))
 app.UseExceptionHandler("/error");
 app.UseStaticFiles();
 
+app.UseRouting();
+
+// After routing, as in the sample: throttling reads the login endpoint's metadata.
 if (Uses("throttling"))
 {
     app.UseLoginThrottling();
 }
 
-app.UseRouting();
 app.UseSession();
 app.UseAuthentication();
 
