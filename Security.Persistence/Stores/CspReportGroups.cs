@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Security.Abstractions;
+using Security.Persistence.Model;
 using static Security.Persistence.Model.SecurityColumns;
 
 namespace Security.Persistence.Stores;
@@ -73,44 +74,72 @@ internal static class CspReportGroups
     public static async Task UpsertAsync(
         DbContext context, StoreDatabase db, IDbContextTransaction transaction, List<PendingGroup> groups, CancellationToken cancellationToken)
     {
-        if (db.IsPostgres)
+        if (db.FastPath)
         {
             await UpsertPostgresAsync(context, db, transaction, groups, cancellationToken);
             return;
         }
 
-        await using var command = await StoreDatabase.CommandAsync(
-            context,
-            $"""
-            INSERT INTO {db.CspGroupTable} ({GroupColumnList}) VALUES (@k, @w, @d, @b, @doc, @disp, @n, @f, @l)
-            ON CONFLICT ({GroupWindowStart}, {GroupKey}) DO UPDATE SET
-                {GroupReportCount} = {GroupReportCount} + excluded.{GroupReportCount},
-                {GroupFirstSeen} = MIN({GroupFirstSeen}, excluded.{GroupFirstSeen}),
-                {GroupLastSeen} = MAX({GroupLastSeen}, excluded.{GroupLastSeen})
-            RETURNING {GroupReportCount}
-            """,
-            cancellationToken);
-        command.Transaction = transaction.GetDbTransaction();
-        foreach (var name in (string[])["k", "w", "d", "b", "doc", "disp", "n", "f", "l"])
-        {
-            StoreDatabase.Add(command, name, null);
-        }
+        await UpsertGenericAsync(context, groups, cancellationToken);
+    }
 
+    // EF Core's update-then-insert, group by group in (hour, key) order, inside the caller's transaction. The update
+    // locks an existing row until the commit, so the count read back is this batch's; an insert that finds the key
+    // taken by a concurrent batch fails alone (EF rolls back to its savepoint, or the database the one statement) and
+    // the group is updated instead. Groups are inserted one by one so that such a failure never leaves half a batch.
+    private static async Task UpsertGenericAsync(DbContext context, List<PendingGroup> groups, CancellationToken cancellationToken)
+    {
+        var rows = context.Set<CspReportGroupRow>();
         foreach (var group in groups)
         {
-            object?[] values =
-            [
-                group.Hash, db.Time(group.Window), group.Key.EffectiveDirective, group.Key.BlockedUri, group.Key.DocumentUri,
-                group.Key.Disposition, group.Count, db.Time(group.FirstSeen), db.Time(group.LastSeen),
-            ];
-            for (var i = 0; i < values.Length; i++)
+            var window = group.Window.ToUniversalTime();
+            var hash = group.Hash;
+            var count = group.Count;
+            var first = group.FirstSeen.ToUniversalTime();
+            var last = group.LastSeen.ToUniversalTime();
+            for (var attempt = 1; ; attempt++)
             {
-                command.Parameters[i].Value = values[i] ?? DBNull.Value;
-            }
+                // The count first: MySQL and MariaDB assign left to right, and no assignment reads another's column.
+                var updated = await rows.Where(g => g.WindowStart == window && g.GroupKey == hash).ExecuteUpdateAsync(
+                    set => set
+                        .SetProperty(g => g.ReportCount, g => g.ReportCount + count)
+                        .SetProperty(g => g.FirstSeen, g => g.FirstSeen < first ? g.FirstSeen : first)
+                        .SetProperty(g => g.LastSeen, g => g.LastSeen > last ? g.LastSeen : last),
+                    cancellationToken);
+                if (updated > 0)
+                {
+                    group.CountAfterUpsert = await rows.AsNoTracking().Where(g => g.WindowStart == window && g.GroupKey == hash)
+                        .Select(g => g.ReportCount).SingleAsync(cancellationToken);
+                    break;
+                }
 
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            group.CountAfterUpsert = reader.GetInt64(0);
+                context.Add(new CspReportGroupRow
+                {
+                    GroupKey = hash,
+                    WindowStart = window,
+                    EffectiveDirective = group.Key.EffectiveDirective,
+                    BlockedUri = group.Key.BlockedUri,
+                    DocumentUri = group.Key.DocumentUri,
+                    Disposition = group.Key.Disposition,
+                    ReportCount = count,
+                    FirstSeen = first,
+                    LastSeen = last,
+                });
+                try
+                {
+                    await context.SaveChangesAsync(cancellationToken);
+                    group.CountAfterUpsert = count;
+                    break;
+                }
+                catch (DbUpdateException) when (attempt < 3)
+                {
+                    // Most likely the key, inserted meanwhile: update it. Bad data fails the same way three times and is thrown.
+                }
+                finally
+                {
+                    context.ChangeTracker.Clear();
+                }
+            }
         }
     }
 
