@@ -80,17 +80,56 @@ internal static class CspReportGroups
             return;
         }
 
-        await UpsertGenericAsync(context, groups, cancellationToken);
+        await UpsertGenericAsync(context, transaction, groups, cancellationToken);
     }
 
     // EF Core's update-then-insert, group by group in (hour, key) order, inside the caller's transaction. The update
     // locks an existing row until the commit, so the count read back is this batch's; an insert that finds the key
     // taken by a concurrent batch fails alone (EF rolls back to its savepoint, or the database the one statement) and
     // the group is updated instead. Groups are inserted one by one so that such a failure never leaves half a batch.
-    private static async Task UpsertGenericAsync(DbContext context, List<PendingGroup> groups, CancellationToken cancellationToken)
+    private static async Task UpsertGenericAsync(
+        DbContext context, IDbContextTransaction transaction, List<PendingGroup> groups, CancellationToken cancellationToken)
     {
         var rows = context.Set<CspReportGroupRow>();
-        foreach (var group in groups)
+        var remaining = groups;
+        if (groups.Count > 1 && transaction.SupportsSavepoints)
+        {
+            // New groups (most of a batch of distinct reports) are inserted together, in EF Core's batches: one query
+            // finds which of the batch's groups exist, the others are added at once. Should a concurrent batch insert one
+            // of them first, EF Core rolls its SaveChanges back to its savepoint and every group goes the one-by-one way.
+            var hashes = groups.Select(g => g.Hash).Distinct().ToList();
+            var firstWindow = groups.Min(g => g.Window).ToUniversalTime();
+            var lastWindow = groups.Max(g => g.Window).ToUniversalTime();
+            var existing = (await rows.AsNoTracking()
+                .Where(g => g.WindowStart >= firstWindow && g.WindowStart <= lastWindow && hashes.Contains(g.GroupKey))
+                .Select(g => new { g.WindowStart, g.GroupKey }).ToListAsync(cancellationToken))
+                .Select(g => (g.WindowStart.UtcTicks, g.GroupKey)).ToHashSet();
+            var fresh = groups.Where(g => !existing.Contains((g.Window.UtcTicks, g.Hash))).ToList();
+            if (fresh.Count > 0)
+            {
+                context.AddRange(fresh.Select(NewRow));
+                try
+                {
+                    await context.SaveChangesAsync(cancellationToken);
+                    foreach (var group in fresh)
+                    {
+                        group.CountAfterUpsert = group.Count;
+                    }
+
+                    remaining = groups.Where(g => existing.Contains((g.Window.UtcTicks, g.Hash))).ToList();
+                }
+                catch (DbUpdateException)
+                {
+                    // A key taken meanwhile (or bad data, which the one-by-one way throws again).
+                }
+                finally
+                {
+                    context.ChangeTracker.Clear();
+                }
+            }
+        }
+
+        foreach (var group in remaining)
         {
             var window = group.Window.ToUniversalTime();
             var hash = group.Hash;
@@ -113,18 +152,7 @@ internal static class CspReportGroups
                     break;
                 }
 
-                context.Add(new CspReportGroupRow
-                {
-                    GroupKey = hash,
-                    WindowStart = window,
-                    EffectiveDirective = group.Key.EffectiveDirective,
-                    BlockedUri = group.Key.BlockedUri,
-                    DocumentUri = group.Key.DocumentUri,
-                    Disposition = group.Key.Disposition,
-                    ReportCount = count,
-                    FirstSeen = first,
-                    LastSeen = last,
-                });
+                context.Add(NewRow(group));
                 try
                 {
                     await context.SaveChangesAsync(cancellationToken);
@@ -184,6 +212,19 @@ internal static class CspReportGroups
             group.CountAfterUpsert = reader.GetInt64(2);
         }
     }
+
+    private static CspReportGroupRow NewRow(PendingGroup group) => new()
+    {
+        GroupKey = group.Hash,
+        WindowStart = group.Window.ToUniversalTime(),
+        EffectiveDirective = group.Key.EffectiveDirective,
+        BlockedUri = group.Key.BlockedUri,
+        DocumentUri = group.Key.DocumentUri,
+        Disposition = group.Key.Disposition,
+        ReportCount = group.Count,
+        FirstSeen = group.FirstSeen.ToUniversalTime(),
+        LastSeen = group.LastSeen.ToUniversalTime(),
+    };
 
     /// <summary>The reports of one group and hour in a batch: their count and the first few kept in full.</summary>
     internal sealed class PendingGroup(long hash, DateTimeOffset window, CspReportGroupKey key, DateTimeOffset seen)
