@@ -37,7 +37,7 @@ internal sealed class CspReportDashboard(TimeProvider timeProvider)
             return;
         }
 
-        var data = await ReadAsync(context.RequestServices.GetRequiredService<ICspReportStore>(), query, Advisor(context), context.RequestAborted);
+        var data = await ReadAsync(context.RequestServices.GetRequiredService<ICspReportStoreReader>(), query, Advisor(context), context.RequestAborted);
         if (html)
         {
             response.ContentType = "text/html; charset=utf-8";
@@ -62,7 +62,7 @@ internal sealed class CspReportDashboard(TimeProvider timeProvider)
             : new CspAllowAdvisor(null, CspModes.Enforce);
 
     // The store comes from the request's scope: it may be scoped (a DbContext), never resolved from the root.
-    private async Task<CspDashboardData> ReadAsync(ICspReportStore store, CspDashboardQuery query, CspAllowAdvisor advisor, CancellationToken cancellationToken)
+    private async Task<CspDashboardData> ReadAsync(ICspReportStoreReader store, CspDashboardQuery query, CspAllowAdvisor advisor, CancellationToken cancellationToken)
     {
         // The window is whole UTC clock hours ending with the current one, so each chart bar is one full hour.
         var now = timeProvider.GetUtcNow();

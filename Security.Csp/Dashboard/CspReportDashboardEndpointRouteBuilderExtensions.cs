@@ -29,7 +29,7 @@ public static class CspReportDashboardEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
-        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(ICspReportStore)) != true)
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(ICspReportStoreReader)) != true)
         {
             throw new InvalidOperationException("MapCspReportDashboard needs services.AddSecurityCsp(...) first.");
         }

@@ -7,7 +7,7 @@ using Security.Abstractions;
 namespace Security.Csp.Reports;
 
 /// <summary>
-/// Saves queued reports to the <see cref="ICspReportStore"/> in batches, off the request path. A
+/// Saves queued reports to the <see cref="ICspReportStoreWriter"/> in batches, off the request path. A
 /// failing store is retried with backoff, then its batch is dropped and counted; the writer keeps going.
 /// Stopping the app completes the queue and saves what is left.
 /// </summary>
@@ -72,7 +72,7 @@ internal sealed partial class CspReportWriter(
             {
                 // One scope per batch attempt: the store may be scoped (a DbContext), never resolved from the root.
                 await using var scope = scopes.CreateAsyncScope();
-                var store = scope.ServiceProvider.GetRequiredService<ICspReportStore>();
+                var store = scope.ServiceProvider.GetRequiredService<ICspReportStoreWriter>();
                 await store.SaveAsync(batch.ToArray(), _abort.Token).ConfigureAwait(false);
                 return;
             }

@@ -75,4 +75,38 @@ public sealed class ScopedCspStoreTests
         Assert.That((await shared.Inner.QueryGroupsAsync(new CspReportQuery())).Groups.Sum(g => g.Count), Is.EqualTo(3));
         Assert.That(shared.Instances, Is.EqualTo(3), "one store (one scope) per batch of one");
     }
+
+    /// <summary>A custom store serving only the writer's role.</summary>
+    private sealed class WriterOnly : ICspReportStoreWriter
+    {
+        public List<CspReport> Saved { get; } = [];
+
+        public Task SaveAsync(IReadOnlyList<CspReport> reports, CancellationToken cancellationToken = default)
+        {
+            lock (Saved)
+            {
+                Saved.AddRange(reports);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    [Test]
+    public async Task A_store_implementing_only_the_writer_role_receives_every_report()
+    {
+        var writer = new WriterOnly();
+        await using var app = await TestHost.StartAsync(
+            s =>
+            {
+                s.AddSingleton<ICspReportStoreWriter>(writer);
+                s.AddSecurityCsp(o => o.UsePolicy(p => p.DefaultSrc().Self()));
+            },
+            a => a.MapCspReports("/csp-report"));
+
+        Assert.That(await app.PostStatusAsync("{\"csp-report\": {\"document-uri\": \"https://a.example/\", \"effective-directive\": \"img-src\"}}"), Is.EqualTo(HttpStatusCode.NoContent));
+        await app.App.StopAsync();
+
+        Assert.That(writer.Saved.Select(r => r.DocumentUri), Is.EqualTo(new[] { "https://a.example/" }));
+    }
 }
