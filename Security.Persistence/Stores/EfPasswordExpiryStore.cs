@@ -78,10 +78,14 @@ internal sealed class EfPasswordExpiryStore<TContext>(IDbContextFactory<TContext
         for (var attempt = 0; ; attempt++)
         {
             if (await rows.Where(r => r.UserId == stored).ExecuteUpdateAsync(set => set.SetProperty(r => r.ExpiresAt, expiresAt), cancellationToken) > 0
-                || await TryInsertAsync(context, db, stored, expiresAt, cancellationToken) is not null
-                || attempt >= 3)
+                || await TryInsertAsync(context, db, stored, expiresAt, cancellationToken) is not null)
             {
                 return;
+            }
+
+            if (attempt >= 3)
+            {
+                throw new InvalidOperationException($"The password expiry record of a user kept changing; giving up after {attempt + 1} attempts.");
             }
         }
     }
