@@ -37,6 +37,11 @@ public static class CspServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CspReportStoreOptions>, CspReportStoreOptionsValidator>());
         services.TryAddSingleton<ICspReportStore>(sp => new InMemoryCspReportStore(
             InMemoryCspReportStore.DefaultCapacity, sp.GetRequiredService<IOptions<CspReportStoreOptions>>().Value.ReportsKeptPerGroup));
+        // Each consumer asks for its role; unless the app registers a role itself, the full store serves it. Transient,
+        // so the role has the lifetime of the store behind it (a scoped store stays scoped).
+        services.TryAddTransient<ICspReportStoreWriter>(static sp => sp.GetRequiredService<ICspReportStore>());
+        services.TryAddTransient<ICspReportStoreReader>(static sp => sp.GetRequiredService<ICspReportStore>());
+        services.TryAddTransient<ICspReportStoreRetention>(static sp => sp.GetRequiredService<ICspReportStore>());
         services.TryAddSingleton<CspPolicyProvider>();
         services.TryAddSingleton<CspReportLogThrottle>();
         services.TryAddSingleton<CspMetrics>();

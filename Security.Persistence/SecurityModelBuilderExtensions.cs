@@ -16,6 +16,17 @@ public static class SecurityModelBuilderExtensions
         value => new DateTimeOffset(value, TimeSpan.Zero));
 
     /// <summary>
+    /// Adds the security tables to the model of the app's own context, so its EF Core migrations create and upgrade them:
+    /// <c>protected override void OnModelCreating(ModelBuilder b) =&gt; b.AddSecurityStores();</c>. The same model
+    /// configuration as <see cref="ApplySecurityModel"/>, under the name the stores' registration uses.
+    /// </summary>
+    /// <param name="modelBuilder">The model being built.</param>
+    /// <param name="options">Table and schema names; default names when <see langword="null"/>.</param>
+    /// <returns>The same model builder.</returns>
+    public static ModelBuilder AddSecurityStores(this ModelBuilder modelBuilder, SecurityStoreOptions? options = null) =>
+        modelBuilder.ApplySecurityModel(options);
+
+    /// <summary>
     /// Adds the CSP report and report group, password expiry and throttle counter tables to the model, e.g. in the app's own
     /// context: <c>protected override void OnModelCreating(ModelBuilder b) =&gt; b.ApplySecurityModel(new() { Schema = "security" });</c>.
     /// The app then owns the schema (its migrations create the tables).

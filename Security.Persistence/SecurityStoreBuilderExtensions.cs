@@ -49,6 +49,10 @@ public static class SecurityStoreBuilderExtensions
         builder.Services.AddOptions<CspReportStoreOptions>();
         builder.Services.RemoveAll<ICspReportStore>();
         builder.Services.AddSingleton<ICspReportStore, EfCspReportStore<TContext>>();
+        // The roles (writer, reader, retention) are served by this store unless the app registered one itself.
+        builder.Services.TryAddTransient<ICspReportStoreWriter>(static sp => sp.GetRequiredService<ICspReportStore>());
+        builder.Services.TryAddTransient<ICspReportStoreReader>(static sp => sp.GetRequiredService<ICspReportStore>());
+        builder.Services.TryAddTransient<ICspReportStoreRetention>(static sp => sp.GetRequiredService<ICspReportStore>());
         return builder;
     }
 

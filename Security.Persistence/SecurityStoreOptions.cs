@@ -33,5 +33,11 @@ public sealed class SecurityStoreOptions
     /// </summary>
     public TimeSpan ThrottleCounterLifetime { get; set; } = ThrottleCounter.DefaultLifetime;
 
+    /// <summary>
+    /// Takes the generic path written with EF Core itself also on PostgreSQL, instead of its fast paths: lets the store
+    /// contract run that path on PostgreSQL too. Internal: configuration cannot set it.
+    /// </summary>
+    internal bool GenericPathOnly { get; set; }
+
     internal SecurityStoreOptions Clone() => (SecurityStoreOptions)MemberwiseClone();
 }

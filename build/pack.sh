@@ -69,7 +69,12 @@ for p in "${packages[@]}"; do
       [ -z "$family" ] || errors+=("$p depends on $(echo $family)")
       [ -z "$storage" ] || errors+=("$p depends on storage packages: $(echo $storage)") ;;
     "$persistence")
-      [ "$family" = "$abstractions" ] || errors+=("$p must depend on $abstractions only among Security.*, has: $(echo $family)") ;;
+      [ "$family" = "$abstractions" ] || errors+=("$p must depend on $abstractions only among Security.*, has: $(echo $family)")
+      # EF Core Relational and Npgsql's provider only: SQLite (or any other provider) is the app's choice.
+      sqlite=$(grep -iE 'sqlite' <<<"$deps" || true)
+      [ -z "$sqlite" ] || errors+=("$p must not depend on SQLite (the app references its provider), has: $(echo $sqlite)")
+      others=$(grep -ivE '^(Microsoft\.EntityFrameworkCore\.Relational|Npgsql\.EntityFrameworkCore\.PostgreSQL)$' <<<"$storage" || true)
+      [ -z "$others" ] || errors+=("$p must depend on EF Core Relational and Npgsql.EntityFrameworkCore.PostgreSQL only among storage packages, has: $(echo $others)") ;;
     Security.Profiling.Sampling)
       [ "$family" = "${addon_base[$p]}" ] || errors+=("$p must depend on ${addon_base[$p]} only among Security.*, has: $(echo $family)")
       [ -z "$storage" ] || errors+=("$p depends on storage packages: $(echo $storage)") ;;

@@ -23,6 +23,8 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt /nonexis
 # Redis and Chromium only once a test project uses them.
 if grep -rqs --include='*.csproj' 'StackExchangeRedis' tests; then need_apt redis-server redis-server; fi
 if grep -rqs --include='*.csproj' 'Microsoft.Playwright' tests; then need_apt chromium chromium; fi
+# MariaDB: the persistence tests start a throwaway server with mariadb-install-db + mariadbd (tests/Security.Testing).
+if grep -rqs --include='*.csproj' 'MySql.EntityFrameworkCore' tests; then need_apt /usr/sbin/mariadbd mariadb-server; fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
@@ -13,20 +14,21 @@ namespace Security.Auth;
 /// </summary>
 public sealed partial class PasswordExpiryManager
 {
-    private readonly IPasswordExpiryStore _store;
+    // Stores may be scoped (a DbContext): each operation resolves one in its own scope, never from the root.
+    private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<PasswordExpiryOptions> _options;
     private readonly UserCheckCache<PasswordExpiry> _records;
     private readonly ILogger _logger;
 
     internal PasswordExpiryManager(
-        IPasswordExpiryStore store,
+        IServiceScopeFactory scopes,
         TimeProvider time,
         IOptionsMonitor<PasswordExpiryOptions> options,
         UserCheckCache<PasswordExpiry> records,
         ILogger<PasswordExpiryManager> logger)
     {
-        _store = store;
+        _scopes = scopes;
         _time = time;
         _options = options;
         _records = records;
@@ -51,10 +53,12 @@ public sealed partial class PasswordExpiryManager
 
         var options = _options.CurrentValue;
         var version = _records.Version;
-        var record = await _store.FindAsync(userId, cancellationToken).ConfigureAwait(false);
+        await using var scope = _scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IPasswordExpiryStore>();
+        var record = await store.FindAsync(userId, cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
-            record = await _store.GetOrCreateAsync(new PasswordExpiry(userId, options.ExpireNewUsers ? now : null), cancellationToken).ConfigureAwait(false);
+            record = await store.GetOrCreateAsync(new PasswordExpiry(userId, options.ExpireNewUsers ? now : null), cancellationToken).ConfigureAwait(false);
             Log.RecordCreated(_logger, userId, record.ExpiresAt);
         }
 
@@ -72,7 +76,8 @@ public sealed partial class PasswordExpiryManager
     {
         ArgumentNullException.ThrowIfNull(userId);
         var expiresAt = _options.CurrentValue.MaxPasswordAge is { } age ? _time.GetUtcNow() + age : (DateTimeOffset?)null;
-        await _store.SetAsync(new PasswordExpiry(userId, expiresAt), cancellationToken).ConfigureAwait(false);
+        await using var scope = _scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IPasswordExpiryStore>().SetAsync(new PasswordExpiry(userId, expiresAt), cancellationToken).ConfigureAwait(false);
         _records.Invalidate(userId);
         Log.PasswordChanged(_logger, userId, expiresAt);
     }
@@ -83,7 +88,8 @@ public sealed partial class PasswordExpiryManager
     public async Task ExpireNowAsync(string userId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        await _store.SetAsync(new PasswordExpiry(userId, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await using var scope = _scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IPasswordExpiryStore>().SetAsync(new PasswordExpiry(userId, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         _records.Invalidate(userId);
     }
 
@@ -94,7 +100,8 @@ public sealed partial class PasswordExpiryManager
     public async Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        var deleted = await _store.DeleteAsync(userId, cancellationToken).ConfigureAwait(false);
+        await using var scope = _scopes.CreateAsyncScope();
+        var deleted = await scope.ServiceProvider.GetRequiredService<IPasswordExpiryStore>().DeleteAsync(userId, cancellationToken).ConfigureAwait(false);
         _records.Invalidate(userId);
         Log.RecordDeleted(_logger, userId);
         return deleted;

@@ -39,7 +39,7 @@ public static class PasswordExpiryServiceCollectionExtensions
         services.TryAddSingleton<IPasswordExpiryStore, InMemoryPasswordExpiryStore>();
         services.TryAddSingleton(static sp => new UserCheckCache<PasswordExpiry>(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static sp => new PasswordExpiryManager(
-            sp.GetRequiredService<IPasswordExpiryStore>(),
+            sp.GetRequiredService<IServiceScopeFactory>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptionsMonitor<PasswordExpiryOptions>>(),
             sp.GetRequiredService<UserCheckCache<PasswordExpiry>>(),

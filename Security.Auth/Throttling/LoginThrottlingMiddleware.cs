@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -19,7 +20,6 @@ internal sealed partial class LoginThrottlingMiddleware
     private readonly LoginThrottlingOptions _options;
     private readonly PathPatternMatcher _loginPaths;
     private readonly PathPatternMatcher _pagePaths;
-    private readonly IThrottleCounterStore _store;
     private readonly LoginUsernameReader _usernames;
     private readonly LoginThrottlingKeys _keys;
     private readonly TimeProvider _time;
@@ -30,7 +30,7 @@ internal sealed partial class LoginThrottlingMiddleware
         RequestDelegate next,
         LoginPageReplay replay,
         IOptions<LoginThrottlingOptions> options,
-        IThrottleCounterStore store,
+        IServiceScopeFactory scopes,
         LoginUsernameReader usernames,
         LoginThrottlingKeys keys,
         TimeProvider time,
@@ -43,7 +43,9 @@ internal sealed partial class LoginThrottlingMiddleware
         _options = options.Value;
         _loginPaths = PathPatternMatcher.CreateExact(_options.LoginPaths);
         _pagePaths = PathPatternMatcher.CreateExact(_options.LoginPagePaths);
-        _store = store;
+        // The store may be scoped (a DbContext): requests use their own scope's; this check a scope of its own.
+        using var scope = scopes.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<IThrottleCounterStore>();
         _usernames = usernames;
         _keys = keys;
         _time = time;
@@ -85,7 +87,7 @@ internal sealed partial class LoginThrottlingMiddleware
         TimeSpan delay;
         try
         {
-            delay = await ReserveAsync(userKey, ipKey, context.RequestAborted).ConfigureAwait(false);
+            delay = await ReserveAsync(Store(context), userKey, ipKey, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -114,7 +116,7 @@ internal sealed partial class LoginThrottlingMiddleware
         {
             context.Features.Set<LoginAttemptFeature>(null);
             // The failure was counted when the attempt was reserved; a success clears both counters.
-            await RecordAsync(succeeded, userKey, ipKey, name).ConfigureAwait(false);
+            await RecordAsync(Store(context), succeeded, userKey, ipKey, name).ConfigureAwait(false);
         }
     }
 
@@ -149,11 +151,13 @@ internal sealed partial class LoginThrottlingMiddleware
 
     // Counts the attempt before the app runs, then decides from the reserved counts, so concurrent attempts cannot
     // all pass through one open window: of N racing attempts, only those the counts allow go on.
-    private async Task<TimeSpan> ReserveAsync(string? userKey, string ipKey, CancellationToken cancel)
+    private static IThrottleCounterStore Store(HttpContext context) => context.RequestServices.GetRequiredService<IThrottleCounterStore>();
+
+    private async Task<TimeSpan> ReserveAsync(IThrottleCounterStore store, string? userKey, string ipKey, CancellationToken cancel)
     {
         var now = _time.GetUtcNow();
-        var userBefore = userKey is null ? null : await _store.GetAsync(userKey, now, cancel).ConfigureAwait(false);
-        var ipBefore = await _store.GetAsync(ipKey, now, cancel).ConfigureAwait(false);
+        var userBefore = userKey is null ? null : await store.GetAsync(userKey, now, cancel).ConfigureAwait(false);
+        var ipBefore = await store.GetAsync(ipKey, now, cancel).ConfigureAwait(false);
         var delay = Remaining(userBefore?.Count ?? 0, userBefore?.LastFailure, ipBefore?.Count ?? 0, ipBefore?.LastFailure, now);
         if (delay > TimeSpan.Zero)
         {
@@ -161,8 +165,8 @@ internal sealed partial class LoginThrottlingMiddleware
             return delay;
         }
 
-        var userAfter = userKey is null ? null : await _store.IncrementAsync(userKey, now, CancellationToken.None).ConfigureAwait(false);
-        var ipAfter = await _store.IncrementAsync(ipKey, now, CancellationToken.None).ConfigureAwait(false);
+        var userAfter = userKey is null ? null : await store.IncrementAsync(userKey, now, CancellationToken.None).ConfigureAwait(false);
+        var ipAfter = await store.IncrementAsync(ipKey, now, CancellationToken.None).ConfigureAwait(false);
 
         // An attempt that reserved right after ours read the counters left a count one higher than we read; its
         // failure is as recent as its reservation.
@@ -205,7 +209,7 @@ internal sealed partial class LoginThrottlingMiddleware
         return remaining;
     }
 
-    private async Task RecordAsync(bool succeeded, string? userKey, string ipKey, string name)
+    private async Task RecordAsync(IThrottleCounterStore store, bool succeeded, string? userKey, string ipKey, string name)
     {
         if (!succeeded)
         {
@@ -218,10 +222,10 @@ internal sealed partial class LoginThrottlingMiddleware
         {
             if (userKey is not null)
             {
-                await _store.ResetAsync(userKey, CancellationToken.None).ConfigureAwait(false);
+                await store.ResetAsync(userKey, CancellationToken.None).ConfigureAwait(false);
             }
 
-            await _store.ResetAsync(ipKey, CancellationToken.None).ConfigureAwait(false);
+            await store.ResetAsync(ipKey, CancellationToken.None).ConfigureAwait(false);
             Log.LoginSucceeded(_logger, name, ipKey);
         }
         catch (Exception ex)
@@ -239,7 +243,7 @@ internal sealed partial class LoginThrottlingMiddleware
         Log.AttemptRefused(_logger, status, reason, ipKey);
         try
         {
-            await _store.IncrementAsync(ipKey, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            await Store(context).IncrementAsync(ipKey, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

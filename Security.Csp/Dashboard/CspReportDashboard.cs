@@ -8,7 +8,7 @@ using Security.Abstractions;
 namespace Security.Csp.Dashboard;
 
 /// <summary>Serves the dashboard page and its JSON twin from <see cref="ICspReportStore"/>.</summary>
-internal sealed class CspReportDashboard(ICspReportStore store, TimeProvider timeProvider)
+internal sealed class CspReportDashboard(TimeProvider timeProvider)
 {
     // The only inline content is this stylesheet; its hash, not a nonce, allows it, so the header never changes.
     private static readonly StringValues PagePolicy = new(
@@ -37,7 +37,7 @@ internal sealed class CspReportDashboard(ICspReportStore store, TimeProvider tim
             return;
         }
 
-        var data = await ReadAsync(query, Advisor(context), context.RequestAborted);
+        var data = await ReadAsync(context.RequestServices.GetRequiredService<ICspReportStoreReader>(), query, Advisor(context), context.RequestAborted);
         if (html)
         {
             response.ContentType = "text/html; charset=utf-8";
@@ -61,7 +61,8 @@ internal sealed class CspReportDashboard(ICspReportStore store, TimeProvider tim
             ? CspAllowAdvisor.For(provider)
             : new CspAllowAdvisor(null, CspModes.Enforce);
 
-    private async Task<CspDashboardData> ReadAsync(CspDashboardQuery query, CspAllowAdvisor advisor, CancellationToken cancellationToken)
+    // The store comes from the request's scope: it may be scoped (a DbContext), never resolved from the root.
+    private async Task<CspDashboardData> ReadAsync(ICspReportStoreReader store, CspDashboardQuery query, CspAllowAdvisor advisor, CancellationToken cancellationToken)
     {
         // The window is whole UTC clock hours ending with the current one, so each chart bar is one full hour.
         var now = timeProvider.GetUtcNow();

@@ -29,7 +29,7 @@ public static class CspReportDashboardEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
-        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(ICspReportStore)) != true)
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(ICspReportStoreReader)) != true)
         {
             throw new InvalidOperationException("MapCspReportDashboard needs services.AddSecurityCsp(...) first.");
         }
@@ -37,8 +37,7 @@ public static class CspReportDashboardEndpointRouteBuilderExtensions
         // Resolved on first request, not here, so a store that needs configuration fails at startup validation first.
         var services = endpoints.ServiceProvider;
         CspReportDashboard? dashboard = null;
-        CspReportDashboard Dashboard() => dashboard ??= new CspReportDashboard(
-            services.GetRequiredService<ICspReportStore>(), services.GetService<TimeProvider>() ?? TimeProvider.System);
+        CspReportDashboard Dashboard() => dashboard ??= new CspReportDashboard(services.GetService<TimeProvider>() ?? TimeProvider.System);
 
         var group = endpoints.MapGroup(pattern);
         group.MapGet(string.Empty, (RequestDelegate)(context => Dashboard().HandleHtmlAsync(context)))

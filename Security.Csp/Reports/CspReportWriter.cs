@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,12 +7,12 @@ using Security.Abstractions;
 namespace Security.Csp.Reports;
 
 /// <summary>
-/// Saves queued reports to the <see cref="ICspReportStore"/> in batches, off the request path. A
+/// Saves queued reports to the <see cref="ICspReportStoreWriter"/> in batches, off the request path. A
 /// failing store is retried with backoff, then its batch is dropped and counted; the writer keeps going.
 /// Stopping the app completes the queue and saves what is left.
 /// </summary>
 internal sealed partial class CspReportWriter(
-    CspReportQueue queue, ICspReportStore store, IOptions<CspOptions> options, CspMetrics metrics, TimeProvider timeProvider,
+    CspReportQueue queue, IServiceScopeFactory scopes, IOptions<CspOptions> options, CspMetrics metrics, TimeProvider timeProvider,
     ILogger<CspReportWriter> logger) : BackgroundService
 {
     private readonly CspReportOptions _options = options.Value.Reports;
@@ -69,6 +70,9 @@ internal sealed partial class CspReportWriter(
         {
             try
             {
+                // One scope per batch attempt: the store may be scoped (a DbContext), never resolved from the root.
+                await using var scope = scopes.CreateAsyncScope();
+                var store = scope.ServiceProvider.GetRequiredService<ICspReportStoreWriter>();
                 await store.SaveAsync(batch.ToArray(), _abort.Token).ConfigureAwait(false);
                 return;
             }

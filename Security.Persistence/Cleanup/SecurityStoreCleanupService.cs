@@ -26,7 +26,9 @@ internal sealed partial class SecurityStoreCleanupService(
         var settings = options.Value;
         var now = timeProvider.GetUtcNow();
         long reports = 0, counters = 0;
-        if (services.GetService<ICspReportStore>() is { } reportStore)
+        // A scope per run: the stores may be scoped (a DbContext).
+        await using var scope = services.CreateAsyncScope();
+        if ((scope.ServiceProvider.GetService<ICspReportStoreRetention>() ?? scope.ServiceProvider.GetService<ICspReportStore>()) is { } reportStore)
         {
             var cutoff = now - settings.CspReportMaxAge;
             int deleted;
@@ -38,7 +40,7 @@ internal sealed partial class SecurityStoreCleanupService(
             while (deleted >= settings.BatchSize);
         }
 
-        if (services.GetService<IThrottleCounterStore>() is { } counterStore)
+        if (scope.ServiceProvider.GetService<IThrottleCounterStore>() is { } counterStore)
         {
             int deleted;
             do

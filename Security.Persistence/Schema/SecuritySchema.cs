@@ -69,7 +69,7 @@ public static class SecuritySchema
         var db = StoreDatabase.For(context);
         var versionTable = VersionTableName(context, db);
         await StoreDatabase.OpenAsync(context, cancellationToken);
-        if (!db.IsPostgres)
+        if (db.IsSqlite)
         {
             // Write-ahead logging lets readers and the one writer work at once (it persists in the file).
             await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL", cancellationToken);
@@ -90,6 +90,13 @@ public static class SecuritySchema
         }
 
         await context.Database.ExecuteSqlRawAsync(VersionTableStatement(versionTable), cancellationToken);
+        if (!db.IsPostgres && !db.IsSqlite)
+        {
+            // No ON CONFLICT to make a concurrent step's version row harmless, and MySQL/MariaDB commit DDL at once, so
+            // the transaction does not serialize steps: take the database's named lock where it has one.
+            await TryNamedLockAsync(context, transactionObject, cancellationToken);
+        }
+
         var stored = Convert.ToInt32(
             await ScalarAsync(context, transactionObject, $"SELECT COALESCE(MAX(version), 0) FROM {versionTable}", cancellationToken),
             CultureInfo.InvariantCulture);
@@ -116,7 +123,7 @@ public static class SecuritySchema
         {
             if (version > stored)
             {
-                await context.Database.ExecuteSqlRawAsync(VersionRowStatement(versionTable, version, description), cancellationToken);
+                await InsertVersionAsync(context, db, transactionObject, versionTable, version, description, cancellationToken);
             }
         }
 
@@ -136,7 +143,7 @@ public static class SecuritySchema
         var versionTable = VersionTableName(context, db);
         foreach (var statement in CreateStatements(context, db)
             .Append(VersionTableStatement(versionTable))
-            .Concat(Versions.Select(v => VersionRowStatement(versionTable, v.Version, v.Description))))
+            .Concat(Versions.Select(v => VersionRowStatement(db, versionTable, v.Version, v.Description))))
         {
             script.Append(statement.TrimEnd().TrimEnd(';')).AppendLine(";").AppendLine();
         }
@@ -146,7 +153,7 @@ public static class SecuritySchema
 
     private static string VersionTableName(DbContext context, StoreDatabase db)
     {
-        var schema = db.IsPostgres ? context.Model.FindEntityType(typeof(CspReportRow))!.GetSchema() : null;
+        var schema = db.IsSqlite ? null : context.Model.FindEntityType(typeof(CspReportRow))!.GetSchema();
         return context.GetService<ISqlGenerationHelper>().DelimitIdentifier(VersionTable, schema);
     }
 
@@ -167,7 +174,7 @@ public static class SecuritySchema
             .GetDifferences(null, model.GetRelationalModel())
             .Where(operation => operation switch
             {
-                EnsureSchemaOperation schema => db.IsPostgres && schemas.Contains(schema.Name),
+                EnsureSchemaOperation schema => !db.IsSqlite && schemas.Contains(schema.Name),
                 CreateTableOperation table => tables.Contains((table.Name, table.Schema)),
                 CreateIndexOperation index => tables.Contains((index.Table, index.Schema)),
                 _ => false,
@@ -185,8 +192,38 @@ public static class SecuritySchema
     private static string VersionTableStatement(string versionTable) =>
         $"CREATE TABLE IF NOT EXISTS {versionTable} (version INTEGER NOT NULL PRIMARY KEY, description VARCHAR(200) NOT NULL)";
 
-    private static string VersionRowStatement(string versionTable, int version, string description) =>
-        $"INSERT INTO {versionTable} (version, description) VALUES ({version.ToString(CultureInfo.InvariantCulture)}, '{description}') ON CONFLICT (version) DO NOTHING";
+    // PostgreSQL and SQLite skip a row a concurrent step wrote; elsewhere the named lock serializes the steps and a
+    // duplicate is caught (see InsertVersionAsync).
+    private static string VersionRowStatement(StoreDatabase db, string versionTable, int version, string description) =>
+        $"INSERT INTO {versionTable} (version, description) VALUES ({version.ToString(CultureInfo.InvariantCulture)}, '{description}')" +
+        (db.IsPostgres || db.IsSqlite ? " ON CONFLICT (version) DO NOTHING" : "");
+
+    private static async Task InsertVersionAsync(
+        DbContext context, StoreDatabase db, DbTransaction transaction, string versionTable, int version, string description, CancellationToken cancellationToken)
+    {
+        var sql = VersionRowStatement(db, versionTable, version, description);
+        if (db.IsPostgres || db.IsSqlite)
+        {
+            await context.Database.ExecuteSqlRawAsync(sql, cancellationToken);
+            return;
+        }
+
+        var present = $"SELECT COUNT(*) FROM {versionTable} WHERE version = {version.ToString(CultureInfo.InvariantCulture)}";
+        if (Convert.ToInt64(await ScalarAsync(context, transaction, present, cancellationToken), CultureInfo.InvariantCulture) == 0)
+        {
+            await context.Database.ExecuteSqlRawAsync(sql, cancellationToken);
+        }
+    }
+
+    // MySQL and MariaDB: GET_LOCK, held by the connection until it closes (the context's, at the end of the step).
+    // Other providers have no portable equivalent; their transaction is the only guard.
+    private static async Task TryNamedLockAsync(DbContext context, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (context.Database.ProviderName?.Contains("MySql", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            await ScalarAsync(context, transaction, "SELECT GET_LOCK('security_schema', 120)", cancellationToken);
+        }
+    }
 
     private static async Task<object?> ScalarAsync(DbContext context, DbTransaction transaction, string sql, CancellationToken cancellationToken)
     {
@@ -205,6 +242,19 @@ public static class SecuritySchema
             if (exists is true)
             {
                 var alter = $"ALTER TABLE {db.CspTable} ADD COLUMN IF NOT EXISTS {SecurityColumns.CspGroupId} BIGINT NULL";
+                await context.Database.ExecuteSqlRawAsync(alter, cancellationToken);
+            }
+
+            return;
+        }
+
+        if (!db.IsSqlite)
+        {
+            // Any other provider: probe the table and the column with queries that read no row.
+            if (await SucceedsAsync(context, transaction, $"SELECT 1 FROM {db.CspTable} WHERE 1 = 0", cancellationToken)
+                && !await SucceedsAsync(context, transaction, $"SELECT {SecurityColumns.CspGroupId} FROM {db.CspTable} WHERE 1 = 0", cancellationToken))
+            {
+                var alter = $"ALTER TABLE {db.CspTable} ADD {SecurityColumns.CspGroupId} BIGINT NULL";
                 await context.Database.ExecuteSqlRawAsync(alter, cancellationToken);
             }
 
@@ -294,6 +344,19 @@ public static class SecuritySchema
             row.Parameters[0].Value = owners[i];
             row.Parameters[1].Value = ids[i];
             await row.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task<bool> SucceedsAsync(DbContext context, DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ScalarAsync(context, transaction, sql, cancellationToken);
+            return true;
+        }
+        catch (DbException)
+        {
+            return false;
         }
     }
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Security.Abstractions;
+using Security.Persistence.Model;
 using static Security.Persistence.Model.SecurityColumns;
 
 namespace Security.Persistence.Stores;
@@ -73,44 +74,100 @@ internal static class CspReportGroups
     public static async Task UpsertAsync(
         DbContext context, StoreDatabase db, IDbContextTransaction transaction, List<PendingGroup> groups, CancellationToken cancellationToken)
     {
-        if (db.IsPostgres)
+        if (db.FastPath)
         {
             await UpsertPostgresAsync(context, db, transaction, groups, cancellationToken);
             return;
         }
 
-        await using var command = await StoreDatabase.CommandAsync(
-            context,
-            $"""
-            INSERT INTO {db.CspGroupTable} ({GroupColumnList}) VALUES (@k, @w, @d, @b, @doc, @disp, @n, @f, @l)
-            ON CONFLICT ({GroupWindowStart}, {GroupKey}) DO UPDATE SET
-                {GroupReportCount} = {GroupReportCount} + excluded.{GroupReportCount},
-                {GroupFirstSeen} = MIN({GroupFirstSeen}, excluded.{GroupFirstSeen}),
-                {GroupLastSeen} = MAX({GroupLastSeen}, excluded.{GroupLastSeen})
-            RETURNING {GroupReportCount}
-            """,
-            cancellationToken);
-        command.Transaction = transaction.GetDbTransaction();
-        foreach (var name in (string[])["k", "w", "d", "b", "doc", "disp", "n", "f", "l"])
+        await UpsertGenericAsync(context, transaction, groups, cancellationToken);
+    }
+
+    // EF Core's update-then-insert, group by group in (hour, key) order, inside the caller's transaction. The update
+    // locks an existing row until the commit, so the count read back is this batch's; an insert that finds the key
+    // taken by a concurrent batch fails alone (EF rolls back to its savepoint, or the database the one statement) and
+    // the group is updated instead. Groups are inserted one by one so that such a failure never leaves half a batch.
+    private static async Task UpsertGenericAsync(
+        DbContext context, IDbContextTransaction transaction, List<PendingGroup> groups, CancellationToken cancellationToken)
+    {
+        var rows = context.Set<CspReportGroupRow>();
+        var remaining = groups;
+        if (groups.Count > 1 && transaction.SupportsSavepoints)
         {
-            StoreDatabase.Add(command, name, null);
+            // New groups (most of a batch of distinct reports) are inserted together, in EF Core's batches: one query
+            // finds which of the batch's groups exist, the others are added at once. Should a concurrent batch insert one
+            // of them first, EF Core rolls its SaveChanges back to its savepoint and every group goes the one-by-one way.
+            var hashes = groups.Select(g => g.Hash).Distinct().ToList();
+            var firstWindow = groups.Min(g => g.Window).ToUniversalTime();
+            var lastWindow = groups.Max(g => g.Window).ToUniversalTime();
+            var existing = (await rows.AsNoTracking()
+                .Where(g => g.WindowStart >= firstWindow && g.WindowStart <= lastWindow && hashes.Contains(g.GroupKey))
+                .Select(g => new { g.WindowStart, g.GroupKey }).ToListAsync(cancellationToken))
+                .Select(g => (g.WindowStart.UtcTicks, g.GroupKey)).ToHashSet();
+            var fresh = groups.Where(g => !existing.Contains((g.Window.UtcTicks, g.Hash))).ToList();
+            if (fresh.Count > 0)
+            {
+                context.AddRange(fresh.Select(NewRow));
+                try
+                {
+                    await context.SaveChangesAsync(cancellationToken);
+                    foreach (var group in fresh)
+                    {
+                        group.CountAfterUpsert = group.Count;
+                    }
+
+                    remaining = groups.Where(g => existing.Contains((g.Window.UtcTicks, g.Hash))).ToList();
+                }
+                catch (DbUpdateException)
+                {
+                    // A key taken meanwhile (or bad data, which the one-by-one way throws again).
+                }
+                finally
+                {
+                    context.ChangeTracker.Clear();
+                }
+            }
         }
 
-        foreach (var group in groups)
+        foreach (var group in remaining)
         {
-            object?[] values =
-            [
-                group.Hash, db.Time(group.Window), group.Key.EffectiveDirective, group.Key.BlockedUri, group.Key.DocumentUri,
-                group.Key.Disposition, group.Count, db.Time(group.FirstSeen), db.Time(group.LastSeen),
-            ];
-            for (var i = 0; i < values.Length; i++)
+            var window = group.Window.ToUniversalTime();
+            var hash = group.Hash;
+            var count = group.Count;
+            var first = group.FirstSeen.ToUniversalTime();
+            var last = group.LastSeen.ToUniversalTime();
+            for (var attempt = 1; ; attempt++)
             {
-                command.Parameters[i].Value = values[i] ?? DBNull.Value;
-            }
+                // The count first: MySQL and MariaDB assign left to right, and no assignment reads another's column.
+                var updated = await rows.Where(g => g.WindowStart == window && g.GroupKey == hash).ExecuteUpdateAsync(
+                    set => set
+                        .SetProperty(g => g.ReportCount, g => g.ReportCount + count)
+                        .SetProperty(g => g.FirstSeen, g => g.FirstSeen < first ? g.FirstSeen : first)
+                        .SetProperty(g => g.LastSeen, g => g.LastSeen > last ? g.LastSeen : last),
+                    cancellationToken);
+                if (updated > 0)
+                {
+                    group.CountAfterUpsert = await rows.AsNoTracking().Where(g => g.WindowStart == window && g.GroupKey == hash)
+                        .Select(g => g.ReportCount).SingleAsync(cancellationToken);
+                    break;
+                }
 
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            group.CountAfterUpsert = reader.GetInt64(0);
+                context.Add(NewRow(group));
+                try
+                {
+                    await context.SaveChangesAsync(cancellationToken);
+                    group.CountAfterUpsert = count;
+                    break;
+                }
+                catch (DbUpdateException) when (attempt < 3)
+                {
+                    // Most likely the key, inserted meanwhile: update it. Bad data fails the same way three times and is thrown.
+                }
+                finally
+                {
+                    context.ChangeTracker.Clear();
+                }
+            }
         }
     }
 
@@ -155,6 +212,19 @@ internal static class CspReportGroups
             group.CountAfterUpsert = reader.GetInt64(2);
         }
     }
+
+    private static CspReportGroupRow NewRow(PendingGroup group) => new()
+    {
+        GroupKey = group.Hash,
+        WindowStart = group.Window.ToUniversalTime(),
+        EffectiveDirective = group.Key.EffectiveDirective,
+        BlockedUri = group.Key.BlockedUri,
+        DocumentUri = group.Key.DocumentUri,
+        Disposition = group.Key.Disposition,
+        ReportCount = group.Count,
+        FirstSeen = group.FirstSeen.ToUniversalTime(),
+        LastSeen = group.LastSeen.ToUniversalTime(),
+    };
 
     /// <summary>The reports of one group and hour in a batch: their count and the first few kept in full.</summary>
     internal sealed class PendingGroup(long hash, DateTimeOffset window, CspReportGroupKey key, DateTimeOffset seen)

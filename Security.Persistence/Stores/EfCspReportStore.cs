@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Security.Abstractions;
+using Security.Persistence.Model;
 using static Security.Persistence.Model.SecurityColumns;
 
 namespace Security.Persistence.Stores;
@@ -25,16 +26,18 @@ namespace Security.Persistence.Stores;
 /// </summary>
 /// <typeparam name="TContext">The context holding the security tables.</typeparam>
 internal sealed partial class EfCspReportStore<TContext>(
-    IDbContextFactory<TContext> contexts, IOptions<CspReportStoreOptions> storeOptions, ILoggerFactory loggerFactory)
+    IDbContextFactory<TContext> contexts,
+    IOptions<CspReportStoreOptions> storeOptions,
+    IOptions<SecurityStoreOptions> options,
+    ILoggerFactory loggerFactory)
     : ICspReportStore
     where TContext : DbContext
 {
     private const string GroupSavepoint = "csp_report_group";
 
     private static readonly string ColumnList = string.Join(", ", CspInsert);
-    private static readonly string ParameterList = string.Join(", ", CspInsert.Select((_, i) => "@p" + i));
 
-    private readonly StoreDatabase.Cache _database = new();
+    private readonly StoreDatabase.Cache _database = new(options.Value.GenericPathOnly);
     private readonly int _keptPerGroup = storeOptions.Value.ReportsKeptPerGroup;
     private readonly ILogger _logger = loggerFactory.CreateLogger("Security.Persistence.CspReportStore");
 
@@ -49,14 +52,23 @@ internal sealed partial class EfCspReportStore<TContext>(
         var groups = CspReportGroups.Aggregate(reports, Clean, _keptPerGroup);
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var db = _database.Get(context);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await SaveGroupsAsync(context, db, groups, cancellationToken);
-            return;
-        }
-        catch (Exception e) when (StoreDatabase.IsBadData(e))
-        {
-            Log.BatchRejected(_logger, reports.Count, e);
+            try
+            {
+                await SaveGroupsAsync(context, db, groups, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (StoreDatabase.IsBadData(e))
+            {
+                Log.BatchRejected(_logger, reports.Count, e);
+                break;
+            }
+            catch (Exception e) when (attempt < GenericPath.MaxAttempts && StoreDatabase.IsTransactionConflict(e))
+            {
+                // A deadlock or serialization failure rolled the whole batch back: nothing is counted yet, run it again.
+                context.ChangeTracker.Clear();
+            }
         }
 
         await SaveSkippingBadGroupsAsync(context, db, groups, cancellationToken);
@@ -149,30 +161,27 @@ internal sealed partial class EfCspReportStore<TContext>(
 
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var db = _database.Get(context);
+        if (!db.FastPath)
+        {
+            return await DeleteOlderThanGenericAsync(context, db, cutoff, maxCount, cancellationToken);
+        }
+
         await using var transaction = await BeginAsync(context, cancellationToken);
 
         // Groups whose hour ended by the cutoff, with their kept reports (all received before it). Bounded, and safe
-        // for N instances at once: on PostgreSQL each takes groups no other purge holds.
+        // for N instances at once: each takes groups no other purge holds.
         var doomed = $"""
             SELECT {GroupWindowStart}, {GroupKey} FROM {db.CspGroupTable} WHERE {GroupWindowStart} <= @lastWindow
-            ORDER BY {GroupWindowStart}, {GroupKey} LIMIT @max{(db.IsPostgres ? " FOR UPDATE SKIP LOCKED" : "")}
+            ORDER BY {GroupWindowStart}, {GroupKey} LIMIT @max FOR UPDATE SKIP LOCKED
             """;
-        var sql = db.IsPostgres
-            ? $"""
-              WITH doomed AS ({doomed}),
-              kept AS (DELETE FROM {db.CspTable} AS r USING doomed AS d WHERE r.{CspGroupId} = d.{GroupKey}
-                  AND r.{CspReceivedAt} >= d.{GroupWindowStart} AND r.{CspReceivedAt} < d.{GroupWindowStart} + INTERVAL '1 hour'),
-              gone AS (DELETE FROM {db.CspGroupTable} AS g USING doomed AS d WHERE g.{GroupWindowStart} = d.{GroupWindowStart}
-                  AND g.{GroupKey} = d.{GroupKey} RETURNING g.{GroupReportCount})
-              SELECT COALESCE(SUM({GroupReportCount}), 0) FROM gone
-              """
-            : $"""
-              DELETE FROM {db.CspTable} AS r
-              WHERE r.{CspReceivedAt} < (SELECT MAX({GroupWindowStart}) FROM ({doomed})) + {TimeSpan.TicksPerHour}
-                AND EXISTS (SELECT 1 FROM ({doomed}) AS d WHERE d.{GroupKey} = r.{CspGroupId}
-                    AND r.{CspReceivedAt} >= d.{GroupWindowStart} AND r.{CspReceivedAt} < d.{GroupWindowStart} + {TimeSpan.TicksPerHour});
-              DELETE FROM {db.CspGroupTable} WHERE ({GroupWindowStart}, {GroupKey}) IN ({doomed}) RETURNING {GroupReportCount};
-              """;
+        var sql = $"""
+            WITH doomed AS ({doomed}),
+            kept AS (DELETE FROM {db.CspTable} AS r USING doomed AS d WHERE r.{CspGroupId} = d.{GroupKey}
+                AND r.{CspReceivedAt} >= d.{GroupWindowStart} AND r.{CspReceivedAt} < d.{GroupWindowStart} + INTERVAL '1 hour'),
+            gone AS (DELETE FROM {db.CspGroupTable} AS g USING doomed AS d WHERE g.{GroupWindowStart} = d.{GroupWindowStart}
+                AND g.{GroupKey} = d.{GroupKey} RETURNING g.{GroupReportCount})
+            SELECT COALESCE(SUM({GroupReportCount}), 0) FROM gone
+            """;
         await using var command = await StoreDatabase.CommandAsync(context, sql, cancellationToken);
         command.Transaction = transaction.GetDbTransaction();
         StoreDatabase.Add(command, "lastWindow", db.Time(cutoff - CspReportGroupKey.Window));
@@ -258,22 +267,21 @@ internal sealed partial class EfCspReportStore<TContext>(
 
     private async Task SaveGroupsAsync(TContext context, StoreDatabase db, List<CspReportGroups.PendingGroup> groups, CancellationToken cancellationToken)
     {
-        await using var transaction = await BeginAsync(context, cancellationToken);
+        await using var transaction = db.FastPath
+            ? await BeginAsync(context, cancellationToken)
+            : await GenericPath.BeginAsync(context, db, cancellationToken);
         await CspReportGroups.UpsertAsync(context, db, transaction, groups, cancellationToken);
         var rows = RowsToKeep(groups);
         if (rows.Count > 0)
         {
-            if (db.IsPostgres)
+            if (db.FastPath)
             {
                 await CopyAsync(context, db, rows, cancellationToken);
             }
             else
             {
-                await using var command = await InsertCommandAsync(context, db, transaction, cancellationToken);
-                foreach (var row in rows)
-                {
-                    await InsertRowAsync(command, db, row, cancellationToken);
-                }
+                // EF Core batches the inserts as the provider allows (several rows per round trip).
+                await InsertRowsAsync(context, rows, cancellationToken);
             }
         }
 
@@ -285,8 +293,9 @@ internal sealed partial class EfCspReportStore<TContext>(
         // One transaction, a savepoint per group: a bad group (its counter and its reports) is rolled back alone, an
         // outage rolls back every group (nothing committed that the writer's retry would count again). PostgreSQL too
         // gets plain INSERTs: a failed one aborts the transaction only until ROLLBACK TO SAVEPOINT.
-        await using var transaction = await BeginAsync(context, cancellationToken);
-        await using var command = await InsertCommandAsync(context, db, transaction, cancellationToken);
+        await using var transaction = db.FastPath
+            ? await BeginAsync(context, cancellationToken)
+            : await GenericPath.BeginAsync(context, db, cancellationToken);
         var one = new List<CspReportGroups.PendingGroup>(1);
         foreach (var group in groups)
         {
@@ -296,13 +305,11 @@ internal sealed partial class EfCspReportStore<TContext>(
                 one.Clear();
                 one.Add(group);
                 await CspReportGroups.UpsertAsync(context, db, transaction, one, cancellationToken);
-                foreach (var row in RowsToKeep(one))
-                {
-                    await InsertRowAsync(command, db, row, cancellationToken);
-                }
+                await InsertRowsAsync(context, RowsToKeep(one), cancellationToken);
             }
             catch (Exception e) when (StoreDatabase.IsBadData(e))
             {
+                context.ChangeTracker.Clear();
                 await transaction.RollbackToSavepointAsync(GroupSavepoint, cancellationToken);
                 Log.GroupSkipped(_logger, group.Count, e);
             }
@@ -379,34 +386,92 @@ internal sealed partial class EfCspReportStore<TContext>(
         return await context.Database.BeginTransactionAsync(cancellationToken);
     }
 
-    private static async Task<DbCommand> InsertCommandAsync(
-        TContext context, StoreDatabase db, IDbContextTransaction transaction, CancellationToken cancellationToken)
+    private static async Task InsertRowsAsync(TContext context, List<(CspReport Report, long GroupId)> rows, CancellationToken cancellationToken)
     {
-        var command = await StoreDatabase.CommandAsync(
-            context, $"INSERT INTO {db.CspTable} ({ColumnList}) VALUES ({ParameterList})", cancellationToken);
-        command.Transaction = transaction.GetDbTransaction();
-        for (var i = 0; i < CspInsert.Length; i++)
+        if (rows.Count == 0)
         {
-            StoreDatabase.Add(command, "p" + i, null);
+            return;
         }
 
-        return command;
+        foreach (var (r, groupId) in rows)
+        {
+            context.Add(new CspReportRow
+            {
+                DocumentUri = r.DocumentUri,
+                Referrer = r.Referrer,
+                BlockedUri = r.BlockedUri,
+                ViolatedDirective = r.ViolatedDirective,
+                EffectiveDirective = r.EffectiveDirective,
+                OriginalPolicy = r.OriginalPolicy,
+                Disposition = r.Disposition,
+                SourceFile = r.SourceFile,
+                LineNumber = r.LineNumber,
+                ColumnNumber = r.ColumnNumber,
+                Sample = r.Sample,
+                StatusCode = r.StatusCode,
+                ReceivedAt = r.ReceivedAt.ToUniversalTime(),
+                SenderIp = r.SenderIp,
+                UserAgent = r.UserAgent,
+                GroupId = groupId,
+            });
+        }
+
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            context.ChangeTracker.Clear();
+        }
     }
 
-    private static Task<int> InsertRowAsync(DbCommand command, StoreDatabase db, (CspReport Report, long GroupId) row, CancellationToken cancellationToken)
+    // The generic retention: the doomed groups' keys first (bounded), then each group with its kept reports deleted in
+    // one transaction. Another instance may delete some of them first (each is deleted and counted once): pick again
+    // until maxCount groups are gone or none is left, so a short result still means "no more".
+    private static async Task<int> DeleteOlderThanGenericAsync(
+        TContext context, StoreDatabase db, DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken)
     {
-        var values = Values(row.Report, row.GroupId);
-        for (var i = 0; i < values.Length; i++)
+        var lastWindow = (cutoff - CspReportGroupKey.Window).ToUniversalTime();
+        var groups = context.Set<CspReportGroupRow>();
+        var reports = context.Set<CspReportRow>();
+        long counted = 0;
+        var deleted = 0;
+        while (deleted < maxCount)
         {
-            command.Parameters[i].Value = values[i] switch
+            var doomed = await groups.AsNoTracking().Where(g => g.WindowStart <= lastWindow)
+                .OrderBy(g => g.WindowStart).ThenBy(g => g.GroupKey)
+                .Select(g => new { g.WindowStart, g.GroupKey, g.ReportCount })
+                .Take(maxCount - deleted).ToListAsync(cancellationToken);
+            if (doomed.Count == 0)
             {
-                null => DBNull.Value,
-                DateTimeOffset time => db.Time(time),
-                var value => value,
-            };
+                break;
+            }
+
+            foreach (var group in doomed)
+            {
+                var window = group.WindowStart;
+                var end = window + CspReportGroupKey.Window;
+                var key = group.GroupKey;
+                var gone = await GenericPath.InTransactionAsync(
+                    context,
+                    db,
+                    async () =>
+                    {
+                        await reports.Where(r => r.GroupId == key && r.ReceivedAt >= window && r.ReceivedAt < end).ExecuteDeleteAsync(cancellationToken);
+                        return await groups.Where(g => g.WindowStart == window && g.GroupKey == key).ExecuteDeleteAsync(cancellationToken);
+                    },
+                    null,
+                    cancellationToken);
+                if (gone > 0)
+                {
+                    counted += group.ReportCount;
+                    deleted++;
+                }
+            }
         }
 
-        return command.ExecuteNonQueryAsync(cancellationToken);
+        return (int)Math.Min(int.MaxValue, counted);
     }
 
     private static partial class Log

@@ -1,9 +1,7 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 using Security.Persistence.Model;
 
 namespace Security.Persistence.Stores;
@@ -14,17 +12,28 @@ internal sealed class StoreDatabase
     private const string NpgsqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
     private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
 
-    private StoreDatabase(bool isPostgres, string cspTable, string cspGroupTable, string passwordExpiryTable, string throttleCounterTable)
+    private StoreDatabase(bool isPostgres, bool isSqlite, bool fastPath, string cspTable, string cspGroupTable, string passwordExpiryTable, string throttleCounterTable)
     {
         IsPostgres = isPostgres;
+        IsSqlite = isSqlite;
+        FastPath = fastPath;
         CspTable = cspTable;
         CspGroupTable = cspGroupTable;
         PasswordExpiryTable = passwordExpiryTable;
         ThrottleCounterTable = throttleCounterTable;
     }
 
-    /// <summary>PostgreSQL (times as <c>timestamptz</c>) rather than SQLite (times as UTC ticks).</summary>
+    /// <summary>PostgreSQL (times as <c>timestamptz</c>) rather than another provider (times as UTC ticks).</summary>
     public bool IsPostgres { get; }
+
+    /// <summary>SQLite: no schemas, one writer at a time (its transactions take the write lock when they begin).</summary>
+    public bool IsSqlite { get; }
+
+    /// <summary>
+    /// PostgreSQL's own SQL (binary <c>COPY</c>, <c>ON CONFLICT</c>, <c>SKIP LOCKED</c>) rather than the generic path
+    /// written with EF Core itself, which every other relational provider takes.
+    /// </summary>
+    public bool FastPath { get; }
 
     /// <summary>Delimited, schema-qualified table names.</summary>
     public string CspTable { get; }
@@ -35,15 +44,17 @@ internal sealed class StoreDatabase
 
     public string ThrottleCounterTable { get; }
 
-    public static StoreDatabase For(DbContext context)
+    public static StoreDatabase For(DbContext context, bool genericPathOnly = false)
     {
-        var provider = context.Database.ProviderName;
-        var isPostgres = string.Equals(provider, NpgsqlProvider, StringComparison.Ordinal);
-        if (!isPostgres && !string.Equals(provider, SqliteProvider, StringComparison.Ordinal))
+        if (!context.Database.IsRelational())
         {
             throw new NotSupportedException(
-                $"Security.Persistence stores support PostgreSQL (Npgsql) and SQLite; the context {context.GetType().Name} uses {provider}.");
+                $"Security.Persistence stores need a relational EF Core provider; the context {context.GetType().Name} uses {context.Database.ProviderName}.");
         }
+
+        var provider = context.Database.ProviderName;
+        var isPostgres = string.Equals(provider, NpgsqlProvider, StringComparison.Ordinal);
+        var isSqlite = string.Equals(provider, SqliteProvider, StringComparison.Ordinal);
 
         var sql = context.GetService<ISqlGenerationHelper>();
         string Table<T>()
@@ -52,13 +63,13 @@ internal sealed class StoreDatabase
                 $"The context {context.GetType().Name} has no security tables: call modelBuilder.ApplySecurityModel(...) in its OnModelCreating.");
             var name = entity.GetTableName()!;
             // SQLite has no schemas: EF ignores them there, and so do we.
-            return isPostgres ? sql.DelimitIdentifier(name, entity.GetSchema()) : sql.DelimitIdentifier(name);
+            return isSqlite ? sql.DelimitIdentifier(name) : sql.DelimitIdentifier(name, entity.GetSchema());
         }
 
-        return new StoreDatabase(isPostgres, Table<CspReportRow>(), Table<CspReportGroupRow>(), Table<PasswordExpiryRow>(), Table<ThrottleCounterRow>());
+        return new StoreDatabase(isPostgres, isSqlite, isPostgres && !genericPathOnly, Table<CspReportRow>(), Table<CspReportGroupRow>(), Table<PasswordExpiryRow>(), Table<ThrottleCounterRow>());
     }
 
-    /// <summary>A time as the column stores it: UTC <c>timestamptz</c> on PostgreSQL, UTC ticks on SQLite.</summary>
+    /// <summary>A time as the column stores it: UTC <c>timestamptz</c> on PostgreSQL, UTC ticks elsewhere.</summary>
     public object Time(DateTimeOffset value) => IsPostgres ? value.ToUniversalTime() : value.UtcTicks;
 
     public DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => IsPostgres
@@ -69,14 +80,33 @@ internal sealed class StoreDatabase
     public static bool IsBadData(Exception exception) => exception switch
     {
         DbUpdateException { InnerException: { } inner } => IsBadData(inner),
-        // 22: data exception, 23: integrity constraint violation, 54: program limit exceeded (e.g. index row too big).
-        PostgresException { SqlState: var state } => state.StartsWith("22", StringComparison.Ordinal)
+        // SQLite has no SQLSTATE; its result codes 18 SQLITE_TOOBIG, 19 SQLITE_CONSTRAINT, 20 SQLITE_MISMATCH, 25 SQLITE_RANGE.
+        // Read by name: this package does not reference the SQLite provider, the app does.
+        DbException sqlite when SqliteErrorCode(sqlite) is { } code => code is 18 or 19 or 20 or 25,
+        // SQLSTATE classes 22: data exception, 23: integrity constraint violation, 54: program limit exceeded
+        // (e.g. an index row too big). PostgreSQL and MySQL/MariaDB report them; so do most ADO.NET providers.
+        DbException { SqlState: { Length: 5 } state } => state.StartsWith("22", StringComparison.Ordinal)
             || state.StartsWith("23", StringComparison.Ordinal) || state.StartsWith("54", StringComparison.Ordinal),
-        // 18 SQLITE_TOOBIG, 19 SQLITE_CONSTRAINT, 20 SQLITE_MISMATCH, 25 SQLITE_RANGE.
-        SqliteException { SqliteErrorCode: 18 or 19 or 20 or 25 } => true,
         ArgumentException or FormatException or InvalidCastException or OverflowException => true,
         _ => false,
     };
+
+    /// <summary>
+    /// Whether the transaction was rolled back by the database to resolve a conflict (SQLSTATE class 40: a deadlock or a
+    /// serialization failure), so running it again from the start is safe and should succeed.
+    /// </summary>
+    public static bool IsTransactionConflict(Exception exception) => exception switch
+    {
+        DbUpdateException { InnerException: { } inner } => IsTransactionConflict(inner),
+        DbException { SqlState: { } state } => state.StartsWith("40", StringComparison.Ordinal),
+        _ => false,
+    };
+
+    // Microsoft.Data.Sqlite's SqliteException.SqliteErrorCode, read by name (its ErrorCode is not the SQLite code).
+    private static int? SqliteErrorCode(DbException exception) =>
+        string.Equals(exception.GetType().FullName, "Microsoft.Data.Sqlite.SqliteException", StringComparison.Ordinal)
+            ? exception.GetType().GetProperty("SqliteErrorCode")?.GetValue(exception) as int?
+            : null;
 
     public static async Task<DbCommand> CommandAsync(DbContext context, string sql, CancellationToken cancellationToken)
     {
@@ -93,12 +123,12 @@ internal sealed class StoreDatabase
         if (connection.State != System.Data.ConnectionState.Open)
         {
             await context.Database.OpenConnectionAsync(cancellationToken);
-            if (connection is SqliteConnection sqlite)
+            if (string.Equals(context.Database.ProviderName, SqliteProvider, StringComparison.Ordinal))
             {
-                // Let SQLite itself wait for a competing writer, also when a statement commits (a RETURNING
-                // upsert commits when its reader is disposed, where Microsoft.Data.Sqlite does not retry).
-                await using var pragma = sqlite.CreateCommand();
-                pragma.CommandText = "PRAGMA busy_timeout = " + (sqlite.DefaultTimeout * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                // Let SQLite itself wait for a competing writer, also when a statement commits (where
+                // Microsoft.Data.Sqlite does not retry), as long as the connection's default command timeout.
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA busy_timeout = " + (pragma.CommandTimeout * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await pragma.ExecuteNonQueryAsync(cancellationToken);
             }
         }
@@ -113,10 +143,10 @@ internal sealed class StoreDatabase
     }
 
     /// <summary>Reads the table names once per store, from the first context it creates.</summary>
-    internal sealed class Cache
+    internal sealed class Cache(bool genericPathOnly = false)
     {
         private StoreDatabase? _database;
 
-        public StoreDatabase Get(DbContext context) => _database ??= For(context);
+        public StoreDatabase Get(DbContext context) => _database ??= For(context, genericPathOnly);
     }
 }

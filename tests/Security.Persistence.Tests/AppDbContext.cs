@@ -19,7 +19,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Order>().ToTable("orders");
-        modelBuilder.ApplySecurityModel(Tables);
+        modelBuilder.AddSecurityStores(Tables);
     }
 }
 

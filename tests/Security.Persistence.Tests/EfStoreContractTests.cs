@@ -39,6 +39,11 @@ public abstract class EfStoreContractTests : StoreContractTests
 
     protected virtual Task CreateDatabaseAsync() => Task.CompletedTask;
 
+    /// <summary>Configures every app instance of the fixture (e.g. the generic path forced on PostgreSQL).</summary>
+    protected virtual void ConfigureInstance(IServiceCollection services)
+    {
+    }
+
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
 
     [OneTimeSetUp]
@@ -64,7 +69,11 @@ public abstract class EfStoreContractTests : StoreContractTests
 
     protected EfStoreHost NewInstance(Action<IServiceCollection>? configure = null)
     {
-        var host = EfStoreHost.Create(ConfigureDb, configure);
+        var host = EfStoreHost.Create(ConfigureDb, services =>
+        {
+            ConfigureInstance(services);
+            configure?.Invoke(services);
+        });
         _hosts.Add(host);
         return host;
     }

@@ -47,6 +47,8 @@ public sealed class EfStoreHost : IAsyncDisposable
 
     public static Action<DbContextOptionsBuilder> Postgres(string connectionString) => db => db.UseNpgsql(connectionString);
 
+    public static Action<DbContextOptionsBuilder> MariaDb(string connectionString) => db => db.UseMySQL(connectionString);
+
     public static Action<DbContextOptionsBuilder> Sqlite(string path) =>
         db => db.UseSqlite(new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 60 }.ConnectionString);
 

@@ -2,10 +2,14 @@ using Security.Testing;
 
 namespace Security.Persistence.Tests;
 
-/// <summary>Stops this assembly's throwaway PostgreSQL cluster once every test has run.</summary>
+/// <summary>Stops this assembly's throwaway PostgreSQL cluster and MariaDB server once every test has run.</summary>
 [SetUpFixture]
 public sealed class PostgresLifetime
 {
     [OneTimeTearDown]
-    public Task StopPostgres() => PostgresServer.StopAsync();
+    public async Task StopServers()
+    {
+        await PostgresServer.StopAsync();
+        await MariaDbServer.StopAsync();
+    }
 }

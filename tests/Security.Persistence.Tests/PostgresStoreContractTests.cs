@@ -1,14 +1,22 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Security.Testing;
 
 namespace Security.Persistence.Tests;
 
-/// <summary>The store contract on a real PostgreSQL server, in a fresh database.</summary>
-[TestFixture]
-public sealed class PostgresStoreContractTests : EfStoreContractTests
+/// <summary>
+/// The store contract on a real PostgreSQL server, in a fresh database: once with PostgreSQL's fast paths, once with
+/// the generic path (EF Core's own) that every other provider takes.
+/// </summary>
+[TestFixture(false, TestName = "PostgresStoreContractTests(fast paths)")]
+[TestFixture(true, TestName = "PostgresStoreContractTests(generic path)")]
+public sealed class PostgresStoreContractTests(bool genericPathOnly) : EfStoreContractTests
 {
     private PostgresDatabase _database = null!;
+
+    protected override void ConfigureInstance(IServiceCollection services) =>
+        services.Configure<SecurityStoreOptions>(o => o.GenericPathOnly = genericPathOnly);
 
     // A pool smaller than the test's concurrency, as in production: 2 instances x 20 stay below max_connections.
     protected override Action<DbContextOptionsBuilder> ConfigureDb => EfStoreHost.Postgres(

@@ -108,7 +108,7 @@ public sealed class SchemaUpgradeTests(string provider)
         (await Store().QueryGroupsAsync(new CspReportQuery())).Groups;
 
     private EfCspReportStore<SecurityDbContext> Store() => new(
-        new ContextFactory(this), Options.Create(new CspReportStoreOptions()), NullLoggerFactory.Instance);
+        new ContextFactory(this), Options.Create(new CspReportStoreOptions()), Options.Create(new SecurityStoreOptions()), NullLoggerFactory.Instance);
 
     private SecurityDbContext NewContext()
     {
