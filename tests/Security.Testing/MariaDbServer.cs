@@ -26,7 +26,6 @@ public static class MariaDbServer
     private const string Password = "security-test";
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
     private static Server? server;
     private static (string Host, int Port)? endpoint;
     private static bool exitHookRegistered;
@@ -103,46 +102,8 @@ public static class MariaDbServer
         }
     }
 
-    private static string Run(string fileName, IReadOnlyList<string> arguments, bool asMysqlUser)
-    {
-        var start = new ProcessStartInfo
-        {
-            FileName = asMysqlUser ? "runuser" : fileName,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (asMysqlUser)
-        {
-            foreach (var argument in (string[])["-u", "mysql", "--", fileName])
-            {
-                start.ArgumentList.Add(argument);
-            }
-        }
-
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(CommandTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{fileName} did not finish within {CommandTimeout}.");
-        }
-
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"{fileName} failed with exit code {process.ExitCode}:{Environment.NewLine}{output.GetAwaiter().GetResult()}{error.GetAwaiter().GetResult()}");
-        }
-
-        return output.GetAwaiter().GetResult();
-    }
+    private static string Run(string fileName, IReadOnlyList<string> arguments, bool asMysqlUser) =>
+        ServerCommand.Run(fileName, arguments, asMysqlUser ? "mysql" : null);
 
     private sealed class Server
     {

@@ -22,7 +22,6 @@ public static class PostgresServer
     public const string ConnectionStringVariable = "SECURITY_TEST_POSTGRES";
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
     private static string? adminConnectionString;
     private static Cluster? cluster;
     private static bool exitHookRegistered;
@@ -242,45 +241,7 @@ public static class PostgresServer
         private static Version? VersionOf(string folderName) =>
             Version.TryParse(folderName.Contains('.', StringComparison.Ordinal) ? folderName : folderName + ".0", out var version) ? version : null;
 
-        private static void Run(string fileName, IReadOnlyList<string> arguments, string workingDirectory, bool asPostgresUser)
-        {
-            var start = new ProcessStartInfo
-            {
-                FileName = asPostgresUser ? "runuser" : fileName,
-                WorkingDirectory = workingDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            if (asPostgresUser)
-            {
-                foreach (var argument in (string[])["-u", "postgres", "--", fileName])
-                {
-                    start.ArgumentList.Add(argument);
-                }
-            }
-
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(CommandTimeout))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} did not finish within {CommandTimeout}.");
-            }
-
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException(
-                    $"{string.Join(' ', start.ArgumentList.Prepend(start.FileName))} failed with exit code {process.ExitCode}:{Environment.NewLine}" +
-                    $"{output.GetAwaiter().GetResult()}{error.GetAwaiter().GetResult()}");
-            }
-        }
+        private static void Run(string fileName, IReadOnlyList<string> arguments, string workingDirectory, bool asPostgresUser) =>
+            ServerCommand.Run(fileName, arguments, asPostgresUser ? "postgres" : null, workingDirectory);
     }
 }
