@@ -64,14 +64,12 @@ internal sealed partial class LoginThrottlingMiddleware
         }
     }
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (!IsAttempt(context, out var renderPage))
-        {
-            await _next(context).ConfigureAwait(false);
-            return;
-        }
+    // Most requests are not login attempts: they pass straight on, without an async state machine.
+    public Task InvokeAsync(HttpContext context) =>
+        IsAttempt(context, out var renderPage) ? InvokeAttemptAsync(context, renderPage) : _next(context);
 
+    private async Task InvokeAttemptAsync(HttpContext context, bool renderPage)
+    {
         var read = await _usernames.ReadAsync(context).ConfigureAwait(false);
         var ipKey = LoginThrottlingKeys.Ip(context);
         var typed = read.Username;
