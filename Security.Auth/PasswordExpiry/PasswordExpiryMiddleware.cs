@@ -39,10 +39,14 @@ internal sealed partial class PasswordExpiryMiddleware
         _logger = logger;
     }
 
-    public async Task InvokeAsync(HttpContext context)
+    // Anonymous requests pass straight on, without an async state machine.
+    public Task InvokeAsync(HttpContext context) =>
+        SecurityUsers.IsAuthenticated(context.User) ? InvokeSignedInAsync(context) : _next(context);
+
+    private async Task InvokeSignedInAsync(HttpContext context)
     {
         var user = context.User;
-        if (!SecurityUsers.IsAuthenticated(user) || await IsExemptAsync(context, user).ConfigureAwait(false) ||
+        if (await IsExemptAsync(context, user).ConfigureAwait(false) ||
             _options.UserId(user) is not { } userId || !await _manager.IsExpiredAsync(userId, context.RequestAborted).ConfigureAwait(false))
         {
             await _next(context).ConfigureAwait(false);
