@@ -27,12 +27,12 @@ public sealed class DefaultSecurityLogoutHandler : ISecurityLogoutHandler
         // cannot sign out (a bearer-token scheme such as JwtBearer).
         if (context.RequestServices.GetService<IAuthenticationSchemeProvider>() is { } schemes)
         {
-            var authenticate = await schemes.GetDefaultAuthenticateSchemeAsync().ConfigureAwait(false);
-            var signOut = await schemes.GetDefaultSignOutSchemeAsync().ConfigureAwait(false);
-            await SignOutAsync(context, authenticate).ConfigureAwait(false);
+            var authenticate = await schemes.GetDefaultAuthenticateSchemeAsync();
+            var signOut = await schemes.GetDefaultSignOutSchemeAsync();
+            await SignOutAsync(context, authenticate);
             if (signOut is not null && !string.Equals(signOut.Name, authenticate?.Name, StringComparison.Ordinal))
             {
-                await SignOutAsync(context, signOut).ConfigureAwait(false);
+                await SignOutAsync(context, signOut);
             }
         }
 

@@ -108,6 +108,25 @@ public sealed class OptionsValidationErrors
         return false;
     }
 
+    /// <summary>
+    /// Requires a list option to be given as a list in configuration: the binder silently ignores a single string
+    /// where a list belongs (<c>"ExemptPaths": "/health"</c>), which would drop the setting without a word.
+    /// </summary>
+    /// <param name="configuration">The app's configuration (<see langword="null"/> passes).</param>
+    /// <param name="option">The option's configuration path, e.g. <c>Security:Auth:LoginRequired:ExemptPaths</c>.</param>
+    /// <returns><see langword="true"/> when the option is absent or a list.</returns>
+    public bool RequireList(Microsoft.Extensions.Configuration.IConfiguration? configuration, string option)
+    {
+        var value = configuration?.GetSection(option).Value;
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+
+        Add(option, $"'{Printable(value)}' must be a list, e.g. \"{option.Split(':')[^1]}\": [ \"{Printable(value)}\" ].");
+        return false;
+    }
+
     /// <summary>The result for <c>IValidateOptions&lt;T&gt;.Validate</c>: success, or every failure.</summary>
     public ValidateOptionsResult ToResult() =>
         IsEmpty ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_failures);

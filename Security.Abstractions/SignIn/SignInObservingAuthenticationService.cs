@@ -24,21 +24,21 @@ internal sealed class SignInObservingAuthenticationService(IAuthenticationServic
     {
         if (_observers.Length == 0)
         {
-            await inner.SignInAsync(context, scheme, principal, properties).ConfigureAwait(false);
+            await inner.SignInAsync(context, scheme, principal, properties);
             return;
         }
 
         var signIn = new SecuritySignIn(context, scheme, principal, properties ?? new AuthenticationProperties());
         foreach (var observer in _observers)
         {
-            await observer.OnSigningInAsync(signIn).ConfigureAwait(false);
+            await observer.OnSigningInAsync(signIn);
         }
 
-        await inner.SignInAsync(context, scheme, principal, signIn.Properties).ConfigureAwait(false);
+        await inner.SignInAsync(context, scheme, principal, signIn.Properties);
 
         foreach (var observer in _observers)
         {
-            await observer.OnSignedInAsync(signIn).ConfigureAwait(false);
+            await observer.OnSignedInAsync(signIn);
         }
     }
 }

@@ -50,24 +50,24 @@ public class PasswordExpiryUserManager<TUser> : UserManager<TUser>
     /// <inheritdoc />
     public override async Task<IdentityResult> ChangePasswordAsync(TUser user, string currentPassword, string newPassword)
     {
-        var result = await base.ChangePasswordAsync(user, currentPassword, newPassword).ConfigureAwait(false);
-        await MarkChangedAsync(user, result).ConfigureAwait(false);
+        var result = await base.ChangePasswordAsync(user, currentPassword, newPassword);
+        await MarkChangedAsync(user, result);
         return result;
     }
 
     /// <inheritdoc />
     public override async Task<IdentityResult> ResetPasswordAsync(TUser user, string token, string newPassword)
     {
-        var result = await base.ResetPasswordAsync(user, token, newPassword).ConfigureAwait(false);
-        await MarkChangedAsync(user, result).ConfigureAwait(false);
+        var result = await base.ResetPasswordAsync(user, token, newPassword);
+        await MarkChangedAsync(user, result);
         return result;
     }
 
     /// <inheritdoc />
     public override async Task<IdentityResult> AddPasswordAsync(TUser user, string password)
     {
-        var result = await base.AddPasswordAsync(user, password).ConfigureAwait(false);
-        await MarkChangedAsync(user, result).ConfigureAwait(false);
+        var result = await base.AddPasswordAsync(user, password);
+        await MarkChangedAsync(user, result);
         return result;
     }
 
@@ -75,12 +75,12 @@ public class PasswordExpiryUserManager<TUser> : UserManager<TUser>
     public override async Task<IdentityResult> DeleteAsync(TUser user)
     {
         // The id is read first: a store may clear it on delete.
-        var userId = await GetUserIdAsync(user).ConfigureAwait(false);
-        var result = await base.DeleteAsync(user).ConfigureAwait(false);
+        var userId = await GetUserIdAsync(user);
+        var result = await base.DeleteAsync(user);
         ForgetActive(userId);
         if (result.Succeeded)
         {
-            await Expiry.DeleteAsync(userId, CancellationToken).ConfigureAwait(false);
+            await Expiry.DeleteAsync(userId, CancellationToken);
         }
 
         return result;
@@ -94,8 +94,8 @@ public class PasswordExpiryUserManager<TUser> : UserManager<TUser>
     /// <returns>The store's result.</returns>
     protected override async Task<IdentityResult> UpdateUserAsync(TUser user)
     {
-        var result = await base.UpdateUserAsync(user).ConfigureAwait(false);
-        ForgetActive(await GetUserIdAsync(user).ConfigureAwait(false));
+        var result = await base.UpdateUserAsync(user);
+        ForgetActive(await GetUserIdAsync(user));
         return result;
     }
 
@@ -106,7 +106,7 @@ public class PasswordExpiryUserManager<TUser> : UserManager<TUser>
     {
         if (result.Succeeded)
         {
-            await Expiry.MarkPasswordChangedAsync(await GetUserIdAsync(user).ConfigureAwait(false), CancellationToken).ConfigureAwait(false);
+            await Expiry.MarkPasswordChangedAsync(await GetUserIdAsync(user), CancellationToken);
         }
     }
 }

@@ -63,13 +63,13 @@ internal sealed class IdentityUserAccess<TUser> : IdentityUserAccess
     public override async ValueTask<bool> IsInactiveAsync(HttpContext context, string userId)
     {
         var manager = context.RequestServices.GetRequiredService<UserManager<TUser>>();
-        var user = await manager.FindByIdAsync(userId).ConfigureAwait(false);
-        return user is null || await manager.IsLockedOutAsync(user).ConfigureAwait(false);
+        var user = await manager.FindByIdAsync(userId);
+        return user is null || await manager.IsLockedOutAsync(user);
     }
 
     public override async ValueTask<bool> UserExistsAsync(HttpContext context, string userName)
     {
         var manager = context.RequestServices.GetRequiredService<UserManager<TUser>>();
-        return await manager.FindByNameAsync(userName).ConfigureAwait(false) is not null;
+        return await manager.FindByNameAsync(userName) is not null;
     }
 }

@@ -68,22 +68,22 @@ internal sealed partial class LoginRequiredMiddleware
         var user = context.User;
         if (SecurityUsers.IsAuthenticated(user))
         {
-            if (_isInactive is null || !await _isInactive(context, user).ConfigureAwait(false))
+            if (_isInactive is null || !await _isInactive(context, user))
             {
-                await _next(context).ConfigureAwait(false);
+                await _next(context);
                 return;
             }
 
             Log.InactiveUserLoggedOut(_logger, user.Identity?.Name);
-            await _logout.LogoutAsync(context).ConfigureAwait(false);
+            await _logout.LogoutAsync(context);
             context.User = new ClaimsPrincipal(new ClaimsIdentity());
         }
 
-        var target = _target ??= await ResolveTargetAsync().ConfigureAwait(false);
+        var target = _target ??= await ResolveTargetAsync();
         var overridden = context.Features.Get<ILoginUrlFeature>()?.LoginUrl;
         if (IsExempt(context, target, overridden))
         {
-            await _next(context).ConfigureAwait(false);
+            await _next(context);
             return;
         }
 
@@ -93,7 +93,7 @@ internal sealed partial class LoginRequiredMiddleware
             Log.AjaxUnauthorized(_logger, LogText.Escape(context.Request.Path.Value, 256));
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["login_url"] = loginUrl }), context.RequestAborted).ConfigureAwait(false);
+            await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["login_url"] = loginUrl }), context.RequestAborted);
             return;
         }
 
@@ -113,7 +113,7 @@ internal sealed partial class LoginRequiredMiddleware
         }
 
         var version = _activeUsers.Version;
-        if (await identity.IsInactiveAsync(context, userId).ConfigureAwait(false))
+        if (await identity.IsInactiveAsync(context, userId))
         {
             return true;
         }
@@ -174,7 +174,7 @@ internal sealed partial class LoginRequiredMiddleware
     private async Task<LoginTarget> ResolveTargetAsync()
     {
         CookieAuthenticationOptions? cookie = null;
-        if (_schemes is not null && await _schemes.GetDefaultChallengeSchemeAsync().ConfigureAwait(false) is { } scheme &&
+        if (_schemes is not null && await _schemes.GetDefaultChallengeSchemeAsync() is { } scheme &&
             typeof(CookieAuthenticationHandler).IsAssignableFrom(scheme.HandlerType))
         {
             cookie = _cookieOptions.Get(scheme.Name);

@@ -55,10 +55,10 @@ public sealed partial class PasswordExpiryManager
         var version = _records.Version;
         await using var scope = _scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<IPasswordExpiryStore>();
-        var record = await store.FindAsync(userId, cancellationToken).ConfigureAwait(false);
+        var record = await store.FindAsync(userId, cancellationToken);
         if (record is null)
         {
-            record = await store.GetOrCreateAsync(new PasswordExpiry(userId, options.ExpireNewUsers ? now : null), cancellationToken).ConfigureAwait(false);
+            record = await store.GetOrCreateAsync(new PasswordExpiry(userId, options.ExpireNewUsers ? now : null), cancellationToken);
             Log.RecordCreated(_logger, userId, record.ExpiresAt);
         }
 
@@ -77,7 +77,7 @@ public sealed partial class PasswordExpiryManager
         ArgumentNullException.ThrowIfNull(userId);
         var expiresAt = _options.CurrentValue.MaxPasswordAge is { } age ? _time.GetUtcNow() + age : (DateTimeOffset?)null;
         await using var scope = _scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IPasswordExpiryStore>().SetAsync(new PasswordExpiry(userId, expiresAt), cancellationToken).ConfigureAwait(false);
+        await scope.ServiceProvider.GetRequiredService<IPasswordExpiryStore>().SetAsync(new PasswordExpiry(userId, expiresAt), cancellationToken);
         _records.Invalidate(userId);
         Log.PasswordChanged(_logger, userId, expiresAt);
     }
@@ -89,7 +89,7 @@ public sealed partial class PasswordExpiryManager
     {
         ArgumentNullException.ThrowIfNull(userId);
         await using var scope = _scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IPasswordExpiryStore>().SetAsync(new PasswordExpiry(userId, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await scope.ServiceProvider.GetRequiredService<IPasswordExpiryStore>().SetAsync(new PasswordExpiry(userId, _time.GetUtcNow()), cancellationToken);
         _records.Invalidate(userId);
     }
 
@@ -101,7 +101,7 @@ public sealed partial class PasswordExpiryManager
     {
         ArgumentNullException.ThrowIfNull(userId);
         await using var scope = _scopes.CreateAsyncScope();
-        var deleted = await scope.ServiceProvider.GetRequiredService<IPasswordExpiryStore>().DeleteAsync(userId, cancellationToken).ConfigureAwait(false);
+        var deleted = await scope.ServiceProvider.GetRequiredService<IPasswordExpiryStore>().DeleteAsync(userId, cancellationToken);
         _records.Invalidate(userId);
         Log.RecordDeleted(_logger, userId);
         return deleted;

@@ -46,10 +46,10 @@ internal sealed partial class PasswordExpiryMiddleware
     private async Task InvokeSignedInAsync(HttpContext context)
     {
         var user = context.User;
-        if (await IsExemptAsync(context, user).ConfigureAwait(false) ||
-            _options.UserId(user) is not { } userId || !await _manager.IsExpiredAsync(userId, context.RequestAborted).ConfigureAwait(false))
+        if (await IsExemptAsync(context, user) ||
+            _options.UserId(user) is not { } userId || !await _manager.IsExpiredAsync(userId, context.RequestAborted))
         {
-            await _next(context).ConfigureAwait(false);
+            await _next(context);
             return;
         }
 
@@ -81,7 +81,7 @@ internal sealed partial class PasswordExpiryMiddleware
             return true;
         }
 
-        return !_options.IncludeSuperusers && await _options.IsSuperuser(context, user).ConfigureAwait(false);
+        return !_options.IncludeSuperusers && await _options.IsSuperuser(context, user);
     }
 
     private static partial class Log

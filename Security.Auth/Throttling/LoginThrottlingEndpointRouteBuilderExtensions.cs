@@ -36,20 +36,20 @@ public static class LoginThrottlingEndpointRouteBuilderExtensions
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<LoginThrottlingOptions>>().Value;
         var user = context.User;
-        if (!SecurityUsers.IsAuthenticated(user) || !await options.IsSuperuser(context, user).ConfigureAwait(false))
+        if (!SecurityUsers.IsAuthenticated(user) || !await options.IsSuperuser(context, user))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 
-        if (!await IsSameSiteRequestAsync(context).ConfigureAwait(false))
+        if (!await IsSameSiteRequestAsync(context))
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
 
         var typed = context.Request.HasFormContentType
-            ? (await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false))[options.UsernameField].ToString().Trim()
+            ? (await context.Request.ReadFormAsync(context.RequestAborted))[options.UsernameField].ToString().Trim()
             : "";
         var store = services.GetRequiredService<IThrottleCounterStore>();
         var normalized = typed.Length is > 0 and <= 1024 ? LoginThrottlingKeys.Normalize(context, typed) : null;
@@ -61,17 +61,17 @@ public static class LoginThrottlingEndpointRouteBuilderExtensions
 
         var key = services.GetRequiredService<LoginThrottlingKeys>().User(normalized);
         var exists = options.UserExists is { } userExists
-            ? await userExists(context, typed).ConfigureAwait(false)
+            ? await userExists(context, typed)
             : services.GetRequiredService<IdentityUserAccessLocator>().Access is { } identity
-                ? await identity.UserExistsAsync(context, typed).ConfigureAwait(false)
-                : await store.GetAsync(key, services.GetRequiredService<TimeProvider>().GetUtcNow(), context.RequestAborted).ConfigureAwait(false) is not null;
+                ? await identity.UserExistsAsync(context, typed)
+                : await store.GetAsync(key, services.GetRequiredService<TimeProvider>().GetUtcNow(), context.RequestAborted) is not null;
         if (!exists)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 
-        await store.ResetAsync(key, context.RequestAborted).ConfigureAwait(false);
+        await store.ResetAsync(key, context.RequestAborted);
         ThrottlingResetLog.Reset(services.GetRequiredService<ILoggerFactory>().CreateLogger(ThrottlingResetLog.Category), LogText.Escape(typed), LogText.Escape(user.Identity?.Name));
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
@@ -80,7 +80,7 @@ public static class LoginThrottlingEndpointRouteBuilderExtensions
     {
         if (context.RequestServices.GetService<IAntiforgery>() is { } antiforgery)
         {
-            return await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false);
+            return await antiforgery.IsRequestValidAsync(context);
         }
 
         // No antiforgery in this app: rely on Fetch Metadata, which every current browser sends.

@@ -70,13 +70,13 @@ internal sealed partial class LoginThrottlingMiddleware
 
     private async Task InvokeAttemptAsync(HttpContext context, bool renderPage)
     {
-        var read = await _usernames.ReadAsync(context).ConfigureAwait(false);
+        var read = await _usernames.ReadAsync(context);
         var ipKey = LoginThrottlingKeys.Ip(context);
         var typed = read.Username;
         var normalized = typed is null ? null : LoginThrottlingKeys.Normalize(context, typed);
         if (read.Status is not null || (typed is not null && normalized is null))
         {
-            await RefuseMalformedAsync(context, read.Status ?? StatusCodes.Status400BadRequest, read.Reason ?? "user name is not valid Unicode", ipKey).ConfigureAwait(false);
+            await RefuseMalformedAsync(context, read.Status ?? StatusCodes.Status400BadRequest, read.Reason ?? "user name is not valid Unicode", ipKey);
             return;
         }
 
@@ -85,7 +85,7 @@ internal sealed partial class LoginThrottlingMiddleware
         TimeSpan delay;
         try
         {
-            delay = await ReserveAsync(Store(context), userKey, ipKey, context.RequestAborted).ConfigureAwait(false);
+            delay = await ReserveAsync(Store(context), userKey, ipKey, context.RequestAborted);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -98,7 +98,7 @@ internal sealed partial class LoginThrottlingMiddleware
 
         if (delay > TimeSpan.Zero)
         {
-            await RefuseAsync(context, name, ipKey, delay, renderPage).ConfigureAwait(false);
+            await RefuseAsync(context, name, ipKey, delay, renderPage);
             return;
         }
 
@@ -107,14 +107,14 @@ internal sealed partial class LoginThrottlingMiddleware
         var succeeded = false;
         try
         {
-            await _next(context).ConfigureAwait(false);
+            await _next(context);
             succeeded = _options.IsSuccessfulLogin is { } rule ? rule(context) : attempt.SignedIn;
         }
         finally
         {
             context.Features.Set<LoginAttemptFeature>(null);
             // The failure was counted when the attempt was reserved; a success clears both counters.
-            await RecordAsync(Store(context), succeeded, userKey, ipKey, name).ConfigureAwait(false);
+            await RecordAsync(Store(context), succeeded, userKey, ipKey, name);
         }
     }
 
@@ -154,8 +154,8 @@ internal sealed partial class LoginThrottlingMiddleware
     private async Task<TimeSpan> ReserveAsync(IThrottleCounterStore store, string? userKey, string ipKey, CancellationToken cancel)
     {
         var now = _time.GetUtcNow();
-        var userBefore = userKey is null ? null : await store.GetAsync(userKey, now, cancel).ConfigureAwait(false);
-        var ipBefore = await store.GetAsync(ipKey, now, cancel).ConfigureAwait(false);
+        var userBefore = userKey is null ? null : await store.GetAsync(userKey, now, cancel);
+        var ipBefore = await store.GetAsync(ipKey, now, cancel);
         var delay = Remaining(userBefore?.Count ?? 0, userBefore?.LastFailure, ipBefore?.Count ?? 0, ipBefore?.LastFailure, now);
         if (delay > TimeSpan.Zero)
         {
@@ -163,8 +163,8 @@ internal sealed partial class LoginThrottlingMiddleware
             return delay;
         }
 
-        var userAfter = userKey is null ? null : await store.IncrementAsync(userKey, now, CancellationToken.None).ConfigureAwait(false);
-        var ipAfter = await store.IncrementAsync(ipKey, now, CancellationToken.None).ConfigureAwait(false);
+        var userAfter = userKey is null ? null : await store.IncrementAsync(userKey, now, CancellationToken.None);
+        var ipAfter = await store.IncrementAsync(ipKey, now, CancellationToken.None);
 
         // An attempt that reserved right after ours read the counters left a count one higher than we read; its
         // failure is as recent as its reservation.
@@ -220,10 +220,10 @@ internal sealed partial class LoginThrottlingMiddleware
         {
             if (userKey is not null)
             {
-                await store.ResetAsync(userKey, CancellationToken.None).ConfigureAwait(false);
+                await store.ResetAsync(userKey, CancellationToken.None);
             }
 
-            await store.ResetAsync(ipKey, CancellationToken.None).ConfigureAwait(false);
+            await store.ResetAsync(ipKey, CancellationToken.None);
             Log.LoginSucceeded(_logger, name, ipKey);
         }
         catch (Exception ex)
@@ -241,7 +241,7 @@ internal sealed partial class LoginThrottlingMiddleware
         Log.AttemptRefused(_logger, status, reason, ipKey);
         try
         {
-            await Store(context).IncrementAsync(ipKey, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            await Store(context).IncrementAsync(ipKey, _time.GetUtcNow(), CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -252,7 +252,7 @@ internal sealed partial class LoginThrottlingMiddleware
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync(
             status == StatusCodes.Status413PayloadTooLarge ? "The login request is too large." : "The login request is not valid.",
-            context.RequestAborted).ConfigureAwait(false);
+            context.RequestAborted);
     }
 
     private async Task RefuseAsync(HttpContext context, string name, string ipKey, TimeSpan delay, bool renderPage)
@@ -272,12 +272,12 @@ internal sealed partial class LoginThrottlingMiddleware
             context.Request.Method = HttpMethods.Get;
             context.SetEndpoint(null);
             context.Request.RouteValues.Clear();
-            await _replay(context).ConfigureAwait(false);
+            await _replay(context);
             return;
         }
 
         response.ContentType = "text/plain; charset=utf-8";
-        await response.WriteAsync(message, context.RequestAborted).ConfigureAwait(false);
+        await response.WriteAsync(message, context.RequestAborted);
     }
 
     private sealed record LoginThrottlingFeature(TimeSpan RetryAfter, string Message) : ILoginThrottlingFeature;

@@ -28,7 +28,7 @@ internal sealed class LoginThrottlingSignInObserver(IOptions<LoginThrottlingOpti
             var scheme = signIn.Scheme;
             if (scheme is null && signIn.HttpContext.RequestServices.GetService<IAuthenticationSchemeProvider>() is { } schemes)
             {
-                scheme = (await schemes.GetDefaultSignInSchemeAsync().ConfigureAwait(false))?.Name;
+                scheme = (await schemes.GetDefaultSignInSchemeAsync())?.Name;
             }
 
             if (!string.Equals(scheme, _scheme, StringComparison.Ordinal))

@@ -21,7 +21,7 @@ internal sealed class LoginUsernameReader(IOptions<LoginThrottlingOptions> optio
         string? value;
         if (_options.UsernameReader is { } custom)
         {
-            value = await custom(context).ConfigureAwait(false);
+            value = await custom(context);
         }
         else
         {
@@ -33,7 +33,7 @@ internal sealed class LoginUsernameReader(IOptions<LoginThrottlingOptions> optio
                 IFormCollection form;
                 try
                 {
-                    form = await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+                    form = await request.ReadFormAsync(context.RequestAborted);
                 }
                 catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
                 {
@@ -44,7 +44,7 @@ internal sealed class LoginUsernameReader(IOptions<LoginThrottlingOptions> optio
             }
             else if (IsJson(request))
             {
-                var json = await ReadJsonAsync(request, field).ConfigureAwait(false);
+                var json = await ReadJsonAsync(request, field);
                 if (json.Status is not null)
                 {
                     return json;
@@ -99,7 +99,7 @@ internal sealed class LoginUsernameReader(IOptions<LoginThrottlingOptions> optio
         {
             var length = 0;
             int read;
-            while (length <= max && (read = await request.Body.ReadAsync(buffer.AsMemory(length, max + 1 - length), request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+            while (length <= max && (read = await request.Body.ReadAsync(buffer.AsMemory(length, max + 1 - length), request.HttpContext.RequestAborted)) > 0)
             {
                 length += read;
             }

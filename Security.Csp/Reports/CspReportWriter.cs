@@ -24,14 +24,14 @@ internal sealed partial class CspReportWriter(
     {
         var reader = queue.Reader;
         var batch = new List<CspReport>(_options.BatchSize);
-        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        while (await reader.WaitToReadAsync(CancellationToken.None))
         {
             while (batch.Count < _options.BatchSize && reader.TryRead(out var report))
             {
                 batch.Add(report);
             }
 
-            await SaveAsync(batch).ConfigureAwait(false);
+            await SaveAsync(batch);
             batch.Clear();
         }
     }
@@ -45,7 +45,7 @@ internal sealed partial class CspReportWriter(
             {
                 try
                 {
-                    await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await running.WaitAsync(cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -54,7 +54,7 @@ internal sealed partial class CspReportWriter(
             }
         }
 
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await base.StopAsync(cancellationToken);
     }
 
     public override void Dispose()
@@ -73,7 +73,7 @@ internal sealed partial class CspReportWriter(
                 // One scope per batch attempt: the store may be scoped (a DbContext), never resolved from the root.
                 await using var scope = scopes.CreateAsyncScope();
                 var store = scope.ServiceProvider.GetRequiredService<ICspReportStoreWriter>();
-                await store.SaveAsync(batch.ToArray(), _abort.Token).ConfigureAwait(false);
+                await store.SaveAsync(batch.ToArray(), _abort.Token);
                 return;
             }
             catch (Exception ex)
@@ -92,7 +92,7 @@ internal sealed partial class CspReportWriter(
             {
                 if (delay > TimeSpan.Zero)
                 {
-                    await Task.Delay(delay, timeProvider, _abort.Token).ConfigureAwait(false);
+                    await Task.Delay(delay, timeProvider, _abort.Token);
                 }
             }
             catch (OperationCanceledException)
