@@ -1,4 +1,4 @@
-using Security.Csp;
+using Security.Csp.Internal;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -12,9 +12,11 @@ public static class CspApplicationBuilderExtensions
     /// </summary>
     /// <param name="app">The application.</param>
     /// <returns>The application, for chaining.</returns>
+    /// <exception cref="InvalidOperationException"><c>services.AddSecurityCsp()</c> was not called.</exception>
     public static IApplicationBuilder UseContentSecurityPolicy(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        CspMarkerService.EnsureAdded(app.ApplicationServices);
         return app.UseMiddleware<CspMiddleware>();
     }
 }

@@ -5,7 +5,7 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Per-endpoint CSP choices: <c>.RequireCspPolicy("name")</c> and <c>.DisableCsp()</c>.</summary>
 public static class CspEndpointConventionBuilderExtensions
 {
-    /// <summary>Sends the named policy (from <see cref="CspOptions.Policies"/>) instead of the default one.</summary>
+    /// <summary>Sends the named policy (from <see cref="SecurityCspOptions.Policies"/>) instead of the default one.</summary>
     /// <typeparam name="TBuilder">The endpoint or group builder.</typeparam>
     /// <param name="builder">The endpoint or group.</param>
     /// <param name="policyName">The policy name, e.g. <c>api</c>.</param>

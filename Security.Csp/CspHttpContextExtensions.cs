@@ -1,4 +1,4 @@
-using Security.Csp;
+using Security.Csp.Internal;
 
 namespace Microsoft.AspNetCore.Http;
 

@@ -3,8 +3,8 @@ namespace Security.Csp;
 /// <summary>
 /// One Content-Security-Policy: its mode and its directives, given either as a dictionary
 /// (<see cref="Policy"/>), as a raw string (<see cref="PolicyString"/>) or with the typed builder
-/// (<see cref="UsePolicy"/>). The default policy is <see cref="CspOptions"/> itself; named policies
-/// live in <see cref="CspOptions.Policies"/>.
+/// (<see cref="UsePolicy"/>). The default policy is <see cref="SecurityCspOptions"/> itself; named policies
+/// live in <see cref="SecurityCspOptions.Policies"/>.
 /// </summary>
 public class CspPolicyOptions
 {

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Security.Csp.Reports;
+using Security.Csp.Internal;
+using Security.Csp.Internal.Reports;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -19,14 +20,12 @@ public static class CspReportEndpointRouteBuilderExtensions
     /// <param name="endpoints">The route builder (the app).</param>
     /// <param name="pattern">The route, default <c>/csp-report</c>; point <c>ReportUri</c>/<c>ReportToEndpoint</c> at it.</param>
     /// <returns>The endpoint's builder, for more conventions.</returns>
+    /// <exception cref="InvalidOperationException"><c>services.AddSecurityCsp()</c> was not called.</exception>
     public static IEndpointConventionBuilder MapCspReports(this IEndpointRouteBuilder endpoints, string pattern = "/csp-report")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
-        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(CspReportEndpoint)) != true)
-        {
-            throw new InvalidOperationException("MapCspReports needs services.AddSecurityCsp(...) first.");
-        }
+        CspMarkerService.EnsureAdded(endpoints.ServiceProvider);
 
         // Resolved on first request, not here, so invalid options surface at startup validation.
         var services = endpoints.ServiceProvider;

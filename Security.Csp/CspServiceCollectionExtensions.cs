@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
 using Security.Csp;
-using Security.Csp.Reports;
+using Security.Csp.Internal;
+using Security.Csp.Internal.Policy;
+using Security.Csp.Internal.Reports;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -14,26 +16,39 @@ public static class CspServiceCollectionExtensions
     /// Adds CSP: options bound from <c>Security:Csp</c> then <paramref name="configure"/> (code wins),
     /// validated at startup; the report queue and background writer; <see cref="InMemoryCspReportStore"/>
     /// as the report store unless another <see cref="ICspReportStore"/> is registered; <see cref="CspReportStoreOptions"/>
-    /// (how many full reports a store keeps per group and hour) bound from <c>Security:Csp:Reports</c>.
+    /// (how many full reports a store keeps per group and hour) bound from <c>Security:Csp:Reports</c>. Calling it again
+    /// adds only <paramref name="configure"/>, applied after the earlier ones.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Code configuration, e.g. <c>o => o.UsePolicy(p => p.DefaultSrc().Self())</c>.</param>
     /// <returns>A builder for named policies and storage.</returns>
-    public static SecurityCspBuilder AddSecurityCsp(this IServiceCollection services, Action<CspOptions>? configure = null)
+    public static SecurityCspBuilder AddSecurityCsp(this IServiceCollection services, Action<SecurityCspOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<CspOptions>().BindConfiguration(CspOptionsValidator.SectionPath).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CspOptions>, CspConfigurationShapeCheck>(
-            sp => new CspConfigurationShapeCheck(sp.GetService<IConfiguration>())));
+        if (!services.Any(static d => d.ServiceType == typeof(CspMarkerService)))
+        {
+            AddServices(services);
+        }
+
+        // After binding (and after the configure of any earlier call), so code wins and calls apply in order.
         if (configure is not null)
         {
             services.Configure(configure);
         }
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CspOptions>, CspOptionsValidator>());
+        return new SecurityCspBuilder(services);
+    }
+
+    private static void AddServices(IServiceCollection services)
+    {
+        services.AddSingleton<CspMarkerService>();
+        services.AddOptions<SecurityCspOptions>().BindConfiguration(SecurityCspOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SecurityCspOptions>, CspConfigurationShapeCheck>(
+            sp => new CspConfigurationShapeCheck(sp.GetService<IConfiguration>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityCspOptions>, SecurityCspOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<CspReportStoreOptions>().BindConfiguration(CspOptionsValidator.SectionPath + ":Reports").ValidateOnStart();
+        services.AddOptions<CspReportStoreOptions>().BindConfiguration(SecurityCspOptions.SectionName + ":Reports").ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CspReportStoreOptions>, CspReportStoreOptionsValidator>());
         services.TryAddSingleton<ICspReportStore>(sp => new InMemoryCspReportStore(
             InMemoryCspReportStore.DefaultCapacity, sp.GetRequiredService<IOptions<CspReportStoreOptions>>().Value.ReportsKeptPerGroup));
@@ -49,6 +64,5 @@ public static class CspServiceCollectionExtensions
         services.TryAddSingleton<CspReportRateLimiter>();
         services.TryAddSingleton<CspReportEndpoint>();
         services.AddHostedService<CspReportWriter>();
-        return new SecurityCspBuilder(services);
     }
 }

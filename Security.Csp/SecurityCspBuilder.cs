@@ -26,7 +26,7 @@ public sealed class SecurityCspBuilder : ICspReportStoreBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(configure);
-        Services.Configure<CspOptions>(options =>
+        Services.Configure<SecurityCspOptions>(options =>
         {
             var policy = new CspPolicyOptions { Mode = mode };
             policy.UsePolicy(configure);
@@ -45,7 +45,7 @@ public sealed class SecurityCspBuilder : ICspReportStoreBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(policy);
-        Services.Configure<CspOptions>(options => options.Policies[name] = policy);
+        Services.Configure<SecurityCspOptions>(options => options.Policies[name] = policy);
         return this;
     }
 }

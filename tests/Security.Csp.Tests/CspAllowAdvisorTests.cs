@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Security.Abstractions;
-using Security.Csp.Dashboard;
-using Security.Csp.Policy;
+using Security.Csp.Internal.Dashboard;
+using Security.Csp.Internal.Policy;
 using static Security.Csp.Tests.DashboardTestHost;
 
 namespace Security.Csp.Tests;
@@ -101,7 +101,7 @@ public sealed class CspAllowAdvisorTests
             "default-src 'self' https://fonts.gstatic.com; script-src 'self' https://cdn.example.com; style-src 'self'; " +
             "img-src 'self' https://img.example data:; connect-src 'self' wss://socket.example.com:8443; object-src 'none'; frame-ancestors 'none'"));
         var errors = new OptionsValidationErrors();
-        var compiled = CspPolicyCompiler.Compile(new CspOptions { PolicyString = suggested }, new CspOptions(), "Security:Csp", errors, []);
+        var compiled = CspPolicyCompiler.Compile(new SecurityCspOptions { PolicyString = suggested }, new SecurityCspOptions(), "Security:Csp", errors, []);
         Assert.That(errors.Failures, Is.Empty);
         Assert.That(compiled!.WithoutReports.Enforce!.ToString(), Is.EqualTo(suggested));
     }
@@ -112,12 +112,12 @@ public sealed class CspAllowAdvisorTests
         var advisor = new CspAllowAdvisor(Policy, CspModes.Enforce);
 
         var suggested = advisor.Suggest(Groups())!;
-        var options = new CspOptions { Policy = new(suggested.ToDirectives(), StringComparer.OrdinalIgnoreCase) };
+        var options = new SecurityCspOptions { Policy = new(suggested.ToDirectives(), StringComparer.OrdinalIgnoreCase) };
         options.Nonce.Enabled = true;
         options.Nonce.Directives = ["script-src"];
 
         var errors = new OptionsValidationErrors();
-        var compiled = CspPolicyCompiler.Compile(options, new CspOptions(), "Security:Csp", errors, []);
+        var compiled = CspPolicyCompiler.Compile(options, new SecurityCspOptions(), "Security:Csp", errors, []);
         Assert.That(errors.Failures, Is.Empty);
         Assert.That(compiled!.WithoutReports.Enforce!.ToString(), Is.EqualTo(suggested.ToString()));
         Assert.That(suggested.ToString(), Does.Contain("script-src 'self' 'nonce-{nonce}' https://cdn.example.com"));
@@ -156,7 +156,7 @@ public sealed class CspAllowAdvisorTests
         Assert.That(groups["wss://socket.example.com:8443/live"], Is.EqualTo(("default-src wss://socket.example.com:8443", (string?)null)));
         Assert.That(suggested, Is.EqualTo("default-src 'self' wss://socket.example.com:8443; img-src 'self' https://cdn.example.com"));
         var errors = new OptionsValidationErrors();
-        CspPolicyCompiler.Compile(new CspOptions { PolicyString = suggested }, new CspOptions(), "Security:Csp", errors, []);
+        CspPolicyCompiler.Compile(new SecurityCspOptions { PolicyString = suggested }, new SecurityCspOptions(), "Security:Csp", errors, []);
         Assert.That(errors.Failures, Is.Empty);
         Assert.That(
             json.RootElement.GetProperty("suggestedPolicyDirectives").GetProperty("img-src").EnumerateArray().Select(s => s.GetString()),

@@ -10,7 +10,7 @@ namespace Security.Csp.Tests;
 
 public sealed partial class CspNonceTests
 {
-    private static Task<TestApp> StartAsync(Action<CspOptions> configure) =>
+    private static Task<TestApp> StartAsync(Action<SecurityCspOptions> configure) =>
         CspTestHost.StartAsync(
             s => s.AddSecurityCsp(configure),
             a =>

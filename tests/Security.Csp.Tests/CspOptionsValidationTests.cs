@@ -6,7 +6,7 @@ namespace Security.Csp.Tests;
 
 public sealed class CspOptionsValidationTests
 {
-    private static async Task<OptionsValidationException> StartFailsAsync(Action<CspOptions>? configure = null, string? json = null)
+    private static async Task<OptionsValidationException> StartFailsAsync(Action<SecurityCspOptions>? configure = null, string? json = null)
     {
         OptionsValidationException? caught = null;
         try
@@ -29,7 +29,7 @@ public sealed class CspOptionsValidationTests
     [TestCase("""{"ReportOnlyPolicy": {"default-src": ["self"]}, "ReportOnlyPolicyString": "x", "Policy": {"img-src": ["self"]}}""", "Security:Csp:ReportOnlyPolicy", "both ReportOnlyPolicy and ReportOnlyPolicyString", "")]
     [TestCase("""{"Mode": "enforce"}""", "Security:Csp:Policy", "mode 'enforce' needs a policy", "")]
     [TestCase("""{"Mode": "report-only"}""", "Security:Csp:Policy", "mode 'report-only' needs a policy", "")]
-    [TestCase("""{"Policy": {"script-src": "self"}}""", "Security:Csp:Policy:script-src", "'self' is a single string", "")]
+    [TestCase("""{"Policy": {"script-src": "self"}}""", "Security:Csp:Policy:script-src", "'self' must be a list", "[ \"self\" ]")]
     [TestCase("""{"Policy": {"default-src": ["self"], "script-src": []}}""", "Security:Csp:Policy:script-src", "needs a list of at least one source", "[\"none\"]")]
     [TestCase("""{"Policy": "default-src 'self'"}""", "Security:Csp:Policy", "is a single string", "PolicyString")]
     [TestCase("""{"Policy": {"script-sources": ["self"]}}""", "Security:Csp:Policy:script-sources", "'script-sources' is not a known directive", "default-src")]

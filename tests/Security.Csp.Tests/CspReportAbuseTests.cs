@@ -76,7 +76,7 @@ public sealed class CspReportAbuseTests
         Assert.That(stored, Has.Count.EqualTo(100));
         Assert.That(stored.Select(r => r.BlockedUri), Is.EquivalentTo(Enumerable.Range(0, 100).Select(i => $"/{i}")), "the first 100 of the body");
         Assert.That(dropped.GetMeasurementSnapshot().EvaluateAsCounter(), Is.EqualTo(900));
-        Assert.That(app.Services.GetFakeLogCollector().GetSnapshot().Count(r => r.Id.Id == 10), Is.EqualTo(100), "one warning per report taken, none for the rest");
+        Assert.That(app.Services.GetFakeLogCollector().GetSnapshot().Count(r => r.Id.Id == 3010), Is.EqualTo(100), "one warning per report taken, none for the rest");
     }
 
     [Test]
@@ -107,7 +107,7 @@ public sealed class CspReportAbuseTests
     [Test]
     public void The_limits_are_on_by_default_with_the_documented_numbers()
     {
-        var options = new CspOptions().Reports;
+        var options = new SecurityCspOptions().Reports;
 
         Assert.Multiple(() =>
         {
@@ -267,7 +267,7 @@ public sealed class CspReportAbuseTests
             """;
 
         Assert.That(await app.PostStatusAsync(Body), Is.EqualTo(HttpStatusCode.NoContent));
-        var record = app.Services.GetFakeLogCollector().GetSnapshot().Single(r => r.Id.Id == 10);
+        var record = app.Services.GetFakeLogCollector().GetSnapshot().Single(r => r.Id.Id == 3010);
 
         Assert.Multiple(() =>
         {

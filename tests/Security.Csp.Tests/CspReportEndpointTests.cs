@@ -290,7 +290,7 @@ public sealed class CspReportEndpointTests
         request.Headers.UserAgent.ParseAdd("TestBrowser/1.0");
         using var response = await app.Client.SendAsync(request);
 
-        var record = app.Services.GetFakeLogCollector().GetSnapshot().Single(r => r.Id.Id == 10);
+        var record = app.Services.GetFakeLogCollector().GetSnapshot().Single(r => r.Id.Id == 3010);
         Assert.Multiple(() =>
         {
             Assert.That(record.Level, Is.EqualTo(LogLevel.Warning));
@@ -315,7 +315,7 @@ public sealed class CspReportEndpointTests
         request.Headers.UserAgent.ParseAdd("TestBrowser/1.0");
         using var response = await app.Client.SendAsync(request);
 
-        var record = app.Services.GetFakeLogCollector().GetSnapshot().Single(r => r.Id.Id == 10);
+        var record = app.Services.GetFakeLogCollector().GetSnapshot().Single(r => r.Id.Id == 3010);
         Assert.That(record.GetStructuredStateValue("UserAgent"), Is.Null);
         Assert.That(record.GetStructuredStateValue("SenderIp"), Is.Null);
         Assert.That(record.Message, Does.Not.Contain("TestBrowser"));
@@ -328,7 +328,7 @@ public sealed class CspReportEndpointTests
 
         await app.PostStatusAsync(CspReportTestHost.LegacyReport);
 
-        Assert.That(app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == 10), Is.Empty);
+        Assert.That(app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == 3010), Is.Empty);
     }
 
     [Test]

@@ -4,7 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.AspNetCore.Http;
 using Security.Abstractions;
-using Security.Csp.Reports;
+using Security.Csp.Internal.Reports;
 using Security.Testing;
 
 namespace Security.Csp.Tests;

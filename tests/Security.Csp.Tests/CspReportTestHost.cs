@@ -29,7 +29,7 @@ internal static class CspReportTestHost
             "sample": "", "statusCode": 200}}]
         """;
 
-    public static Task<TestApp> StartAsync(Action<CspOptions>? configure = null, ICspReportStore? store = null) =>
+    public static Task<TestApp> StartAsync(Action<SecurityCspOptions>? configure = null, ICspReportStore? store = null) =>
         CspTestHost.StartAsync(
             s =>
             {

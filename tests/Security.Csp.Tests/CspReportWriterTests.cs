@@ -3,9 +3,8 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Time.Testing;
-using Moq;
 using Security.Abstractions;
+using Security.Csp.Tests.Fakes;
 using Security.Testing;
 
 namespace Security.Csp.Tests;
@@ -14,33 +13,10 @@ public sealed class CspReportWriterTests
 {
     private static string Report(int i) => "{\"csp-report\": {\"document-uri\": \"https://a.example/" + i + "\", \"effective-directive\": \"img-src\"}}";
 
-    /// <summary>A store whose saves wait until released, to fill the queue behind it.</summary>
-    private sealed class GatedStore : ICspReportStore
-    {
-        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public InMemoryCspReportStore Inner { get; } = new();
-
-        public void Release() => _gate.TrySetResult();
-
-        public async Task SaveAsync(IReadOnlyList<CspReport> reports, CancellationToken cancellationToken = default)
-        {
-            await _gate.Task.WaitAsync(cancellationToken);
-            await Inner.SaveAsync(reports, cancellationToken);
-        }
-
-        public Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default) => Inner.QueryGroupsAsync(query, cancellationToken);
-
-        public Task<IReadOnlyList<CspReportHourlyCount>> CountByHourAsync(DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default) =>
-            Inner.CountByHourAsync(from, to, effectiveDirective, cancellationToken);
-
-        public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default) => Inner.DeleteOlderThanAsync(cutoff, maxCount, cancellationToken);
-    }
-
     [Test]
     public async Task Burst_larger_than_the_queue_drops_and_counts_the_excess_without_failing_requests()
     {
-        var store = new GatedStore();
+        var store = new GatedCspReportStore();
         await using var app = await CspReportTestHost.StartAsync(o =>
         {
             o.Reports.QueueCapacity = 5;
@@ -72,7 +48,7 @@ public sealed class CspReportWriterTests
     [Test]
     public async Task Stopping_the_app_saves_everything_still_queued()
     {
-        var store = new GatedStore();
+        var store = new GatedCspReportStore();
         var app = await CspReportTestHost.StartAsync(o =>
         {
             o.Reports.QueueCapacity = 1000;
@@ -96,63 +72,37 @@ public sealed class CspReportWriterTests
     [Test]
     public async Task Failed_save_is_retried_until_it_succeeds()
     {
-        var saved = new List<CspReport>();
-        var store = new Mock<ICspReportStore>();
-        var calls = 0;
-        store.Setup(s => s.SaveAsync(It.IsAny<IReadOnlyList<CspReport>>(), It.IsAny<CancellationToken>()))
-            .Returns((IReadOnlyList<CspReport> r, CancellationToken _) =>
-            {
-                if (++calls < 3)
-                {
-                    return Task.FromException(new TimeoutException("db down"));
-                }
-
-                saved.AddRange(r);
-                return Task.CompletedTask;
-            });
-        await using var app = await CspReportTestHost.StartAsync(o => o.Reports.MaxRetries = 3, store.Object);
+        var store = new FailingCspReportStore((_, call) => call < 3);
+        await using var app = await CspReportTestHost.StartAsync(o => o.Reports.MaxRetries = 3, store);
 
         await app.PostStatusAsync(Report(1));
         await app.App.StopAsync();
 
-        Assert.That(saved.Single().DocumentUri, Is.EqualTo("https://a.example/1"));
-        store.Verify(s => s.SaveAsync(It.IsAny<IReadOnlyList<CspReport>>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
+        Assert.That(store.Inner.Snapshot().Single().DocumentUri, Is.EqualTo("https://a.example/1"));
+        Assert.That(store.Calls, Is.EqualTo(3));
     }
 
     [Test]
     public async Task Store_that_keeps_failing_drops_and_counts_the_batch_and_the_writer_keeps_going()
     {
-        var saved = new List<CspReport>();
-        var store = new Mock<ICspReportStore>();
-        store.Setup(s => s.SaveAsync(It.Is<IReadOnlyList<CspReport>>(l => l.Any(r => r.DocumentUri!.EndsWith("/poison", StringComparison.Ordinal))), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new InvalidOperationException("constraint violation"));
-        store.Setup(s => s.SaveAsync(It.Is<IReadOnlyList<CspReport>>(l => l.All(r => !r.DocumentUri!.EndsWith("/poison", StringComparison.Ordinal))), It.IsAny<CancellationToken>()))
-            .Returns((IReadOnlyList<CspReport> r, CancellationToken _) =>
-            {
-                lock (saved)
-                {
-                    saved.AddRange(r);
-                }
-
-                return Task.CompletedTask;
-            });
+        var store = new FailingCspReportStore((batch, _) => batch.Any(r => r.DocumentUri!.EndsWith("/poison", StringComparison.Ordinal)));
         await using var app = await CspReportTestHost.StartAsync(o =>
         {
             o.Reports.MaxRetries = 2;
             o.Reports.BatchSize = 1;
-        }, store.Object);
+        }, store);
         using var dropped = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), SecurityTelemetry.MeterName, "security.csp.reports.dropped");
 
         await app.PostStatusAsync("""{"csp-report": {"document-uri": "https://a.example/poison"}}""");
         await app.PostStatusAsync(Report(2));
         await app.App.StopAsync();
 
-        Assert.That(saved.Select(r => r.DocumentUri), Is.EqualTo(new[] { "https://a.example/2" }));
+        Assert.That(store.Inner.Snapshot().Select(r => r.DocumentUri), Is.EqualTo(new[] { "https://a.example/2" }));
         var measurement = dropped.GetMeasurementSnapshot().Single();
         Assert.That(measurement.Value, Is.EqualTo(1));
         Assert.That(measurement.Tags["reason"], Is.EqualTo("store_failed"));
-        Assert.That(app.Services.GetFakeLogCollector().GetSnapshot().Count(r => r.Id.Id == 20), Is.EqualTo(2), "two retries logged");
-        Assert.That(app.Services.GetFakeLogCollector().GetSnapshot().Count(r => r.Id.Id == 21), Is.EqualTo(1), "one batch dropped");
+        Assert.That(app.Services.GetFakeLogCollector().GetSnapshot().Count(r => r.Id.Id == 3020), Is.EqualTo(2), "two retries logged");
+        Assert.That(app.Services.GetFakeLogCollector().GetSnapshot().Count(r => r.Id.Id == 3021), Is.EqualTo(1), "one batch dropped");
     }
 
     [Test]
@@ -168,51 +118,34 @@ public sealed class CspReportWriterTests
     public async Task Retry_waits_for_the_backoff_delay_on_the_time_provider_and_stamps_reports_with_its_clock()
     {
         var start = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-        var time = new FakeTimeProvider(start);
-        var saved = new List<CspReport>();
-        var attempts = 0;
-        var firstAttemptDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var savedSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var store = new Mock<ICspReportStore>();
-        store.Setup(s => s.SaveAsync(It.IsAny<IReadOnlyList<CspReport>>(), It.IsAny<CancellationToken>()))
-            .Returns((IReadOnlyList<CspReport> r, CancellationToken _) =>
-            {
-                if (Interlocked.Increment(ref attempts) == 1)
-                {
-                    firstAttemptDone.TrySetResult();
-                    return Task.FromException(new TimeoutException("db down"));
-                }
-
-                saved.AddRange(r);
-                savedSignal.TrySetResult();
-                return Task.CompletedTask;
-            });
+        var retryDelay = TimeSpan.FromMinutes(10);
+        var time = new TimerSignallingTimeProvider(start, retryDelay);
+        var store = new FailingCspReportStore((_, call) => call == 1);
         await using var app = await CspTestHost.StartAsync(
             s =>
             {
                 s.AddSingleton<TimeProvider>(time);
-                s.AddSingleton(store.Object);
+                s.AddSingleton<ICspReportStore>(store);
                 s.AddSecurityCsp(o =>
                 {
                     o.UsePolicy(p => p.DefaultSrc().Self());
-                    o.Reports.RetryDelay = TimeSpan.FromMinutes(10);
+                    o.Reports.RetryDelay = retryDelay;
                 });
             },
             a => a.MapCspReports());
 
         await app.PostStatusAsync(Report(1));
-        await firstAttemptDone.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        // Step the fake clock a minute at a time until the retry runs: it must take the full 10 minutes.
-        var advanced = TimeSpan.Zero;
-        while (!savedSignal.Task.IsCompleted && advanced < TimeSpan.FromHours(1))
-        {
-            time.Advance(TimeSpan.FromMinutes(1));
-            advanced += TimeSpan.FromMinutes(1);
-            await Task.WhenAny(savedSignal.Task, Task.Delay(50));
-        }
+        await store.FirstFailure.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await time.TimerCreated.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.That(advanced, Is.GreaterThanOrEqualTo(TimeSpan.FromMinutes(10)));
-        Assert.That(attempts, Is.EqualTo(2));
-        Assert.That(saved.Single().ReceivedAt, Is.EqualTo(start));
+        // A fake timer fires inside Advance, so the retry cannot have started before its full delay has passed.
+        time.Advance(retryDelay - TimeSpan.FromSeconds(1));
+        Assert.That(store.Calls, Is.EqualTo(1), "no retry before the backoff delay is over");
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await store.FirstSave.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(store.Calls, Is.EqualTo(2));
+        Assert.That(store.Inner.Snapshot().Single().ReceivedAt, Is.EqualTo(start));
     }
 }

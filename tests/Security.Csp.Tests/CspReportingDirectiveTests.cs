@@ -5,7 +5,7 @@ namespace Security.Csp.Tests;
 
 public sealed class CspReportingDirectiveTests
 {
-    private static Task<TestApp> StartAsync(Action<CspOptions>? extra = null) =>
+    private static Task<TestApp> StartAsync(Action<SecurityCspOptions>? extra = null) =>
         CspTestHost.StartWithPageAsync(o =>
         {
             o.UsePolicy(p => p.DefaultSrc().Self());

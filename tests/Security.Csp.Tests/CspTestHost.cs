@@ -25,7 +25,7 @@ internal static class CspTestHost
             });
 
     /// <summary>A host with the CSP middleware and one page at <c>/</c>.</summary>
-    public static Task<TestApp> StartWithPageAsync(Action<CspOptions>? configure = null, string? appSettingsJson = null) =>
+    public static Task<TestApp> StartWithPageAsync(Action<SecurityCspOptions>? configure = null, string? appSettingsJson = null) =>
         StartAsync(
             s => s.AddSecurityCsp(configure),
             a =>

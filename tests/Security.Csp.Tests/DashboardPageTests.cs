@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Security.Abstractions;
-using Security.Csp.Dashboard;
+using Security.Csp.Internal.Dashboard;
 using static Security.Csp.Tests.DashboardTestHost;
 
 namespace Security.Csp.Tests;

@@ -22,7 +22,7 @@ internal static class DashboardTestHost
 
     public static Task<TestApp> StartAsync(
         ICspReportStore store,
-        Action<CspOptions>? csp = null,
+        Action<SecurityCspOptions>? csp = null,
         bool useCspMiddleware = false,
         Func<IEndpointConventionBuilder, IEndpointConventionBuilder>? protect = null) =>
         CspTestHost.StartAsync(

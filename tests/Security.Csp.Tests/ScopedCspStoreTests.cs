@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Security.Abstractions;
+using Security.Csp.Tests.Fakes;
 using Security.Testing;
 
 namespace Security.Csp.Tests;
@@ -14,23 +15,16 @@ namespace Security.Csp.Tests;
 public sealed class ScopedCspStoreTests
 {
     /// <summary>A scoped store: one instance per scope, all writing to one shared in-memory store.</summary>
-    private sealed class ScopedStore(ScopedStore.Shared shared) : ICspReportStore, IDisposable
+    private sealed class ScopedStore(ScopedStore.Shared shared) : ForwardingCspReportStore(shared.Inner), IDisposable
     {
         public bool Disposed { get; private set; }
 
-        public Task SaveAsync(IReadOnlyList<CspReport> reports, CancellationToken cancellationToken = default)
+        public override Task SaveAsync(IReadOnlyList<CspReport> reports, CancellationToken cancellationToken = default)
         {
             ObjectDisposedException.ThrowIf(Disposed, this);
             Interlocked.Increment(ref shared.Instances);
-            return shared.Inner.SaveAsync(reports, cancellationToken);
+            return Inner.SaveAsync(reports, cancellationToken);
         }
-
-        public Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default) => shared.Inner.QueryGroupsAsync(query, cancellationToken);
-
-        public Task<IReadOnlyList<CspReportHourlyCount>> CountByHourAsync(DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default) =>
-            shared.Inner.CountByHourAsync(from, to, effectiveDirective, cancellationToken);
-
-        public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default) => shared.Inner.DeleteOlderThanAsync(cutoff, maxCount, cancellationToken);
 
         public void Dispose() => Disposed = true;
 

@@ -21,7 +21,7 @@ namespace Security.IntegrationTests.Persistence;
 /// </summary>
 public sealed class CspReportOutageTests
 {
-    private const string WriterCategory = "Security.Csp.Reports.CspReportWriter";
+    private const string WriterCategory = "Security.Csp.Internal.Reports.CspReportWriter";
 
     [Test]
     public async Task Reports_sent_while_the_database_is_down_are_saved_when_it_returns_within_the_retry_budget()

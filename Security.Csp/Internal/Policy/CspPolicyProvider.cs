@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Security.Abstractions;
+
+namespace Security.Csp.Internal.Policy;
+
+/// <summary>The compiled default and named policies, built once at startup.</summary>
+internal sealed partial class CspPolicyProvider
+{
+    private readonly Dictionary<string, CompiledCspPolicy> _named;
+
+    public CspPolicyProvider(IOptions<SecurityCspOptions> options, ILogger<CspPolicyProvider> logger)
+    {
+        var errors = new OptionsValidationErrors();
+        var warnings = new List<string>();
+        var (compiled, named) = SecurityCspOptionsValidator.Compile(options.Value, errors, warnings);
+        if (!errors.IsEmpty || compiled is null)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(SecurityCspOptions), errors.Failures);
+        }
+
+        foreach (var warning in warnings)
+        {
+            Log.ConfigurationWarning(logger, warning);
+        }
+
+        Default = compiled;
+        _named = named;
+    }
+
+    public CompiledCspPolicy Default { get; }
+
+    public CompiledCspPolicy Get(string name) =>
+        _named.TryGetValue(name, out var policy)
+            ? policy
+            : throw new InvalidOperationException(
+                $"The endpoint requires the CSP policy '{name}', which is not configured. Add it with AddSecurityCsp().AddPolicy(\"{name}\", ...) or under Security:Csp:Policies:{name}.");
+
+    /// <summary>Fails at startup when a mapped endpoint names a policy that is not configured.</summary>
+    public void ValidateEndpoints(IEnumerable<Endpoint> endpoints)
+    {
+        var missing = new List<string>();
+        foreach (var endpoint in endpoints)
+        {
+            if (endpoint.Metadata.GetMetadata<IDisableCspMetadata>() is null &&
+                endpoint.Metadata.GetMetadata<ICspPolicyMetadata>() is { } named &&
+                !_named.ContainsKey(named.PolicyName))
+            {
+                missing.Add($"'{endpoint.DisplayName}' requires the CSP policy '{named.PolicyName}'");
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Unknown CSP policy: {string.Join("; ", missing)}. Add it with AddSecurityCsp().AddPolicy(name, ...) or under Security:Csp:Policies:<name>.");
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, EventName = "CspConfigurationWarning", Level = LogLevel.Warning,
+            Message = "Content Security Policy configuration: {Warning}")]
+        public static partial void ConfigurationWarning(ILogger logger, string warning);
+    }
+}
