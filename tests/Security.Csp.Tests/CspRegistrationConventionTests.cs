@@ -17,6 +17,10 @@ public sealed class CspRegistrationConventionTests
     private const string MissingServices = "call services.AddSecurityCsp() in the app's startup code";
 
     [Test]
+    public void Options_are_bound_from_the_Security_Csp_section() =>
+        Assert.That(SecurityCspOptions.SectionName, Is.EqualTo("Security:Csp"));
+
+    [Test]
     public void AddSecurityCsp_called_twice_registers_its_services_once()
     {
         var once = new ServiceCollection();
@@ -94,7 +98,8 @@ public sealed class CspRegistrationConventionTests
             caught = ex;
         }
 
-        Assert.That(caught?.Failures, Has.Some.StartsWith("Security:Csp:Nonce:Directives: 'style-src' must be a list"));
+        Assert.That(caught, Is.Not.Null, "the app started although Nonce:Directives was lost");
+        Assert.That(caught!.Failures, Has.Some.StartsWith("Security:Csp:Nonce:Directives: 'style-src' must be a list"));
     }
 
     [Test]

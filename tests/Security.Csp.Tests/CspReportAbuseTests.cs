@@ -279,6 +279,19 @@ public sealed class CspReportAbuseTests
         });
     }
 
+    [Test]
+    public async Task A_backslash_in_a_report_value_cannot_pass_for_an_escaped_line_break_in_the_log()
+    {
+        await using var app = await CspReportTestHost.StartAsync();
+        // JSON "\\r\\n" is the text backslash-r backslash-n, not CR LF: it must not read like an escaped real line break.
+        const string Body = """{"csp-report": {"document-uri": "https://app.example/a\\r\\nwarn: forged", "effective-directive": "img-src"}}""";
+
+        Assert.That(await app.PostStatusAsync(Body), Is.EqualTo(HttpStatusCode.NoContent));
+        var record = app.Services.GetFakeLogCollector().GetSnapshot().Single(r => r.Id.Id == 3010);
+
+        Assert.That(record.GetStructuredStateValue("DocumentUri"), Is.EqualTo(@"https://app.example/a\\r\\nwarn: forged"));
+    }
+
     [TestCase("")]
     [TestCase("/json")]
     public async Task Dashboard_without_a_policy_answers_403_to_a_remote_client(string suffix)
