@@ -94,12 +94,12 @@ public sealed class CspReportAggregationTests(string storage)
                 Assert.That((group.BlockedUri, group.DocumentUri), Is.EqualTo(("https://evil.example/x.js", "https://app.example/reset")));
                 Assert.That(rows, Is.EqualTo(CspReportStoreOptions.DefaultReportsKeptPerGroup), "rows kept");
                 Assert.That(dropped.GetMeasurementSnapshot().Sum(m => m.Value), Is.Zero, "nothing dropped");
-                Assert.That(logs.Count(r => r.Id.Id == 10 && r.Level == LogLevel.Warning), Is.EqualTo(1), "one warning for the group");
+                Assert.That(logs.Count(r => r.Id.Id == 3010 && r.Level == LogLevel.Warning), Is.EqualTo(1), "one warning for the group");
             });
 
             // When the hour is over, one summary line for the rest.
             time.Advance(TimeSpan.FromMinutes(61));
-            var summary = app.Services.GetFakeLogCollector().GetSnapshot().Single(r => r.Id.Id == 30);
+            var summary = app.Services.GetFakeLogCollector().GetSnapshot().Single(r => r.Id.Id == 3030);
             Assert.That(summary.Message, Does.StartWith($"{(Bodies * ReportsPerBody) - 1} more Content Security Policy violations like script-src-elem blocked https://evil.example/x.js on https://app.example/reset"));
         }
         finally

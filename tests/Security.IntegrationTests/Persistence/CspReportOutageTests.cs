@@ -111,7 +111,7 @@ public sealed class CspReportOutageTests
             savedOfOutage,
             Dropped(dropped, "store_failed"),
             Dropped(dropped, "queue_full"),
-            app.Services.GetFakeLogCollector().GetSnapshot().Count(r => r.Category == WriterCategory && r.Id.Id == 20));
+            app.Services.GetFakeLogCollector().GetSnapshot().Count(r => r.Category == WriterCategory && r.Id.Id == 3020));
         TestContext.Out.WriteLine(
             $"received {outcome.Received} (during the outage {outcome.SentDuringOutage.Count}), saved {outcome.Saved}, " +
             $"dropped store_failed {outcome.DroppedStoreFailed}, queue_full {outcome.DroppedQueueFull}, retries logged {outcome.Retries}");
