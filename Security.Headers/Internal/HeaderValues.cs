@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Security.Headers;
+namespace Security.Headers.Internal;
 
 /// <summary>Parses configured values into header values; shared by the validator, the middleware and the attributes.</summary>
 internal static class HeaderValues

@@ -2,13 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
 
-namespace Security.Headers;
+namespace Security.Headers.Internal;
 
 /// <summary>Validates <see cref="SecurityHeadersOptions"/> at startup, reporting every failure at once with its option path.</summary>
 internal sealed class SecurityHeadersOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<SecurityHeadersOptions>
 {
-    internal const string Section = "Security:Headers";
-
     public ValidateOptionsResult Validate(string? name, SecurityHeadersOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -33,7 +31,7 @@ internal sealed class SecurityHeadersOptionsValidator(IConfiguration? configurat
             errors.Add(permissions, $"'{options.PermissionsPolicy}' is not a valid policy; expected 'off' or items like camera=(), geolocation=(self \"https://maps.example\"), fullscreen=*.");
         }
 
-        RequireList(errors, "FrameOptionsExcludePaths");
+        errors.RequireList(configuration, Path("FrameOptionsExcludePaths"));
         errors.RequirePathPatterns(Path("FrameOptionsExcludePaths"), options.FrameOptionsExcludePaths);
 
         var hsts = options.StrictTransportSecurity;
@@ -47,13 +45,13 @@ internal sealed class SecurityHeadersOptionsValidator(IConfiguration? configurat
             errors.Add(Path("StrictTransportSecurity:Preload"), $"'true' requires IncludeSubDomains 'true' and MaxAge of at least 365 days (got IncludeSubDomains '{hsts.IncludeSubDomains}', MaxAge '{hsts.MaxAge}').");
         }
 
-        RequireList(errors, "ClearSiteData:Paths");
+        errors.RequireList(configuration, Path("ClearSiteData:Paths"));
         for (var i = 0; i < options.ClearSiteData.Paths.Count; i++)
         {
             errors.RequireLocalPath(Path($"ClearSiteData:Paths[{i}]"), options.ClearSiteData.Paths[i]);
         }
 
-        RequireList(errors, "ClearSiteData:Directives");
+        errors.RequireList(configuration, Path("ClearSiteData:Directives"));
         for (var i = 0; i < options.ClearSiteData.Directives.Count; i++)
         {
             var directive = options.ClearSiteData.Directives[i];
@@ -65,15 +63,15 @@ internal sealed class SecurityHeadersOptionsValidator(IConfiguration? configurat
         }
 
         var caching = options.NoConfidentialCaching;
-        RequireList(errors, "NoConfidentialCaching:WhitelistPaths");
-        RequireList(errors, "NoConfidentialCaching:BlacklistPaths");
+        errors.RequireList(configuration, Path("NoConfidentialCaching:WhitelistPaths"));
+        errors.RequireList(configuration, Path("NoConfidentialCaching:BlacklistPaths"));
         errors.RequirePathPatterns(Path("NoConfidentialCaching:WhitelistPaths"), caching.WhitelistPaths);
         errors.RequirePathPatterns(Path("NoConfidentialCaching:BlacklistPaths"), caching.BlacklistPaths);
 
         return errors.ToResult();
     }
 
-    private static string Path(string option) => Section + ":" + option;
+    private static string Path(string option) => SecurityHeadersOptions.SectionName + ":" + option;
 
     private delegate bool Parser(string? value, out string? header);
 
@@ -98,17 +96,6 @@ internal sealed class SecurityHeadersOptionsValidator(IConfiguration? configurat
         if (!parse(value, out _))
         {
             errors.Add(path, $"'{value}' is not valid; allowed values: {string.Join(", ", allowed)}.");
-        }
-    }
-
-    // The original rejects a non-list exclusion setting; the binder would silently ignore a scalar here.
-    private void RequireList(OptionsValidationErrors errors, string option)
-    {
-        var path = Path(option);
-        var value = configuration?.GetSection(path).Value;
-        if (!string.IsNullOrEmpty(value))
-        {
-            errors.Add(path, $"'{value}' must be a list, e.g. \"{option.Split(':')[^1]}\": [ \"...\" ].");
         }
     }
 }

@@ -1,4 +1,4 @@
-namespace Security.Headers;
+namespace Security.Headers.Internal;
 
 /// <summary>
 /// Marks every metadata type of this package, so one lookup tells whether an endpoint has any, and
