@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Security.Profiling;
+using Security.Profiling.Internal;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -15,10 +17,16 @@ public static class SecurityProfilesEndpointRouteBuilderExtensions
     /// <param name="endpoints">The endpoint route builder, e.g. <c>app</c>.</param>
     /// <param name="pattern">The route, default <c>/_profiles</c>.</param>
     /// <returns>A builder to add conventions to the endpoint, e.g. <c>.RequireAuthorization("Admins")</c>.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddSecurityProfiling()</c> was not called.</exception>
     public static IEndpointConventionBuilder MapSecurityProfiles(this IEndpointRouteBuilder endpoints, string pattern = "/_profiles")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
+        if (endpoints.ServiceProvider.GetService<ProfileStore>() is null)
+        {
+            throw new InvalidOperationException(SecurityProfilingErrors.NotRegistered);
+        }
+
         var page = new ProfilesPage(endpoints.ServiceProvider);
         return endpoints.MapGet(pattern, (RequestDelegate)page.InvokeAsync).WithDisplayName("Security profiles");
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Security.Abstractions;
 
 namespace Security.Headers.Internal;
 
@@ -32,12 +33,13 @@ internal sealed partial class SecurityHeadersMiddleware
     // HttpContext as its state and a request allocates nothing.
     private readonly Func<object, Task>[] _onStarting;
 
-    public SecurityHeadersMiddleware(RequestDelegate next, IOptions<SecurityHeadersOptions> options, ILogger<SecurityHeadersMiddleware> logger)
+    public SecurityHeadersMiddleware(RequestDelegate next, IOptions<SecurityHeadersOptions> options, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(options);
         _next = next;
         var o = options.Value;
+        var logger = loggerFactory.CreateLogger(SecurityTelemetry.LoggingCategoryPrefix + "Headers");
 
         _staticHeaders = StaticHeaders(o);
         HeaderValues.TryFrameOptions(o.FrameOptions, out var frame);

@@ -1,4 +1,4 @@
-namespace Security.Profiling;
+namespace Security.Profiling.Internal;
 
 /// <summary>One SQL command run during a profiled request. Never holds parameter values.</summary>
 /// <param name="CommandText">The command text as sent (placeholders such as <c>@__id_0</c> or <c>$1</c>, not values).</param>

@@ -1,93 +1,40 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Security.Abstractions;
 
-namespace Security.Profiling;
+namespace Security.Profiling.Internal;
 
 /// <summary>
-/// The process-wide subscriptions, made once per app: the command events of EF Core's and
-/// SqlClient's <see cref="DiagnosticListener"/>s, and an <see cref="ActivityListener"/> on every
-/// source (Npgsql's commands among them). All act only when a profile is being collected in the
-/// current async flow, so unprofiled requests pay one <see cref="AsyncLocal{T}"/> read per event
-/// at most and nothing is created for them.
+/// Records the SQL commands of profiled requests from EF Core's and SqlClient's
+/// <see cref="DiagnosticListener"/>s. Both ask <c>IsEnabled(name)</c> before building each event,
+/// and the answer is no outside a profile, so unprofiled requests build no event data.
 /// </summary>
-internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListener>, IDisposable
+internal sealed partial class DatabaseCommandListener : IObserver<DiagnosticListener>, IDisposable
 {
     internal const string EntityFrameworkListenerName = "Microsoft.EntityFrameworkCore";
     internal const string CommandExecutingEvent = "Microsoft.EntityFrameworkCore.Database.Command.CommandExecuting";
     internal const string CommandExecutedEvent = "Microsoft.EntityFrameworkCore.Database.Command.CommandExecuted";
     internal const string CommandErrorEvent = "Microsoft.EntityFrameworkCore.Database.Command.CommandError";
     internal const string SqlClientListenerName = "SqlClientDiagnosticListener";
-    internal const string NpgsqlSourceName = "Npgsql";
-    private const string CollectorProperty = "Security.Profiling.Collector";
 
     // Microsoft.Data.SqlClient's and System.Data.SqlClient's event names, under one listener name.
     private static readonly string[] SqlClientPrefixes = ["Microsoft.Data.SqlClient.", "System.Data.SqlClient."];
 
-    // Set while a thread runs a profiled request's execution context: the thread's allocation
-    // counter when it started to, so the request is charged what its own threads allocate.
-    [ThreadStatic]
-    private static long t_allocatedWhenEntered;
-
-    // The change handler runs only on threads that switch to or from a context holding a
-    // collector, that is only for profiled requests: an unprofiled context never holds one.
-    private readonly AsyncLocal<ProfileCollector?> _current = new(OnFlowChanged);
+    private readonly Func<ProfileCollector?> _current;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Type, bool> _unreadablePayloads = new();
     private readonly List<IDisposable> _subscriptions = [];
     private readonly Lock _lock = new();
-    private readonly ILogger _logger;
-    private readonly ActivityListener _activityListener;
     private IDisposable? _allListeners;
     private bool _disposed;
 
-    public ProfilingDiagnostics(ILoggerFactory loggerFactory)
+    /// <param name="current">The collector of the current async flow, if it is being profiled.</param>
+    /// <param name="logger">Where an unreadable payload is reported.</param>
+    public DatabaseCommandListener(Func<ProfileCollector?> current, ILogger logger)
     {
-        _logger = loggerFactory.CreateLogger(SecurityTelemetry.LoggingCategoryPrefix + "Profiling");
-
-        // AllData, not AllDataAndRecorded: profiling must not flip the sampled flag that
-        // traceparent carries to downstream services. Returning None never suppresses another
-        // listener's decision: the source takes the highest answer.
-        _activityListener = new ActivityListener
-        {
-            ShouldListenTo = static _ => true,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) =>
-                _current.Value is null ? ActivitySamplingResult.None : ActivitySamplingResult.AllData,
-            SampleUsingParentId = (ref ActivityCreationOptions<string> _) =>
-                _current.Value is null ? ActivitySamplingResult.None : ActivitySamplingResult.AllData,
-            // Tagging the activity with its collector at start keeps it in the right profile even
-            // when it is stopped on another flow.
-            ActivityStarted = activity =>
-            {
-                if (_current.Value is { } collector)
-                {
-                    activity.SetCustomProperty(CollectorProperty, collector);
-                }
-            },
-            ActivityStopped = static activity =>
-            {
-                if (activity.GetCustomProperty(CollectorProperty) is ProfileCollector collector)
-                {
-                    collector.AddActivity(activity);
-                    if (activity.Source.Name == NpgsqlSourceName && activity.GetTagItem("db.query.text") is string text)
-                    {
-                        // A raw NpgsqlCommand (Dapper, ADO.NET) as Npgsql traces it: the text and
-                        // the duration; its parameter tags, if any, are never read.
-                        var error = activity.Status == ActivityStatusCode.Error ? activity.GetTagItem("error.type") as string ?? "error" : null;
-                        collector.AddCommand(new SqlCommandProfile(text, [], activity.Duration, error, NpgsqlSourceName));
-                    }
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(_activityListener);
+        _current = current;
+        _logger = logger;
         _allListeners = DiagnosticListener.AllListeners.Subscribe(this);
-    }
-
-    /// <summary>The collector of the current async flow, if it is being profiled.</summary>
-    public ProfileCollector? Current
-    {
-        get => _current.Value;
-        set => _current.Value = value;
     }
 
     public void Dispose()
@@ -109,8 +56,6 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
 
             _subscriptions.Clear();
         }
-
-        _activityListener.Dispose();
     }
 
     void IObserver<DiagnosticListener>.OnNext(DiagnosticListener listener)
@@ -145,12 +90,12 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
     // CommandExecuting is asked for too though unused: when nothing wants it, EF Core stops
     // raising command events on that DbContext for its logging cache time (1 s by default).
     private bool IsCommandEventWanted(string name) =>
-        _current.Value is not null && (name == CommandExecutedEvent || name == CommandErrorEvent || name == CommandExecutingEvent);
+        _current() is not null && (name == CommandExecutedEvent || name == CommandErrorEvent || name == CommandExecutingEvent);
 
     private void OnCommandEvent(KeyValuePair<string, object?> value)
     {
         // A listener shared with other subscribers calls every observer: filter again.
-        var collector = _current.Value;
+        var collector = _current();
         if (collector is null)
         {
             return;
@@ -192,13 +137,13 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
         return SqlClientEvent.None;
     }
 
-    private bool IsSqlClientEventWanted(string name) => _current.Value is not null && SqlClientCommandEvent(name) != SqlClientEvent.None;
+    private bool IsSqlClientEventWanted(string name) => _current() is not null && SqlClientCommandEvent(name) != SqlClientEvent.None;
 
     // SqlClient reports a command's start and its end (or error) separately, with Stopwatch
     // timestamps and an operation id that pairs them.
     private void OnSqlClientEvent(KeyValuePair<string, object?> value)
     {
-        var collector = _current.Value;
+        var collector = _current();
         if (collector is null)
         {
             return;
@@ -245,21 +190,6 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
         }
     }
 
-    private static void OnFlowChanged(AsyncLocalValueChangedArgs<ProfileCollector?> change)
-    {
-        if (ReferenceEquals(change.PreviousValue, change.CurrentValue))
-        {
-            return;
-        }
-
-        var now = GC.GetAllocatedBytesForCurrentThread();
-        change.PreviousValue?.AddAllocated(now - t_allocatedWhenEntered);
-        if (change.CurrentValue is not null)
-        {
-            t_allocatedWhenEntered = now;
-        }
-    }
-
     private enum SqlClientEvent
     {
         None,
@@ -283,7 +213,7 @@ internal sealed partial class ProfilingDiagnostics : IObserver<DiagnosticListene
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3, EventName = "UnreadableCommandPayload", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 6003, EventName = "UnreadableCommandPayload", Level = LogLevel.Warning,
             Message = "Command event {EventName} carries a {PayloadType} without a readable Command property: its SQL is not profiled.")]
         public static partial void UnreadableCommandPayload(ILogger logger, string eventName, string? payloadType);
     }

@@ -1,4 +1,4 @@
-namespace Security.Profiling;
+namespace Security.Profiling.Internal;
 
 /// <summary>
 /// The finished profile of one request; <c>Failed</c> = the pipeline threw; <c>AllocatedBytes</c>

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
+using Security.Shared;
 
-namespace Security.Profiling;
+namespace Security.Profiling.Internal;
 
 /// <summary>Reports every bad profiling setting at startup, naming the option.</summary>
 internal sealed class SecurityProfilingOptionsValidator : IValidateOptions<SecurityProfilingOptions>
@@ -15,7 +16,7 @@ internal sealed class SecurityProfilingOptionsValidator : IValidateOptions<Secur
         var errors = new OptionsValidationErrors();
         const string Section = SecurityProfilingOptions.SectionName;
 
-        if (!IsToken(options.HeaderName))
+        if (!HttpToken.IsToken(options.HeaderName))
         {
             errors.Add($"{Section}:{nameof(options.HeaderName)}",
                 $"'{options.HeaderName}' is not a valid header name; use letters, digits and !#$%&'*+-.^_`|~ only, e.g. X-Profile.");
@@ -46,24 +47,5 @@ internal sealed class SecurityProfilingOptionsValidator : IValidateOptions<Secur
         }
 
         return errors.ToResult();
-    }
-
-    // RFC 9110 section 5.1: field-name = token.
-    private static bool IsToken(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && "!#$%&'*+-.^_`|~".IndexOf(c, StringComparison.Ordinal) < 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

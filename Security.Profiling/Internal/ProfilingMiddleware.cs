@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
 
-namespace Security.Profiling;
+namespace Security.Profiling.Internal;
 
 /// <summary>
 /// Profiles requests that carry the trigger header from an allowed caller: SQL, activities,
@@ -79,7 +79,7 @@ internal sealed partial class ProfilingMiddleware
             return Task.CompletedTask;
         }, (this, context, collector));
 
-        _diagnostics.Current = collector;
+        _diagnostics.Begin(collector);
         var failed = false;
         try
         {
@@ -92,7 +92,7 @@ internal sealed partial class ProfilingMiddleware
         }
         finally
         {
-            _diagnostics.Current = null;
+            _diagnostics.End();
             var total = _time.GetElapsedTime(collector.StartTimestamp);
             var functions = _sampler is null ? null
                 : sampling is null ? SampledFunctions.NotSampled("another profiled request was being sampled")
@@ -155,15 +155,15 @@ internal sealed partial class ProfilingMiddleware
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "RequestProfiled", Level = LogLevel.Debug,
+        [LoggerMessage(EventId = 6001, EventName = "RequestProfiled", Level = LogLevel.Debug,
             Message = ProfileFormatter.Separator + "\n{Method} {Path}\n{Summary}\n{Details}")]
         public static partial void RequestProfiled(ILogger logger, string method, string path, string summary, string details);
 
-        [LoggerMessage(EventId = 2, EventName = "ProfilingRefused", Level = LogLevel.Trace,
+        [LoggerMessage(EventId = 6002, EventName = "ProfilingRefused", Level = LogLevel.Trace,
             Message = "A request asked for a profile but the caller is not allowed; it runs unprofiled.")]
         public static partial void Refused(ILogger logger);
 
-        [LoggerMessage(EventId = 4, EventName = "SamplerFailed", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 6004, EventName = "SamplerFailed", Level = LogLevel.Warning,
             Message = "The CPU sampler threw; the profile goes on without top functions.")]
         public static partial void SamplerFailed(ILogger logger, Exception exception);
     }

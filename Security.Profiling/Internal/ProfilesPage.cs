@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Security.Profiling;
+namespace Security.Profiling.Internal;
 
 /// <summary>The profiles page: every value HTML-encoded, 404 to anyone the gate refuses.</summary>
 internal sealed class ProfilesPage

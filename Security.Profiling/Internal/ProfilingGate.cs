@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Security.Profiling;
+namespace Security.Profiling.Internal;
 
 /// <summary>
 /// Decides who may be profiled and see the profiles page: the configured authorization policy,
@@ -20,8 +20,8 @@ internal sealed class ProfilingGate
         _services = services;
     }
 
-    /// <summary>Throws at startup when the configured policy cannot be evaluated.</summary>
-    public void EnsurePolicyExists()
+    /// <summary>Throws when the configured policy cannot be evaluated; awaited once, when the app starts.</summary>
+    public async Task EnsurePolicyExistsAsync()
     {
         if (_policy is null)
         {
@@ -32,8 +32,7 @@ internal sealed class ProfilingGate
             ?? throw new InvalidOperationException(
                 $"{SecurityProfilingOptions.SectionName}:{nameof(SecurityProfilingOptions.AuthorizationPolicy)} is '{_policy}' but authorization is not registered: call services.AddAuthorization().");
 
-        // The default provider answers synchronously; this runs once, at startup.
-        if (provider.GetPolicyAsync(_policy).GetAwaiter().GetResult() is null)
+        if (await provider.GetPolicyAsync(_policy) is null)
         {
             throw new InvalidOperationException(
                 $"{SecurityProfilingOptions.SectionName}:{nameof(SecurityProfilingOptions.AuthorizationPolicy)}: no authorization policy named '{_policy}' is registered.");

@@ -1,4 +1,4 @@
-namespace Security.Profiling;
+namespace Security.Profiling.Internal;
 
 /// <summary>What <see cref="CommandPayloadReader"/> read from one payload.</summary>
 internal readonly record struct CommandPayload(

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
 
-namespace Security.Profiling.Sampling;
+namespace Security.Profiling.Sampling.Internal;
 
 /// <summary>
 /// Samples one profiled request at a time through an in-process EventPipe session. A second
@@ -102,11 +102,11 @@ internal sealed partial class EventPipeSampler : IProfilingSampler
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 11, EventName = "SamplingUnavailable", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 6011, EventName = "SamplingUnavailable", Level = LogLevel.Warning,
             Message = "CPU sampling could not start an EventPipe session in this process; profiles go on without top functions.")]
         public static partial void SamplingUnavailable(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = 12, EventName = "SamplingFailed", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 6012, EventName = "SamplingFailed", Level = LogLevel.Warning,
             Message = "CPU sampling failed while stopping or reading its EventPipe session; this profile has no top functions.")]
         public static partial void SamplingFailed(ILogger logger, Exception exception);
     }

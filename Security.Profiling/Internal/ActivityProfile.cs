@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Security.Profiling;
+namespace Security.Profiling.Internal;
 
 /// <summary>One stopped <see cref="Activity"/> of a profiled request, reduced to what the tree shows.</summary>
 /// <param name="SourceName">The <see cref="ActivitySource"/> name, e.g. <c>Npgsql</c>.</param>

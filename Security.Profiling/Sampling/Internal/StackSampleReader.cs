@@ -1,7 +1,7 @@
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Etlx;
 
-namespace Security.Profiling.Sampling;
+namespace Security.Profiling.Sampling.Internal;
 
 /// <summary>
 /// Reads a sampling session's trace: keeps the stack samples taken on a thread while it ran the

@@ -1,6 +1,6 @@
 using System.Diagnostics.Tracing;
 
-namespace Security.Profiling.Sampling;
+namespace Security.Profiling.Sampling.Internal;
 
 /// <summary>
 /// Marks, in the sampling session's own event stream, when a thread starts and stops running the

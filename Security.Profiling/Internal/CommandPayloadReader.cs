@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Reflection;
 
-namespace Security.Profiling;
+namespace Security.Profiling.Internal;
 
 /// <summary>
 /// Reads the command event payloads of EF Core (<c>CommandExecutedEventData</c>,

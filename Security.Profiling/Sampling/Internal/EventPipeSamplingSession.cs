@@ -1,7 +1,7 @@
 using System.Diagnostics.Tracing;
 using Microsoft.Diagnostics.NETCore.Client;
 
-namespace Security.Profiling.Sampling;
+namespace Security.Profiling.Sampling.Internal;
 
 /// <summary>
 /// One EventPipe session on this very process: the runtime's sample profiler (a stack of every

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Security.Profiling;
+namespace Security.Profiling.Internal;
 
 /// <summary>
 /// Gathers what happens during one profiled request. Lives in the request's async flow; the

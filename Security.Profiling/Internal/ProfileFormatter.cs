@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Security.Shared;
 
-namespace Security.Profiling;
+namespace Security.Profiling.Internal;
 
 /// <summary>The text layouts of a profile: the log/page report and the <c>Server-Timing</c> value.</summary>
 internal static class ProfileFormatter
@@ -28,43 +29,7 @@ internal static class ProfileFormatter
     /// Escapes control characters (a path may carry a decoded CR or LF that would forge log lines)
     /// and caps the length.
     /// </summary>
-    public static string Printable(string value)
-    {
-        var needsEscaping = false;
-        foreach (var c in value)
-        {
-            if (char.IsControl(c))
-            {
-                needsEscaping = true;
-                break;
-            }
-        }
-
-        if (!needsEscaping && value.Length <= MaxPathLength)
-        {
-            return value;
-        }
-
-        var builder = new StringBuilder(Math.Min(value.Length, MaxPathLength) + 16);
-        foreach (var c in value.Length > MaxPathLength ? value.AsSpan(0, MaxPathLength) : value.AsSpan())
-        {
-            if (char.IsControl(c))
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        if (value.Length > MaxPathLength)
-        {
-            builder.Append("...");
-        }
-
-        return builder.ToString();
-    }
+    public static string Printable(string value) => LogText.Escape(value, MaxPathLength)!;
 
     /// <summary>
     /// The summary line: status, total, app, db, queries, allocations (what the threads allocated

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Security.Profiling;
+namespace Security.Profiling.Internal;
 
 /// <summary>The latest profiles for the profiles page: a ring buffer of bounded size.</summary>
 internal sealed class ProfileStore
