@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Security.Profiling;
 using Security.Profiling.Internal;
 
@@ -22,12 +23,14 @@ public static class SecurityProfilesEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
-        if (endpoints.ServiceProvider.GetService<ProfileStore>() is null)
+        var services = endpoints.ServiceProvider;
+        if (services.GetService<ProfileStore>() is not { } store)
         {
             throw new InvalidOperationException(SecurityProfilingErrors.NotRegistered);
         }
 
-        var page = new ProfilesPage(endpoints.ServiceProvider);
+        var page = new ProfilesPage(
+            services.GetRequiredService<IOptions<SecurityProfilingOptions>>(), services.GetRequiredService<ProfilingGate>(), store);
         return endpoints.MapGet(pattern, (RequestDelegate)page.InvokeAsync).WithDisplayName("Security profiles");
     }
 }

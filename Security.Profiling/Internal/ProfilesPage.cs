@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Security.Profiling.Internal;
@@ -10,23 +9,26 @@ namespace Security.Profiling.Internal;
 /// <summary>The profiles page: every value HTML-encoded, 404 to anyone the gate refuses.</summary>
 internal sealed class ProfilesPage
 {
-    private readonly IServiceProvider _services;
+    private readonly bool _enabled;
+    private readonly ProfilingGate _gate;
+    private readonly ProfileStore _store;
 
-    public ProfilesPage(IServiceProvider services)
+    public ProfilesPage(IOptions<SecurityProfilingOptions> options, ProfilingGate gate, ProfileStore store)
     {
-        _services = services;
+        _enabled = options.Value.Enabled;
+        _gate = gate;
+        _store = store;
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var enabled = _services.GetRequiredService<IOptions<SecurityProfilingOptions>>().Value.Enabled;
-        if (!enabled || !await _services.GetRequiredService<ProfilingGate>().IsAllowedAsync(context))
+        if (!_enabled || !await _gate.IsAllowedAsync(context))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 
-        var profiles = _services.GetRequiredService<ProfileStore>().Snapshot();
+        var profiles = _store.Snapshot();
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Profiles</title></head><body>\n");
         html.Append(CultureInfo.InvariantCulture, $"<h1>Latest profiles ({profiles.Count})</h1>\n");

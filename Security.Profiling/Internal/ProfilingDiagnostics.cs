@@ -29,9 +29,6 @@ internal sealed class ProfilingDiagnostics : IDisposable
         _activities = new ProfilingActivityListener(() => _current.Value);
     }
 
-    /// <summary>The collector of the current async flow, if it is being profiled.</summary>
-    public ProfileCollector? Current => _current.Value;
-
     /// <summary>Starts collecting into <paramref name="collector"/> in the calling async flow.</summary>
     public void Begin(ProfileCollector collector)
     {
