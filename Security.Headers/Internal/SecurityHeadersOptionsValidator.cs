@@ -26,7 +26,7 @@ internal sealed class SecurityHeadersOptionsValidator(IConfiguration? configurat
             errors.Add(permissions, "is empty; use 'off' to send no header.");
         }
         else if (errors.RequireHeaderSafe(permissions, options.PermissionsPolicy) &&
-                 !HeaderValues.IsOff(options.PermissionsPolicy) && !HeaderValues.IsPermissionsPolicy(options.PermissionsPolicy))
+                 !HeaderValues.IsOff(options.PermissionsPolicy) && !PermissionsPolicySyntax.IsValid(options.PermissionsPolicy))
         {
             errors.Add(permissions, $"'{options.PermissionsPolicy}' is not a valid policy; expected 'off' or items like camera=(), geolocation=(self \"https://maps.example\"), fullscreen=*.");
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Security.Shared;
@@ -90,7 +89,7 @@ internal static class ProfileFormatter
             text.Append("\n  (none)");
         }
 
-        AppendTree(text, profile.Activities);
+        ActivityTreeFormatter.Append(text, profile.Activities);
         if (profile.ActivityCount > profile.Activities.Count)
         {
             text.Append(CultureInfo.InvariantCulture, $"\n  ... {profile.ActivityCount - profile.Activities.Count} more not kept");
@@ -136,68 +135,4 @@ internal static class ProfileFormatter
     }
 
     private static double Percent(int part, int whole) => whole == 0 ? 0 : Math.Round(100.0 * part / whole, 1);
-
-    private static void AppendTree(StringBuilder text, IReadOnlyList<ActivityProfile> activities)
-    {
-        var ids = new HashSet<ActivitySpanId>();
-        foreach (var activity in activities)
-        {
-            ids.Add(activity.SpanId);
-        }
-
-        var children = new Dictionary<ActivitySpanId, List<ActivityProfile>>();
-        var roots = new List<ActivityProfile>();
-        foreach (var activity in activities)
-        {
-            var parent = activity.ParentSpanId;
-            if (parent != default && ids.Contains(parent))
-            {
-                if (!children.TryGetValue(parent, out var list))
-                {
-                    children[parent] = list = [];
-                }
-
-                list.Add(activity);
-            }
-            else
-            {
-                roots.Add(activity);
-            }
-        }
-
-        roots.Sort(static (a, b) => a.StartUtc.CompareTo(b.StartUtc));
-        foreach (var list in children.Values)
-        {
-            list.Sort(static (a, b) => a.StartUtc.CompareTo(b.StartUtc));
-        }
-
-        foreach (var root in roots)
-        {
-            AppendNode(text, root, children, depth: 1);
-        }
-    }
-
-    private static void AppendNode(StringBuilder text, ActivityProfile node, Dictionary<ActivitySpanId, List<ActivityProfile>> children, int depth)
-    {
-        text.Append('\n').Append(' ', depth * 2)
-            .Append(CultureInfo.InvariantCulture, $"{Printable(node.DisplayName)} [{Printable(node.SourceName)}] {Milliseconds(node.Duration):0.0} ms");
-        if (node.Detail is not null)
-        {
-            text.Append(" (").Append(Printable(node.Detail)).Append(')');
-        }
-
-        if (node.Failed)
-        {
-            text.Append(" FAILED");
-        }
-
-        // Depth is bounded by the activities kept (MaxEntriesPerProfile); spans cannot form a cycle.
-        if (children.TryGetValue(node.SpanId, out var list))
-        {
-            foreach (var child in list)
-            {
-                AppendNode(text, child, children, depth + 1);
-            }
-        }
-    }
 }
