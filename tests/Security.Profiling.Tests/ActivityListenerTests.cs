@@ -70,6 +70,34 @@ public sealed class ActivityListenerTests
     }
 
     [Test]
+    public async Task Twenty_concurrent_profiles_each_record_their_own_activity_and_leave_no_listener_behind()
+    {
+        var (app, logs) = await ProfilingHost.StartAsync(app => app.MapGet("/work/{id}", async (string id) =>
+        {
+            await Task.Yield();
+            using (App.StartActivity("work-" + id))
+            {
+                await Task.Yield();
+            }
+
+            return id;
+        }));
+        await using var _ = app;
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => app.SendAsync("/work/" + i)));
+
+        var profiles = logs.Profiles.Select(p => p.Message).ToList();
+        Assert.That(profiles, Has.Count.EqualTo(20));
+        for (var i = 0; i < 20; i++)
+        {
+            var own = profiles.Single(p => p.Contains($"GET /work/{i}\n", StringComparison.Ordinal));
+            Assert.That(own, Does.Contain($"Activities (1):\n  work-{i} [Tests.ActivityListener]"), own);
+        }
+
+        Assert.That(App.HasListeners(), Is.False);
+    }
+
+    [Test]
     public async Task A_source_a_profile_does_not_report_is_not_listened_to_during_a_profile()
     {
         // The name of ASP.NET Core's hosting source, whose request activity starts before any middleware.
