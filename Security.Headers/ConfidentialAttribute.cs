@@ -1,3 +1,5 @@
+using Security.Headers.Internal;
+
 namespace Security.Headers;
 
 /// <summary>

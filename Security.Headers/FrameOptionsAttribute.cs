@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Primitives;
+using Security.Headers.Internal;
 
 namespace Security.Headers;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Security.Headers;
+using Security.Headers.Internal;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -21,7 +21,7 @@ public static class SecurityHeadersApplicationBuilderExtensions
         if (app.ApplicationServices.GetService<SecurityHeadersMarker>() is null)
         {
             throw new InvalidOperationException(
-                "UseSecurityHeaders() needs the services registered by builder.Services.AddSecurityHeaders().");
+                "Unable to find the services Security.Headers needs: call services.AddSecurityHeaders() in the app's startup code.");
         }
 
         return app.UseMiddleware<SecurityHeadersMiddleware>();

@@ -11,6 +11,9 @@ namespace Security.Headers;
 /// </remarks>
 public sealed class SecurityHeadersOptions
 {
+    /// <summary>The configuration section bound by <c>AddSecurityHeaders</c>: <c>Security:Headers</c>.</summary>
+    public const string SectionName = "Security:Headers";
+
     /// <summary>
     /// <c>X-Frame-Options</c>: <c>deny</c> (default), <c>sameorigin</c>, <c>allow-from:https://example.com</c>
     /// (obsolete in browsers: a startup warning recommends CSP <c>frame-ancestors</c>) or <c>off</c>.

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Security.Headers;
+using Security.Headers.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -10,49 +11,45 @@ public static class SecurityHeadersServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the security headers with their options, bound from the <c>Security:Headers</c>
-    /// configuration section, then <paramref name="configure"/> (code wins). Every option is
-    /// validated at startup; a bad one stops the app with an <see cref="OptionsValidationException"/>
-    /// naming each bad option and value. Then call <c>app.UseSecurityHeaders()</c>.
+    /// configuration section (<see cref="SecurityHeadersOptions.SectionName"/>), then
+    /// <paramref name="configure"/> (code wins). Every option is validated at startup; a bad one stops
+    /// the app with an <see cref="OptionsValidationException"/> naming each bad option and value.
+    /// Calling it again registers nothing twice and applies each <paramref name="configure"/> in call
+    /// order. Then call <c>app.UseSecurityHeaders()</c>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Changes to the defaults, e.g. <c>o =&gt; o.FrameOptions = "sameorigin"</c>.</param>
-    /// <returns>The services, for chaining.</returns>
-    public static IServiceCollection AddSecurityHeaders(this IServiceCollection services, Action<SecurityHeadersOptions>? configure = null)
+    /// <returns>A builder on the same services.</returns>
+    public static SecurityHeadersBuilder AddSecurityHeaders(this IServiceCollection services, Action<SecurityHeadersOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        var builder = services.AddOptions<SecurityHeadersOptions>();
+        var options = services.AddOptions<SecurityHeadersOptions>();
 
-        // A second call only adds its configure action: binding twice would append configured list items twice.
+        // Binding twice would append configured list items twice.
         var first = !services.Any(d => d.ServiceType == typeof(SecurityHeadersMarker));
         if (first)
         {
-            builder.BindConfiguration(SecurityHeadersOptionsValidator.Section).ValidateOnStart();
+            options.BindConfiguration(SecurityHeadersOptions.SectionName).ValidateOnStart();
+            services.AddSingleton<SecurityHeadersMarker>();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityHeadersOptions>, SecurityHeadersOptionsValidator>());
+
+            // Kestrel adds Server after the OnStarting callbacks run, so removing it there is not enough.
+            services.AddOptions<KestrelServerOptions>()
+                .Configure<IOptions<SecurityHeadersOptions>>((kestrel, headers) =>
+                {
+                    if (headers.Value.RemoveServerHeader)
+                    {
+                        kestrel.AddServerHeader = false;
+                    }
+                });
         }
 
         if (configure is not null)
         {
-            builder.Configure(configure);
+            options.Configure(configure);
         }
 
-        if (!first)
-        {
-            return services;
-        }
-
-        services.AddSingleton<SecurityHeadersMarker>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityHeadersOptions>, SecurityHeadersOptionsValidator>());
-
-        // Kestrel adds Server after the OnStarting callbacks run, so removing it there is not enough.
-        services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<SecurityHeadersOptions>>((kestrel, headers) =>
-            {
-                if (headers.Value.RemoveServerHeader)
-                {
-                    kestrel.AddServerHeader = false;
-                }
-            });
-
-        return services;
+        return new SecurityHeadersBuilder(services);
     }
 }

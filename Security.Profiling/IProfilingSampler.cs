@@ -3,7 +3,7 @@ namespace Security.Profiling;
 /// <summary>
 /// Samples the call stacks of a profiled request, for the profile's top functions. The
 /// <c>Security.Profiling.Sampling</c> package implements it
-/// (<c>services.AddSecurityProfilingSampling()</c>); profiling asks for it only when
+/// (<c>services.AddSecurityProfiling().AddSampling()</c>); profiling asks for it only when
 /// <see cref="SecurityProfilingOptions.CpuSampling"/> is on.
 /// </summary>
 public interface IProfilingSampler

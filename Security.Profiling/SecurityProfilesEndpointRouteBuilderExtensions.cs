@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Security.Profiling;
+using Security.Profiling.Internal;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -15,11 +18,19 @@ public static class SecurityProfilesEndpointRouteBuilderExtensions
     /// <param name="endpoints">The endpoint route builder, e.g. <c>app</c>.</param>
     /// <param name="pattern">The route, default <c>/_profiles</c>.</param>
     /// <returns>A builder to add conventions to the endpoint, e.g. <c>.RequireAuthorization("Admins")</c>.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddSecurityProfiling()</c> was not called.</exception>
     public static IEndpointConventionBuilder MapSecurityProfiles(this IEndpointRouteBuilder endpoints, string pattern = "/_profiles")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
-        var page = new ProfilesPage(endpoints.ServiceProvider);
+        var services = endpoints.ServiceProvider;
+        if (services.GetService<ProfileStore>() is not { } store)
+        {
+            throw new InvalidOperationException(SecurityProfilingErrors.NotRegistered);
+        }
+
+        var page = new ProfilesPage(
+            services.GetRequiredService<IOptions<SecurityProfilingOptions>>(), services.GetRequiredService<ProfilingGate>(), store);
         return endpoints.MapGet(pattern, (RequestDelegate)page.InvokeAsync).WithDisplayName("Security profiles");
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Security.Profiling;
+using Security.Profiling.Internal;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -15,13 +16,13 @@ public static class SecurityProfilingApplicationBuilderExtensions
     /// </summary>
     /// <param name="app">The application.</param>
     /// <returns>The application, for chaining.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddSecurityProfiling()</c> was not called, the configured policy does not exist, or CPU sampling is on without a sampler.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddSecurityProfiling()</c> was not called, or CPU sampling is on without a sampler.</exception>
     public static IApplicationBuilder UseSecurityProfiling(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         if (app.ApplicationServices.GetService<ProfileStore>() is null)
         {
-            throw new InvalidOperationException("UseSecurityProfiling needs services.AddSecurityProfiling().");
+            throw new InvalidOperationException(SecurityProfilingErrors.NotRegistered);
         }
 
         var options = app.ApplicationServices.GetRequiredService<IOptions<SecurityProfilingOptions>>().Value;
@@ -30,11 +31,10 @@ public static class SecurityProfilingApplicationBuilderExtensions
             return app;
         }
 
-        app.ApplicationServices.GetRequiredService<ProfilingGate>().EnsurePolicyExists();
         if (options.CpuSampling && app.ApplicationServices.GetService<IProfilingSampler>() is null)
         {
             throw new InvalidOperationException(
-                $"{SecurityProfilingOptions.SectionName}:{nameof(SecurityProfilingOptions.CpuSampling)} is true but no sampler is registered: add the Security.Profiling.Sampling package and call services.AddSecurityProfilingSampling().");
+                $"{SecurityProfilingOptions.SectionName}:{nameof(SecurityProfilingOptions.CpuSampling)} is true but no sampler is registered: add the Security.Profiling.Sampling package and call services.AddSecurityProfiling().AddSampling().");
         }
 
         return app.UseMiddleware<ProfilingMiddleware>();

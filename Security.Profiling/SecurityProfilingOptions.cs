@@ -47,7 +47,7 @@ public sealed class SecurityProfilingOptions
     /// <summary>
     /// Whether a profiled request's call stacks are sampled, for its top functions by inclusive and
     /// exclusive samples. Default <see langword="false"/>. Needs the <c>Security.Profiling.Sampling</c>
-    /// package and <c>services.AddSecurityProfilingSampling()</c>; one request is sampled at a time,
+    /// package and <c>services.AddSecurityProfiling().AddSampling()</c>; one request is sampled at a time,
     /// and the runtime pauses every thread about once a millisecond while it samples.
     /// </summary>
     public bool CpuSampling { get; set; }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Security.Profiling;
+using Security.Profiling.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -8,29 +10,36 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SecurityProfilingServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds per-request profiling, bound to <c>Security:Profiling</c> in configuration and validated
-    /// at startup; <paramref name="configure"/> runs after binding, so code wins. Profiling stays off
-    /// until <see cref="SecurityProfilingOptions.Enabled"/> is <see langword="true"/>.
+    /// Adds per-request profiling, bound to <c>Security:Profiling</c> in configuration
+    /// (<see cref="SecurityProfilingOptions.SectionName"/>) and validated at startup;
+    /// <paramref name="configure"/> runs after binding, so code wins. Profiling stays off until
+    /// <see cref="SecurityProfilingOptions.Enabled"/> is <see langword="true"/>. Calling it again
+    /// registers nothing twice and applies each <paramref name="configure"/> in call order.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Changes the options in code, e.g. <c>o =&gt; o.Enabled = builder.Environment.IsDevelopment()</c>.</param>
-    /// <returns>The services, for chaining.</returns>
-    public static IServiceCollection AddSecurityProfiling(this IServiceCollection services, Action<SecurityProfilingOptions>? configure = null)
+    /// <returns>A builder for add-ons, e.g. <c>.AddSampling()</c>.</returns>
+    public static SecurityProfilingBuilder AddSecurityProfiling(this IServiceCollection services, Action<SecurityProfilingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        var options = services.AddOptions<SecurityProfilingOptions>().BindConfiguration(SecurityProfilingOptions.SectionName);
+        var options = services.AddOptions<SecurityProfilingOptions>();
+        if (!services.Any(d => d.ServiceType == typeof(ProfileStore)))
+        {
+            options.BindConfiguration(SecurityProfilingOptions.SectionName).ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityProfilingOptions>, SecurityProfilingOptionsValidator>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProfilingStartupCheck>());
+            services.TryAddSingleton(TimeProvider.System);
+            services.TryAddSingleton<ProfilingDiagnostics>();
+            services.TryAddSingleton<ProfilingGate>();
+            services.TryAddSingleton<ProfileStore>();
+        }
+
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityProfilingOptions>, SecurityProfilingOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ProfilingDiagnostics>();
-        services.TryAddSingleton<ProfilingGate>();
-        services.TryAddSingleton<ProfileStore>();
-        return services;
+        return new SecurityProfilingBuilder(services);
     }
 }

@@ -2,19 +2,16 @@
 # Packs the eight Security.* packages into artifacts/packages (Release), checks their NuGet
 # dependencies against DESIGN.md, and proves that a fresh app outside the repository restores
 # Security.Headers from that folder and compiles the README's quick start.
-#   build/pack.sh [--skip-headers-check] [--keep-app]
-#   --skip-headers-check  compile the fresh app without calling Security.Headers (local use only,
-#                         while AddSecurityHeaders does not exist yet); the restore is still checked
+#   build/pack.sh [--keep-app]
 #   --keep-app            keep the fresh app's temp folder and print where it is
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 out="$root/artifacts/packages"
 
-skip_headers_check=0; keep_app=0
+keep_app=0
 for arg in "$@"; do
   case "$arg" in
-    --skip-headers-check) skip_headers_check=1 ;;
     --keep-app) keep_app=1 ;;
     *) echo "pack.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
@@ -133,16 +130,7 @@ cat > "$app/FreshApp.csproj" <<'XML'
   </PropertyGroup>
 </Project>
 XML
-if [ $skip_headers_check = 1 ]; then
-  echo "pack.sh: --skip-headers-check: the fresh app does not call Security.Headers (local check only)"
-  cat > "$app/Program.cs" <<'CS'
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/", () => "hello");
-app.Run();
-CS
-else
-  cat > "$app/Program.cs" <<'CS'
+cat > "$app/Program.cs" <<'CS'
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSecurityHeaders();
@@ -152,7 +140,6 @@ app.UseSecurityHeaders();
 app.MapGet("/", () => "hello");
 app.Run();
 CS
-fi
 
 echo "pack.sh: fresh app in $app: dotnet add package Security.Headers --version $headers_version"
 (cd "$app" && dotnet add package Security.Headers --version "$headers_version") > "$app.add.log" 2>&1 \
@@ -163,4 +150,4 @@ rm -f "$app.add.log"
 (cd "$app" && dotnet build -c Release --nologo -v quiet) \
   || fail "the fresh app does not compile against Security.Headers $headers_version"
 
-echo "pack.sh: OK: $expected packages in ${out#"$root"/}, dependencies follow DESIGN.md, a fresh app restored Security.Headers $headers_version and compiled$([ $skip_headers_check = 1 ] && echo ' (without calling it: --skip-headers-check)')"
+echo "pack.sh: OK: $expected packages in ${out#"$root"/}, dependencies follow DESIGN.md, a fresh app restored Security.Headers $headers_version and compiled"

@@ -49,7 +49,7 @@ public class HeadersBenchmarks
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddRouting()
-            .AddSecurityHeaders();
+            .AddSecurityHeaders().Services;
         collection.AddSecurityHeaderPolicies();
         var services = collection.BuildServiceProvider();
         var pathRulesServices = new ServiceCollection()
@@ -62,7 +62,7 @@ public class HeadersBenchmarks
                 o.NoConfidentialCaching.BlacklistEnabled = true;
                 o.NoConfidentialCaching.BlacklistPaths.Add("account/");
             })
-            .BuildServiceProvider();
+            .Services.BuildServiceProvider();
 
         // Ours with django-security's opt-in DNT echo (a request-header read NetEscapades does not do).
         var doNotTrackServices = new ServiceCollection()
@@ -70,7 +70,7 @@ public class HeadersBenchmarks
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddRouting()
             .AddSecurityHeaders(o => o.EchoDoNotTrack = true)
-            .BuildServiceProvider();
+            .Services.BuildServiceProvider();
 
         _bare = Build(services, _ => { });
         _handWritten = Build(services, app => app.Use(next => context =>

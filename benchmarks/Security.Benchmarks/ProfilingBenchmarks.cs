@@ -31,7 +31,7 @@ public class ProfilingBenchmarks
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddLogging()
             .AddSecurityProfiling(o => o.Enabled = true)
-            .BuildServiceProvider();
+            .Services.BuildServiceProvider();
 
         _samplingServices = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
@@ -41,8 +41,8 @@ public class ProfilingBenchmarks
                 o.Enabled = true;
                 o.CpuSampling = true;
             })
-            .AddSecurityProfilingSampling()
-            .BuildServiceProvider();
+            .AddSampling()
+            .Services.BuildServiceProvider();
 
         _bare = Pipeline(_services, _ => { });
         _profiling = Pipeline(_services, app => app.UseSecurityProfiling());

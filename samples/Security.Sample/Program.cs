@@ -86,8 +86,7 @@ builder.Services.AddSessionExpiry();
 // local callers only. `curl -H 'X-Profile: 1' ...` then shows Server-Timing and logs the profile.
 // Security.Profiling.Sampling adds the top functions when Security:Profiling:CpuSampling is true
 // (in Development too).
-builder.Services.AddSecurityProfiling();
-builder.Services.AddSecurityProfilingSampling();
+builder.Services.AddSecurityProfiling().AddSampling();
 
 var app = builder.Build();
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -87,41 +86,4 @@ internal sealed class HeadersHost : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
-}
-
-/// <summary>Collects log entries (category, event id, level, message) for assertions.</summary>
-internal sealed class LogCollector : ILoggerProvider
-{
-    public ConcurrentQueue<(string Category, EventId EventId, LogLevel Level, string Message)> Entries { get; } = new();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(LogCollector owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Entries.Enqueue((category, eventId, logLevel, formatter(state, exception)));
-    }
-}
-
-/// <summary>Reads one response header as the server sent it (content headers included).</summary>
-internal static class ResponseHeaderExtensions
-{
-    public static string? Header(this HttpResponseMessage response, string name)
-    {
-        // NonValidated: the values as sent, not re-ordered by HttpClient's parsers (Cache-Control).
-        if (response.Headers.NonValidated.TryGetValues(name, out var values) || response.Content.Headers.NonValidated.TryGetValues(name, out values))
-        {
-            return string.Join(", ", values);
-        }
-
-        return null;
-    }
 }

@@ -13,8 +13,8 @@ internal sealed class CapturedLogs : ILoggerProvider
     /// <summary>The entries of the profiling category.</summary>
     public IReadOnlyList<LogEntry> Profiling => [.. _entries.Where(e => e.Category == "Security.Profiling")];
 
-    /// <summary>The profiles written (event id 1).</summary>
-    public IReadOnlyList<LogEntry> Profiles => [.. Profiling.Where(e => e.EventId.Id == 1)];
+    /// <summary>The profiles written (event id 6001).</summary>
+    public IReadOnlyList<LogEntry> Profiles => [.. Profiling.Where(e => e.EventId.Id == 6001)];
 
     /// <summary>Every message and exception text captured, for "this never appears" checks.</summary>
     public string AllText => string.Join("\n", _entries.Select(e => e.Message + "\n" + e.Exception));

@@ -44,7 +44,7 @@ public sealed partial class CpuSamplingTests
         {
             if (sampler)
             {
-                s.AddSecurityProfilingSampling();
+                s.AddSecurityProfiling().AddSampling();
             }
         });
 
@@ -155,7 +155,7 @@ public sealed partial class CpuSamplingTests
     [Test]
     public async Task Sampling_is_off_by_default_and_the_profile_has_no_top_functions()
     {
-        var (app, logs) = await ProfilingHost.StartAsync(app => app.MapGet("/", () => "ok"), services: s => s.AddSecurityProfilingSampling());
+        var (app, logs) = await ProfilingHost.StartAsync(app => app.MapGet("/", () => "ok"), services: s => s.AddSecurityProfiling().AddSampling());
         await using var _ = app;
 
         await app.SendAsync("/");
@@ -168,7 +168,7 @@ public sealed partial class CpuSamplingTests
     {
         var error = Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(app => app.MapGet("/", () => "ok"), sampler: false));
 
-        Assert.That(error!.Message, Does.StartWith("Security:Profiling:CpuSampling is true").And.Contain("AddSecurityProfilingSampling()"));
+        Assert.That(error!.Message, Does.StartWith("Security:Profiling:CpuSampling is true").And.Contain("AddSecurityProfiling().AddSampling()"));
     }
 
     [TestCase(true)]

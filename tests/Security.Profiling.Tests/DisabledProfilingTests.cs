@@ -77,7 +77,7 @@ public sealed class DisabledProfilingTests
         .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build())
         .AddLogging()
         .AddSecurityProfiling()
-        .BuildServiceProvider();
+        .Services.BuildServiceProvider();
 
     /// <summary>An application builder that counts the middleware added to it.</summary>
     private sealed class CountingApplicationBuilder(IServiceProvider services) : IApplicationBuilder

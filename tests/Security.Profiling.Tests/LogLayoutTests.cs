@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
+using Security.Profiling.Internal;
 
 namespace Security.Profiling.Tests;
 
@@ -88,8 +89,10 @@ public sealed class LogLayoutTests
         Assert.That(lines.Count(l => l.StartsWith("Summary:", StringComparison.Ordinal)), Is.EqualTo(1));
     }
 
-    [TestCase("a\nb", "a\\u000ab")]
-    [TestCase("tab\there", "tab\\u0009here")]
+    [TestCase("a\nb", "a\\nb")]
+    [TestCase("tab\there", "tab\\there")]
+    [TestCase("bell\u0007", "bell\\u0007")]
+    [TestCase("\u001b[31mred", "\\u001B[31mred")]
     [TestCase("plain", "plain")]
     public void Printable_escapes_control_characters(string value, string expected) =>
         Assert.That(ProfileFormatter.Printable(value), Is.EqualTo(expected));

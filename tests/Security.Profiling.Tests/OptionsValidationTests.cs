@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Security.Profiling.Internal;
 using Security.Testing;
 
 namespace Security.Profiling.Tests;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Security.Profiling.Internal;
 
 namespace Security.Profiling.Tests;
 

@@ -52,7 +52,19 @@ internal static class ProfilingHost
         bool profile = true,
         Action<HttpContext>? configure = null)
     {
-        var context = await app.Server.SendAsync(context =>
+        var context = await app.StartRequestAsync(path, caller, profile, configure);
+        await context.ReadBodyAsync();
+        return context;
+    }
+
+    /// <summary>Like <see cref="SendAsync"/>, but returns as soon as the response has started, its body unread.</summary>
+    public static Task<HttpContext> StartRequestAsync(
+        this TestApp app,
+        string path,
+        IPAddress? caller = null,
+        bool profile = true,
+        Action<HttpContext>? configure = null) =>
+        app.Server.SendAsync(context =>
         {
             context.Request.Method = HttpMethods.Get;
             context.Request.Path = path;
@@ -64,11 +76,14 @@ internal static class ProfilingHost
 
             configure?.Invoke(context);
         });
+
+    /// <summary>Reads the rest of the body (waiting for the pipeline to finish) so that <see cref="Body"/> can read it.</summary>
+    public static async Task ReadBodyAsync(this HttpContext context)
+    {
         var body = new MemoryStream();
         await context.Response.Body.CopyToAsync(body);
         body.Position = 0;
         context.Response.Body = body;
-        return context;
     }
 
     public static string Body(this HttpContext context)

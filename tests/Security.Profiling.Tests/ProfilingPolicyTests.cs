@@ -1,7 +1,9 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Security.Profiling.Tests;
 
@@ -66,5 +68,41 @@ public sealed class ProfilingPolicyTests
             s => s.AddAuthorization()));
 
         Assert.That(error!.Message, Does.Contain("Security:Profiling:AuthorizationPolicy").And.Contain("Nobody"));
+    }
+
+    [TestCase("Profilers", true)]
+    [TestCase("Nobody", false)]
+    public async Task A_policy_provider_that_answers_asynchronously_is_awaited_at_startup(string policy, bool exists)
+    {
+        Task<(Security.Testing.TestApp App, CapturedLogs Logs)> Start() => ProfilingHost.StartAsync(
+            app => app.MapGet("/hello", () => "hello"),
+            o => o.AuthorizationPolicy = policy,
+            s => s.AddAuthorization(a => a.AddPolicy("Profilers", p => p.RequireRole("admin")))
+                .AddSingleton<IAuthorizationPolicyProvider, YieldingPolicyProvider>(),
+            SignInFromHeader);
+
+        if (!exists)
+        {
+            var error = Assert.ThrowsAsync<InvalidOperationException>(() => Start());
+            Assert.That(error!.Message, Does.Contain("Security:Profiling:AuthorizationPolicy").And.Contain("Nobody"));
+            return;
+        }
+
+        var (app, logs) = await Start();
+        await using var _ = app;
+        var context = await app.SendAsync("/hello", ProfilingHost.Remote, configure: c => c.Request.Headers["Test-Role"] = "admin");
+
+        Assert.That(context.ServerTiming(), Is.Not.Null);
+        Assert.That(logs.Profiles, Has.Count.EqualTo(1));
+    }
+
+    /// <summary>A policy provider that completes only after yielding, as one reading a database would.</summary>
+    private sealed class YieldingPolicyProvider(IOptions<AuthorizationOptions> options) : DefaultAuthorizationPolicyProvider(options)
+    {
+        public override async Task<AuthorizationPolicy?> GetPolicyAsync(string policyName)
+        {
+            await Task.Yield();
+            return await base.GetPolicyAsync(policyName);
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Security.Profiling.Internal;
 
 namespace Security.Profiling.Tests;
 
@@ -45,16 +46,21 @@ public sealed partial class ServerTimingTests
         CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
         try
         {
+            var secondWrite = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var (app, _) = await ProfilingHost.StartAsync(app => app.MapGet("/stream", async (HttpContext context) =>
             {
                 await context.Response.WriteAsync("first");
                 await context.Response.Body.FlushAsync();
-                await Task.Delay(20);
+                await secondWrite.Task.WaitAsync(TimeSpan.FromSeconds(30));
                 await context.Response.WriteAsync(" second");
             }));
             await using var _ = app;
 
-            var context = await app.SendAsync("/stream");
+            // The response has started and the endpoint waits: the header went out with the first byte.
+            var context = await app.StartRequestAsync("/stream");
+            Assert.That(context.ServerTiming(), Does.Match(ServerTimingGrammar()).And.Match(OurLayout()));
+            secondWrite.SetResult();
+            await context.ReadBodyAsync();
 
             Assert.That(context.Body(), Is.EqualTo("first second"));
             Assert.That(context.ServerTiming(), Does.Match(ServerTimingGrammar()).And.Match(OurLayout()));

@@ -1,7 +1,0 @@
-namespace Security.Headers;
-
-/// <summary>
-/// Marks every metadata type of this package, so one lookup tells whether an endpoint has any, and
-/// one scan of the app's endpoints tells whether requests need to look at all.
-/// </summary>
-internal interface ISecurityHeadersMetadata;
