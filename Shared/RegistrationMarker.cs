@@ -10,7 +10,7 @@ namespace Security.Shared;
 /// <c>AddX</c> was never called and say so, instead of failing later on a missing service.
 /// </summary>
 /// <typeparam name="TOptions">The options type of the feature, which names the marker.</typeparam>
-/// <remarks>Compiled into each package that uses it (see docs/conventions.md).</remarks>
+/// <remarks>Compiled into each package that uses it, so no package exposes it.</remarks>
 internal sealed class RegistrationMarker<TOptions>
     where TOptions : class
 {
