@@ -30,6 +30,7 @@ public static class LoginThrottlingServiceCollectionExtensions
             services.TryAddSingleton<LoginThrottlingMetrics>();
             services.TryAddSingleton<LoginThrottlingKeys>();
             services.TryAddSingleton<LoginUsernameReader>();
+            services.TryAddSingleton<LoginThrottlingReset>();
             services.AddSecuritySignInObserver<LoginThrottlingSignInObserver>();
             services.AddSecurityAuthCore();
         }
