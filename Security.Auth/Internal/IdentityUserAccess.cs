@@ -21,6 +21,15 @@ internal abstract class IdentityUserAccess
 
     public abstract ValueTask<bool> UserExistsAsync(HttpContext context, string userName);
 
+    /// <summary>The user type's name, for messages.</summary>
+    public abstract string UserTypeName { get; }
+
+    /// <summary>
+    /// Whether the user manager the app resolves reports changes (is a <c>PasswordExpiryUserManager</c>): an app may
+    /// replace the one <c>.AddPasswordExpiry()</c> installed with its own. Creates one manager, in a scope of its own.
+    /// </summary>
+    public abstract bool ReportsUserChanges(IServiceProvider services);
+
     /// <summary>The access for the Identity builder's user type.</summary>
     public static IdentityUserAccess For(IdentityBuilder builder) =>
         (IdentityUserAccess)Activator.CreateInstance(typeof(IdentityUserAccess<>).MakeGenericType(builder.UserType))!;
@@ -37,6 +46,14 @@ internal sealed class IdentityUserAccess<TUser> : IdentityUserAccess
     where TUser : class
 {
     private string? _userIdClaimType;
+
+    public override string UserTypeName => typeof(TUser).Name;
+
+    public override bool ReportsUserChanges(IServiceProvider services)
+    {
+        using var scope = services.CreateScope();
+        return scope.ServiceProvider.GetService<UserManager<TUser>>() is null or PasswordExpiryUserManager<TUser>;
+    }
 
     // What UserManager.GetUserId reads, without creating a user manager (and its store and DbContext) per request.
     public override string? GetUserId(HttpContext context, ClaimsPrincipal principal) =>

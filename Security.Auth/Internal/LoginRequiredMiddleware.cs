@@ -55,6 +55,10 @@ internal sealed partial class LoginRequiredMiddleware
         {
             Log.IdentityNotConnected(logger);
         }
+        else if (_options.IsInactive is null && identity is not null && _options.ValidationInterval > TimeSpan.Zero && !identity.ReportsUserChanges(services))
+        {
+            Log.UserChangesNotReported(logger, identity.UserTypeName, _options.ValidationInterval);
+        }
 
         _logout = logout;
         _schemes = schemes;
@@ -213,5 +217,9 @@ internal sealed partial class LoginRequiredMiddleware
         [LoggerMessage(EventId = 1005, EventName = "IdentityNotConnected", Level = LogLevel.Warning,
             Message = "ASP.NET Core Identity is registered, but not connected to Security.Auth: a locked-out or deleted user stays signed in. Call AddIdentity(...).AddPasswordExpiry(), which tells Security.Auth the user type and makes the user manager report changes.")]
         public static partial void IdentityNotConnected(ILogger logger);
+
+        [LoggerMessage(EventId = 1006, EventName = "UserChangesNotReported", Level = LogLevel.Warning,
+            Message = "UserManager<{UserType}> is not a PasswordExpiryUserManager: a lockout or deletion made through it takes effect within Security:Auth:LoginRequired:ValidationInterval ({Interval}), not on the next request. Derive your user manager from PasswordExpiryUserManager<{UserType}>.")]
+        public static partial void UserChangesNotReported(ILogger logger, string userType, TimeSpan interval);
     }
 }
