@@ -23,7 +23,7 @@ public sealed class RequireAjaxAttribute : Attribute, IRequireAjaxMetadata, IRes
         ArgumentNullException.ThrowIfNull(context);
         if (!context.HttpContext.Request.IsAjaxRequest())
         {
-            AjaxLog.Rejected(context.HttpContext);
+            AjaxOnly.LogRejected(context.HttpContext);
             context.Result = new StatusCodeResult(StatusCodes.Status403Forbidden);
         }
     }

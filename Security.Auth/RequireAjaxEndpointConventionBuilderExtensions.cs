@@ -27,7 +27,7 @@ public static class RequireAjaxEndpointConventionBuilderExtensions
                 return next(context);
             }
 
-            AjaxLog.Rejected(context.HttpContext);
+            AjaxOnly.LogRejected(context.HttpContext);
             return ValueTask.FromResult<object?>(Results.StatusCode(StatusCodes.Status403Forbidden));
         });
         return builder;
