@@ -26,7 +26,8 @@ internal abstract class IdentityUserAccess
 
     /// <summary>
     /// Whether the user manager the app resolves reports changes (is a <c>PasswordExpiryUserManager</c>): an app may
-    /// replace the one <c>.AddPasswordExpiry()</c> installed with its own. Creates one manager, in a scope of its own.
+    /// replace the one <c>.AddPasswordExpiry()</c> installed with its own. Creates one manager, in a scope of its own;
+    /// <see langword="true"/> when none can be made outside a request.
     /// </summary>
     public abstract bool ReportsUserChanges(IServiceProvider services);
 
@@ -51,8 +52,17 @@ internal sealed class IdentityUserAccess<TUser> : IdentityUserAccess
 
     public override bool ReportsUserChanges(IServiceProvider services)
     {
-        using var scope = services.CreateScope();
-        return scope.ServiceProvider.GetService<UserManager<TUser>>() is null or PasswordExpiryUserManager<TUser>;
+        try
+        {
+            using var scope = services.CreateScope();
+            return scope.ServiceProvider.GetService<UserManager<TUser>>() is null or PasswordExpiryUserManager<TUser>;
+        }
+        catch (Exception)
+        {
+            // A manager that cannot be made outside a request (its store needs the request, e.g. a tenant's
+            // database) is given the benefit of the doubt: this check only decides whether to warn.
+            return true;
+        }
     }
 
     // What UserManager.GetUserId reads, without creating a user manager (and its store and DbContext) per request.
