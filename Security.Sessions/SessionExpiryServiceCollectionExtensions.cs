@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Security.Abstractions;
 using Security.Sessions;
+using Security.Sessions.Internal;
+using Security.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -13,29 +14,25 @@ public static class SessionExpiryServiceCollectionExtensions
     /// startup; <paramref name="configure"/> runs after binding, so code wins. Also needs
     /// <c>services.AddSession()</c> (and a distributed cache shared by every app instance). Every
     /// sign-in (<c>HttpContext.SignInAsync</c>, Identity's <c>SignInManager</c>) is observed: its time
-    /// is recorded in the authentication ticket, and the user starts on a new, empty session.
+    /// is recorded in the authentication ticket, and the user starts on a new, empty session. Calling it again
+    /// registers nothing twice; every <paramref name="configure"/> given is applied, in call order.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Changes the options in code, e.g. <c>o =&gt; o.InactivityTimeout = TimeSpan.FromMinutes(15)</c>.</param>
-    /// <returns>The services, for chaining.</returns>
-    public static IServiceCollection AddSessionExpiry(this IServiceCollection services, Action<SessionExpiryOptions>? configure = null)
+    /// <returns>A builder for add-ons.</returns>
+    public static SessionExpiryBuilder AddSessionExpiry(this IServiceCollection services, Action<SessionExpiryOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-
-        var options = services.AddOptions<SessionExpiryOptions>().BindConfiguration(SessionExpiryOptions.SectionName);
-        if (configure is not null)
+        if (RegistrationMarker<SessionExpiryOptions>.TryAddOptions<SessionExpiryOptionsValidator>(services, SessionExpiryOptions.SectionName, configure))
         {
-            options.Configure(configure);
+            services.TryAddSingleton(TimeProvider.System);
+            services.TryAddSingleton<ISecurityLogoutHandler, DefaultSecurityLogoutHandler>();
+            services.AddMetrics();
+            services.TryAddSingleton<SessionExpiryMetrics>();
+            services.TryAddSingleton<SessionRenewer>();
+            services.AddSecuritySignInObserver<SessionSignInObserver>();
         }
 
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionExpiryOptions>, SessionExpiryOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISecurityLogoutHandler, DefaultSecurityLogoutHandler>();
-        services.AddMetrics();
-        services.TryAddSingleton<SessionExpiryMetrics>();
-        services.TryAddSingleton<SessionRenewer>();
-        services.AddSecuritySignInObserver<SessionSignInObserver>();
-        return services;
+        return new SessionExpiryBuilder(services);
     }
 }

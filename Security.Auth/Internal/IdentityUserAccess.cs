@@ -4,11 +4,12 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Security.Auth;
+namespace Security.Auth.Internal;
 
 /// <summary>
-/// What Security.Auth asks ASP.NET Core Identity, when the app registered a <c>UserManager&lt;TUser&gt;</c>:
-/// who a signed-in user is, whether that user is still active, whether a user name exists.
+/// What Security.Auth asks ASP.NET Core Identity: who a signed-in user is, whether that user is still active, whether
+/// a user name exists. Registered by <c>AddIdentity(...).AddPasswordExpiry()</c>, which knows the user type from the
+/// Identity builder; without it, login-required and the throttling reset endpoint do not ask Identity.
 /// </summary>
 internal abstract class IdentityUserAccess
 {
@@ -20,41 +21,49 @@ internal abstract class IdentityUserAccess
 
     public abstract ValueTask<bool> UserExistsAsync(HttpContext context, string userName);
 
-    /// <summary>
-    /// <see langword="false"/> when the registered user manager is known not to be <c>PasswordExpiryUserManager</c>,
-    /// so changes made through it are not reported to Security.Auth.
-    /// </summary>
-    public bool ReportsUserChanges { get; private set; } = true;
-
     /// <summary>The user type's name, for messages.</summary>
-    public string UserTypeName { get; private set; } = "";
+    public abstract string UserTypeName { get; }
 
-    /// <summary>Finds the app's Identity user type from its service registrations, or <see langword="null"/>.</summary>
-    public static IdentityUserAccess? Find(IServiceCollection services)
-    {
-        IdentityUserAccess? found = null;
-        foreach (var descriptor in services)
-        {
-            var type = descriptor.ServiceType;
-            if (type.IsConstructedGenericType && type.GetGenericTypeDefinition() == typeof(UserManager<>))
-            {
-                var userType = type.GetGenericArguments()[0];
-                found = (IdentityUserAccess)Activator.CreateInstance(typeof(IdentityUserAccess<>).MakeGenericType(userType))!;
-                found.UserTypeName = userType.Name;
-                // The last registration wins, as in DI; a factory's type is unknown and given the benefit of the doubt.
-                found.ReportsUserChanges = descriptor.ImplementationType is not { } implementation ||
-                    typeof(PasswordExpiryUserManager<>).MakeGenericType(userType).IsAssignableFrom(implementation);
-            }
-        }
+    /// <summary>
+    /// Whether the user manager the app resolves reports changes (is a <c>PasswordExpiryUserManager</c>): an app may
+    /// replace the one <c>.AddPasswordExpiry()</c> installed with its own. Creates one manager, in a scope of its own;
+    /// <see langword="true"/> when none can be made outside a request.
+    /// </summary>
+    public abstract bool ReportsUserChanges(IServiceProvider services);
 
-        return found;
-    }
+    /// <summary>The access for the Identity builder's user type.</summary>
+    public static IdentityUserAccess For(IdentityBuilder builder) =>
+        (IdentityUserAccess)Activator.CreateInstance(typeof(IdentityUserAccess<>).MakeGenericType(builder.UserType))!;
+
+    /// <summary>
+    /// Whether ASP.NET Core Identity is registered (<c>AddIdentity</c> and <c>AddIdentityCore</c> register its error
+    /// describer whatever the user type), so an app that left out <c>.AddPasswordExpiry()</c> can be told.
+    /// </summary>
+    public static bool IsIdentityRegistered(IServiceProvider services) =>
+        services.GetService<IServiceProviderIsService>()?.IsService(typeof(IdentityErrorDescriber)) == true;
 }
 
 internal sealed class IdentityUserAccess<TUser> : IdentityUserAccess
     where TUser : class
 {
     private string? _userIdClaimType;
+
+    public override string UserTypeName => typeof(TUser).Name;
+
+    public override bool ReportsUserChanges(IServiceProvider services)
+    {
+        try
+        {
+            using var scope = services.CreateScope();
+            return scope.ServiceProvider.GetService<UserManager<TUser>>() is null or PasswordExpiryUserManager<TUser>;
+        }
+        catch (Exception)
+        {
+            // A manager that cannot be made outside a request (its store needs the request, e.g. a tenant's
+            // database) is given the benefit of the doubt: this check only decides whether to warn.
+            return true;
+        }
+    }
 
     // What UserManager.GetUserId reads, without creating a user manager (and its store and DbContext) per request.
     public override string? GetUserId(HttpContext context, ClaimsPrincipal principal) =>

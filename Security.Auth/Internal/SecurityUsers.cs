@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 
-namespace Security.Auth;
+namespace Security.Auth.Internal;
 
 /// <summary>Defaults for deciding who a user is.</summary>
 internal static class SecurityUsers

@@ -1,7 +1,7 @@
 using System.Text;
 using Security.Abstractions;
 
-namespace Security.Auth;
+namespace Security.Auth.Internal;
 
 /// <summary>URL checks and encodings shared by the Security.Auth middleware.</summary>
 internal static class UrlRules

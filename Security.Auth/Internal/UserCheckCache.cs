@@ -2,7 +2,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Internal;
 using Security.Abstractions;
 
-namespace Security.Auth;
+namespace Security.Auth.Internal;
 
 /// <summary>
 /// Remembers the answer of a per-user check for a validation interval, so a signed-in user's requests do not each

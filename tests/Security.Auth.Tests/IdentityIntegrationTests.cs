@@ -2,12 +2,11 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
+using Security.Auth.Internal;
+using Security.Testing;
 
 namespace Security.Auth.Tests;
 
@@ -16,34 +15,31 @@ public sealed class IdentityIntegrationTests
 {
     private const string AlicePassword = "Passw0rd";
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
-    private SqliteConnection _connection = null!;
-    private AuthTestApp _app = null!;
+    private static readonly DateTimeOffset FarFuture = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private IdentityTestApp _app = null!;
 
     [SetUp]
     public async Task StartAsync()
     {
-        _connection = new SqliteConnection("DataSource=:memory:");
-        await _connection.OpenAsync();
-        _app = await AuthTestApp.StartAsync(
-            builder =>
+        _app = await IdentityTestApp.StartAsync(new IdentityTestAppOptions
+        {
+            Time = _time,
+            Environment = "Testing",
+            Users = { ("alice", AlicePassword), ("admin", "Adm1nPass") },
+            IdentityOptions = o =>
             {
-                var services = builder.Services;
-                services.AddSingleton<TimeProvider>(_time);
-                services.AddDbContext<IdentityDbContext>(o => o.UseSqlite(_connection));
-                services.AddIdentity<IdentityUser, IdentityRole>(o =>
-                    {
-                        // The original's rules (PARITY.md "Password rules").
-                        o.Password.RequiredLength = 6;
-                        o.Password.RequireLowercase = true;
-                        o.Password.RequireUppercase = true;
-                        o.Password.RequireDigit = true;
-                        o.Password.RequireNonAlphanumeric = false;
-                        o.Password.RequiredUniqueChars = 1;
-                    })
-                    .AddEntityFrameworkStores<IdentityDbContext>()
-                    .AddDefaultTokenProviders()
-                    .AddPasswordExpiry()
-                    .AddPasswordRulesValidator();
+                // The original's password rules.
+                o.Password.RequiredLength = 6;
+                o.Password.RequireLowercase = true;
+                o.Password.RequireUppercase = true;
+                o.Password.RequireDigit = true;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
+            },
+            Identity = identity => identity.AddDefaultTokenProviders().AddPasswordExpiry().AddPasswordRulesValidator(),
+            ConfigureBuilder = builder => builder.Quiet(),
+            ConfigureServices = services =>
+            {
                 services.ConfigureApplicationCookie(o => o.LoginPath = "/account/login");
                 services.AddAuthorization();
                 // Identity signs in with Identity.Application but its default sign-out scheme is
@@ -60,7 +56,7 @@ public sealed class IdentityIntegrationTests
                     o.LoginPagePaths.Add("/account/login");
                 });
             },
-            app =>
+            ConfigureApp = app =>
             {
                 app.UseRouting();
                 app.UseLoginThrottling();
@@ -70,12 +66,7 @@ public sealed class IdentityIntegrationTests
                 app.UseAuthorization();
                 app.MapGet("/account/login", (HttpContext c) =>
                     "login page" + (c.Features.Get<ILoginThrottlingFeature>() is { } f ? ": " + f.Message : ""));
-                app.MapPost("/account/login", async (HttpContext c, SignInManager<IdentityUser> signIn) =>
-                {
-                    var form = await c.Request.ReadFormAsync();
-                    var result = await signIn.PasswordSignInAsync(form["username"].ToString(), form["password"].ToString(), false, false);
-                    return result.Succeeded ? Results.Redirect("/private") : Results.Content("invalid login");
-                });
+                app.MapIdentityFormLogin("/account/login", (result, _) => result.Succeeded ? Results.Redirect("/private") : Results.Content("invalid login"));
                 app.MapGet("/account/change-password", () => "change form");
                 app.MapPost("/account/change-password", async (HttpContext c, UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn) =>
                 {
@@ -92,24 +83,17 @@ public sealed class IdentityIntegrationTests
                 });
                 app.MapGet("/private", (HttpContext c) => "private " + c.User.Identity!.Name);
                 app.MapLoginThrottlingReset("/admin/throttling/reset");
-            });
+            },
+        });
 
         await using var scope = _app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IdentityDbContext>().Database.EnsureCreatedAsync();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         await scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>().CreateAsync(new IdentityRole("Admin"));
-        Assert.That((await users.CreateAsync(new IdentityUser("alice"), AlicePassword)).Succeeded);
-        var admin = new IdentityUser("admin");
-        Assert.That((await users.CreateAsync(admin, "Adm1nPass")).Succeeded);
-        await users.AddToRoleAsync(admin, "Admin");
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        await users.AddToRoleAsync((await users.FindByNameAsync("admin"))!, "Admin");
     }
 
     [TearDown]
-    public async Task StopAsync()
-    {
-        await _app.DisposeAsync();
-        await _connection.DisposeAsync();
-    }
+    public async Task StopAsync() => await _app.DisposeAsync();
 
     private string AliceKey => _app.Services.GetRequiredService<LoginThrottlingKeys>().User("ALICE");
 
@@ -122,11 +106,7 @@ public sealed class IdentityIntegrationTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "sign-in");
     }
 
-    private async Task<string> UserIdAsync(string name)
-    {
-        await using var scope = _app.Services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>().FindByNameAsync(name))!.Id;
-    }
+    private Task<string> UserIdAsync(string name) => _app.UserIdAsync(name);
 
     private Task<PasswordExpiry?> RecordAsync(string userId) =>
         _app.Services.GetRequiredService<IPasswordExpiryStore>().FindAsync(userId);
@@ -236,7 +216,7 @@ public sealed class IdentityIntegrationTests
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
             var admin = (await users.FindByNameAsync("admin"))!;
-            await users.SetLockoutEndDateAsync(admin, DateTimeOffset.UtcNow.AddYears(10));
+            await users.SetLockoutEndDateAsync(admin, FarFuture);
         }
 
         using var response = await _app.Client.GetAsync("/private");

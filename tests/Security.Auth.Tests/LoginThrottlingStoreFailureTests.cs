@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Moq;
 using Security.Abstractions;
 
 namespace Security.Auth.Tests;
@@ -35,10 +34,7 @@ public sealed class LoginThrottlingStoreFailureTests
     [Test]
     public async Task Unreadable_counters_refuse_the_attempt_with_503_and_Retry_After()
     {
-        var store = new Mock<IThrottleCounterStore>();
-        store.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new InvalidOperationException("database down"));
-        await using var app = await StartAsync(store.Object);
+        await using var app = await StartAsync(new FailingThrottleStore { FailReads = true });
 
         using var response = await PostLoginAsync(app.Client);
 
@@ -50,18 +46,41 @@ public sealed class LoginThrottlingStoreFailureTests
     [Test]
     public async Task A_failed_reservation_refuses_the_attempt_with_503()
     {
-        var store = new Mock<IThrottleCounterStore>();
-        store.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((ThrottleCounter?)null);
-        store.Setup(s => s.IncrementAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new InvalidOperationException("database down"));
-        await using var app = await StartAsync(store.Object);
+        var store = new FailingThrottleStore { FailIncrements = true };
+        await using var app = await StartAsync(store);
 
         using var response = await PostLoginAsync(app.Client);
 
         // The attempt is counted before the app runs: a count that cannot be written is a guess that cannot be limited.
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain("invalid login"), "the login handler never ran");
-        store.Verify(s => s.IncrementAsync(It.Is<string>(k => k.StartsWith("user:")), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.That(store.Increments.Count(k => k.StartsWith("user:", StringComparison.Ordinal)), Is.EqualTo(1));
+    }
+
+    /// <summary>A counter store that is down: reads, increments or both throw, as a database outage does; it records the increments tried.</summary>
+    private sealed class FailingThrottleStore : IThrottleCounterStore
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _increments = new();
+
+        public bool FailReads { get; init; }
+
+        public bool FailIncrements { get; init; }
+
+        public IReadOnlyCollection<string> Increments => _increments.ToArray();
+
+        public Task<ThrottleCounter?> GetAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            FailReads ? Task.FromException<ThrottleCounter?>(new InvalidOperationException("database down")) : Task.FromResult<ThrottleCounter?>(null);
+
+        public Task<ThrottleCounter> IncrementAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default)
+        {
+            _increments.Enqueue(key);
+            return FailIncrements
+                ? Task.FromException<ThrottleCounter>(new InvalidOperationException("database down"))
+                : Task.FromResult(new ThrottleCounter(key, 1, now));
+        }
+
+        public Task<bool> ResetAsync(string key, CancellationToken cancellationToken = default) => Task.FromResult(false);
+
+        public Task<int> PurgeExpiredAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken = default) => Task.FromResult(0);
     }
 }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
+using Security.Auth.Internal;
 
 namespace Security.Auth.Tests;
 

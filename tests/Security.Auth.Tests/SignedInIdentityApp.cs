@@ -4,12 +4,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
+using Security.Testing;
 
 namespace Security.Auth.Tests;
 
@@ -22,17 +22,14 @@ internal sealed class SignedInIdentityApp : IAsyncDisposable
 {
     public const string AlicePassword = "Alice-pass-1";
 
-    private readonly SqliteConnection _connection;
-
-    private SignedInIdentityApp(AuthTestApp app, SqliteConnection connection, CommandCounter commands, CountingPasswordExpiryStore store)
+    private SignedInIdentityApp(IdentityTestApp app, CommandCounter commands, CountingPasswordExpiryStore store)
     {
         App = app;
-        _connection = connection;
         Commands = commands;
         Store = store;
     }
 
-    public AuthTestApp App { get; }
+    public IdentityTestApp App { get; }
 
     /// <summary>Commands sent to the Identity database.</summary>
     public CommandCounter Commands { get; }
@@ -44,29 +41,25 @@ internal sealed class SignedInIdentityApp : IAsyncDisposable
 
     public static async Task<SignedInIdentityApp> StartAsync(FakeTimeProvider time, IDictionary<string, string?>? settings = null)
     {
-        var connection = new SqliteConnection("DataSource=:memory:");
-        await connection.OpenAsync();
         var commands = new CommandCounter();
         var store = new CountingPasswordExpiryStore();
-        var app = await AuthTestApp.StartAsync(
-            builder =>
+        var app = await IdentityTestApp.StartAsync(new IdentityTestAppOptions
+        {
+            Time = time,
+            Environment = "Testing",
+            Users = { ("alice", AlicePassword) },
+            DatabaseInterceptor = commands,
+            Identity = identity => identity.AddPasswordExpiry(),
+            ConfigureBuilder = builder => builder.Quiet(settings),
+            ConfigureServices = s =>
             {
-                foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-                {
-                    builder.Configuration[key] = value;
-                }
-
-                var s = builder.Services;
-                s.AddSingleton<TimeProvider>(time);
-                s.AddDbContext<IdentityDbContext>(o => o.UseSqlite(connection).AddInterceptors(commands));
-                s.AddIdentity<IdentityUser, IdentityRole>().AddEntityFrameworkStores<IdentityDbContext>().AddPasswordExpiry();
                 s.ConfigureApplicationCookie(o => o.LoginPath = "/account/login");
                 s.AddAuthorization();
                 s.AddLoginRequired();
                 s.AddPasswordExpiry(o => o.ChangePasswordUrl = "/account/change-password");
                 s.AddSingleton<IPasswordExpiryStore>(store);
             },
-            web =>
+            ConfigureApp = web =>
             {
                 web.UseRouting();
                 web.UseAuthentication();
@@ -74,33 +67,17 @@ internal sealed class SignedInIdentityApp : IAsyncDisposable
                 web.UsePasswordExpiry();
                 web.UseAuthorization();
                 web.MapGet("/account/login", () => "login page");
-                web.MapPost("/account/login", async (HttpContext c, SignInManager<IdentityUser> signIn) =>
-                {
-                    var form = await c.Request.ReadFormAsync();
-                    var result = await signIn.PasswordSignInAsync(form["username"].ToString(), form["password"].ToString(), false, false);
-                    return result.Succeeded ? Results.Ok() : Results.Unauthorized();
-                });
+                web.MapIdentityFormLogin("/account/login", (result, _) => result.Succeeded ? Results.Ok() : Results.Unauthorized());
                 web.MapGet("/private", (HttpContext c) => "private " + c.User.Identity!.Name);
-            });
+            },
+        });
 
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<IdentityDbContext>().Database.EnsureCreatedAsync();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-            var alice = new IdentityUser("alice");
-            Assert.That((await users.CreateAsync(alice, AlicePassword)).Succeeded, Is.True, "seed alice");
-            // Alice has changed her initial password: every request of hers is checked, none is redirected.
-            await app.Services.GetRequiredService<PasswordExpiryManager>().MarkPasswordChangedAsync(alice.Id);
-        }
-
-        return new SignedInIdentityApp(app, connection, commands, store);
+        // Alice has changed her initial password: every request of hers is checked, none is redirected.
+        await app.Services.GetRequiredService<PasswordExpiryManager>().MarkPasswordChangedAsync(await app.UserIdAsync("alice"));
+        return new SignedInIdentityApp(app, commands, store);
     }
 
-    public async Task<string> AliceIdAsync()
-    {
-        await using var scope = App.Services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>().FindByNameAsync("alice"))!.Id;
-    }
+    public Task<string> AliceIdAsync() => App.UserIdAsync("alice");
 
     public async Task SignInAliceAsync()
     {
@@ -112,9 +89,7 @@ internal sealed class SignedInIdentityApp : IAsyncDisposable
     /// <summary>Runs <paramref name="change"/> with Alice's <see cref="UserManager{TUser}"/> user, as an admin page would.</summary>
     public async Task ChangeAliceAsync(Func<UserManager<IdentityUser>, IdentityUser, Task<IdentityResult>> change)
     {
-        await using var scope = App.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-        var result = await change(users, (await users.FindByNameAsync("alice"))!);
+        var result = await App.WithUsersAsync(async users => await change(users, (await users.FindByNameAsync("alice"))!));
         Assert.That(result.Succeeded, Is.True, "the change through UserManager");
     }
 
@@ -126,11 +101,7 @@ internal sealed class SignedInIdentityApp : IAsyncDisposable
         Assert.That(await db.Users.Where(u => u.UserName == "alice").ExecuteUpdateAsync(s => set(s)), Is.EqualTo(1));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await _connection.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => App.DisposeAsync();
 }
 
 /// <summary>Counts the commands EF creates on a context (one per round trip); can hold a query once it has been read.</summary>

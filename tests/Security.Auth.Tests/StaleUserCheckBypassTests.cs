@@ -5,8 +5,11 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
+using Security.Auth.Internal;
+using Security.Testing;
 
 namespace Security.Auth.Tests;
 
@@ -93,26 +96,78 @@ public sealed class StaleUserCheckBypassTests
     }
 
     [Test]
-    public async Task App_whose_user_manager_does_not_report_changes_is_told_at_startup()
+    public async Task App_whose_Identity_is_not_connected_is_told_at_startup()
     {
         var logs = new CapturingLoggerProvider();
-        await using var app = await AuthTestApp.StartAsync(
-            builder =>
-            {
-                builder.Logging.AddProvider(logs);
-                builder.Services.AddDbContext<IdentityDbContext>(o => o.UseSqlite("DataSource=:memory:"));
-                builder.Services.AddIdentity<IdentityUser, IdentityRole>().AddEntityFrameworkStores<IdentityDbContext>();
-                builder.Services.AddLoginRequired(o => o.LoginUrl = "/account/login");
-            },
-            web =>
+        await using var app = await IdentityTestApp.StartAsync(new IdentityTestAppOptions
+        {
+            Time = _time,
+            ConfigureBuilder = builder => builder.Quiet().Logging.AddProvider(logs),
+            ConfigureServices = services => services.AddLoginRequired(o => o.LoginUrl = "/account/login"),
+            ConfigureApp = web =>
             {
                 web.UseAuthentication();
                 web.UseLoginRequired();
-            });
+            },
+        });
+
+        Assert.That(logs.Lines.Select(l => l.Message), Has.One.EqualTo(
+            "ASP.NET Core Identity is registered, but not connected to Security.Auth: a locked-out or deleted user stays signed in. Call AddIdentity(...).AddPasswordExpiry(), which tells Security.Auth the user type and makes the user manager report changes."));
+    }
+
+    [Test]
+    public async Task App_whose_Identity_is_connected_is_not_warned()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = await IdentityTestApp.StartAsync(new IdentityTestAppOptions
+        {
+            Time = _time,
+            Identity = identity => identity.AddPasswordExpiry(),
+            ConfigureBuilder = builder => builder.Quiet().Logging.AddProvider(logs),
+            ConfigureServices = services => services.AddLoginRequired(o => o.LoginUrl = "/account/login"),
+            ConfigureApp = web =>
+            {
+                web.UseAuthentication();
+                web.UseLoginRequired();
+            },
+        });
+
+        Assert.That(logs.Lines.Select(l => l.Message), Has.None.Contains("not connected to Security.Auth").And.None.Contains("is not a PasswordExpiryUserManager"));
+    }
+
+    [Test]
+    public async Task App_whose_own_user_manager_does_not_report_changes_is_told_at_startup()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = await IdentityTestApp.StartAsync(new IdentityTestAppOptions
+        {
+            Time = _time,
+            Identity = identity => identity.AddPasswordExpiry().AddUserManager<PlainUserManager>(),
+            ConfigureBuilder = builder => builder.Quiet().Logging.AddProvider(logs),
+            ConfigureServices = services => services.AddLoginRequired(o => o.LoginUrl = "/account/login"),
+            ConfigureApp = web =>
+            {
+                web.UseAuthentication();
+                web.UseLoginRequired();
+            },
+        });
 
         Assert.That(logs.Lines.Select(l => l.Message), Has.One.Contains(
             "UserManager<IdentityUser> is not a PasswordExpiryUserManager: a lockout or deletion made through it takes effect within Security:Auth:LoginRequired:ValidationInterval (00:01:00)"));
     }
+
+    /// <summary>An app's own user manager that does not derive from <c>PasswordExpiryUserManager</c>.</summary>
+    private sealed class PlainUserManager(
+        IUserStore<IdentityUser> store,
+        IOptions<IdentityOptions> options,
+        IPasswordHasher<IdentityUser> hasher,
+        IEnumerable<IUserValidator<IdentityUser>> userValidators,
+        IEnumerable<IPasswordValidator<IdentityUser>> passwordValidators,
+        ILookupNormalizer normalizer,
+        IdentityErrorDescriber errors,
+        IServiceProvider services,
+        ILogger<UserManager<IdentityUser>> logger)
+        : UserManager<IdentityUser>(store, options, hasher, userValidators, passwordValidators, normalizer, errors, services, logger);
 
     [Test]
     public void Remembered_answers_are_bounded_in_number()

@@ -3,14 +3,12 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
+using Security.Testing;
 
 namespace Security.Auth.Tests;
 
@@ -29,17 +27,14 @@ internal sealed class ThrottlingIdentityApp : IAsyncDisposable
     public const string CafeName = "caf\u00e9";
     public const string CafePassword = "Cafe-pass-1";
 
-    private readonly SqliteConnection _connection;
-
-    private ThrottlingIdentityApp(AuthTestApp app, SqliteConnection connection, LoginProbe probe, CapturingLoggerProvider logs)
+    private ThrottlingIdentityApp(IdentityTestApp app, LoginProbe probe, CapturingLoggerProvider logs)
     {
         App = app;
-        _connection = connection;
         Probe = probe;
         Logs = logs;
     }
 
-    public AuthTestApp App { get; }
+    public IdentityTestApp App { get; }
 
     public LoginProbe Probe { get; }
 
@@ -55,19 +50,18 @@ internal sealed class ThrottlingIdentityApp : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         string? pathBase = null)
     {
-        var connection = new SqliteConnection("DataSource=:memory:");
-        await connection.OpenAsync();
         var probe = new LoginProbe();
         var logs = new CapturingLoggerProvider();
-        var app = await AuthTestApp.StartAsync(
-            builder =>
+        var app = await IdentityTestApp.StartAsync(new IdentityTestAppOptions
+        {
+            Time = time,
+            Environment = "Testing",
+            Users = { ("alice", AlicePassword), ("bob", BobPassword), ("mallory", MalloryPassword), (CafeName, CafePassword) },
+            IdentityOptions = o => o.User.AllowedUserNameCharacters = "",
+            ConfigureBuilder = builder => builder.Quiet().Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug),
+            ConfigureServices = s =>
             {
-                builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
-                var s = builder.Services;
-                s.AddSingleton<TimeProvider>(time);
                 s.AddSingleton(probe);
-                s.AddDbContext<IdentityDbContext>(o => o.UseSqlite(connection));
-                s.AddIdentity<IdentityUser, IdentityRole>(o => o.User.AllowedUserNameCharacters = "").AddEntityFrameworkStores<IdentityDbContext>();
                 s.ConfigureApplicationCookie(o =>
                 {
                     o.LoginPath = "/account/login";
@@ -84,7 +78,7 @@ internal sealed class ThrottlingIdentityApp : IAsyncDisposable
                 });
                 services?.Invoke(s);
             },
-            web =>
+            ConfigureApp = web =>
             {
                 if (pathBase is not null)
                 {
@@ -105,20 +99,9 @@ internal sealed class ThrottlingIdentityApp : IAsyncDisposable
                     return result.Succeeded ? Results.Ok(new { signedIn = true }) : Results.Json(new { signedIn = false }, statusCode: 401);
                 }).RequireLoginThrottling();
                 web.MapGet("/whoami", (HttpContext c) => c.User.Identity?.Name ?? "anonymous");
-            });
-
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<IdentityDbContext>().Database.EnsureCreatedAsync();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-            foreach (var (name, password) in new[] { ("alice", AlicePassword), ("bob", BobPassword), ("mallory", MalloryPassword), (CafeName, CafePassword) })
-            {
-                var created = await users.CreateAsync(new IdentityUser(name), password);
-                Assert.That(created.Succeeded, Is.True, "seed " + name);
-            }
-        }
-
-        return new ThrottlingIdentityApp(app, connection, probe, logs);
+            },
+        });
+        return new ThrottlingIdentityApp(app, probe, logs);
     }
 
     /// <summary>Posts a login form with the fields as given, repeated names included.</summary>
@@ -149,11 +132,7 @@ internal sealed class ThrottlingIdentityApp : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await _connection.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => App.DisposeAsync();
 }
 
 internal sealed record LoginBody(string? Username, string? Password);

@@ -2,9 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,13 +23,11 @@ internal sealed class IdentitySessionHost : IAsyncDisposable
     public const string AuthCookie = ".AspNetCore.Identity.Application";
     public const string SessionCookie = ".AspNetCore.Session";
 
-    private readonly TestApp _host;
-    private readonly SqliteConnection _connection;
+    private readonly IdentityTestApp _app;
 
-    private IdentitySessionHost(TestApp host, SqliteConnection connection, FakeTimeProvider time, SwitchableCache cache)
+    private IdentitySessionHost(IdentityTestApp app, FakeTimeProvider time, SwitchableCache cache)
     {
-        _host = host;
-        _connection = connection;
+        _app = app;
         Time = time;
         Cache = cache;
     }
@@ -41,25 +36,24 @@ internal sealed class IdentitySessionHost : IAsyncDisposable
 
     public SwitchableCache Cache { get; }
 
-    public IServiceProvider Services => _host.Services;
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>A client that keeps no cookies: the test writes the Cookie header itself.</summary>
-    public HttpClient RawClient => _host.Client;
+    public HttpClient RawClient => _app.RawClient;
 
     /// <summary>Starts the app with users alice and bob; the absolute timeout is two hours unless <paramref name="configure"/> changes it.</summary>
     public static async Task<IdentitySessionHost> StartAsync(Action<SessionExpiryOptions>? configure = null)
     {
         var time = new FakeTimeProvider(Epoch);
         var cache = new SwitchableCache();
-        var connection = new SqliteConnection("DataSource=:memory:");
-        await connection.OpenAsync();
-        var host = await TestHost.StartAsync(
-            services =>
+        var app = await IdentityTestApp.StartAsync(new IdentityTestAppOptions
+        {
+            Time = time,
+            Users = { ("alice", Password), ("bob", Password) },
+            IdentityOptions = o => o.Password.RequireNonAlphanumeric = false,
+            ConfigureBuilder = builder => builder.Logging.ClearProviders().AddFakeLogging(),
+            ConfigureServices = services =>
             {
-                services.AddSingleton<TimeProvider>(time);
-                services.AddDbContext<IdentityDbContext>(o => o.UseSqlite(connection));
-                services.AddIdentity<IdentityUser, IdentityRole>(o => o.Password.RequireNonAlphanumeric = false)
-                    .AddEntityFrameworkStores<IdentityDbContext>();
                 services.ConfigureApplicationCookie(o =>
                 {
                     o.SlidingExpiration = true;
@@ -79,27 +73,15 @@ internal sealed class IdentitySessionHost : IAsyncDisposable
                     configure?.Invoke(o);
                 });
             },
-            app =>
+            ConfigureApp = app =>
             {
                 app.UseSession();
                 app.UseAuthentication();
                 app.UseSessionExpiry();
                 MapEndpoints(app);
             },
-            configureBuilder: builder => builder.Logging.ClearProviders().AddFakeLogging());
-
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<IdentityDbContext>().Database.EnsureCreatedAsync();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-            foreach (var name in new[] { "alice", "bob" })
-            {
-                var result = await users.CreateAsync(new IdentityUser(name), Password);
-                Assert.That(result.Succeeded, string.Join(", ", result.Errors.Select(e => e.Description)));
-            }
-        }
-
-        return new IdentitySessionHost(host, connection, time, cache);
+        });
+        return new IdentitySessionHost(app, time, cache);
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -135,12 +117,8 @@ internal sealed class IdentitySessionHost : IAsyncDisposable
     public TestBrowser NewBrowser()
     {
         var cookies = new CookieContainer();
-        return new TestBrowser(_host.CreateClient(cookies), cookies);
+        return new TestBrowser(_app.Host.CreateClient(cookies), cookies);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _connection.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

@@ -247,7 +247,7 @@ public class SessionExpiryAttackTests
         var measurement = collector.GetMeasurementSnapshot().Single();
         Assert.That(measurement.Tags["action"], Is.EqualTo("sign_out"));
         Assert.That(measurement.Tags["signed_in"], Is.EqualTo(true));
-        var record = _app.Services.GetFakeLogCollector().GetSnapshot().Single(r => r.Category == "Security.Sessions.SessionExpiryMiddleware" && r.Id.Id == 2);
+        var record = _app.Services.GetFakeLogCollector().GetSnapshot().Single(r => r.Category == "Security.Sessions.Internal.SessionExpiryMiddleware" && r.Id.Id == 4002);
         Assert.That(record.Level, Is.EqualTo(LogLevel.Warning));
         Assert.That(record.Message, Is.EqualTo("Session store unavailable; session expiry could not be checked (action: sign_out, signed-in user: True)."));
         Assert.That(record.Exception, Is.InstanceOf<InvalidOperationException>(), "the store's own error is logged with it");

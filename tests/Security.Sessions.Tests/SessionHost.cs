@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Security.Sessions;
+using Security.Sessions.Internal;
 using Security.Testing;
 
 namespace Security.Sessions.Tests;

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Security.Auth;
+using Security.Auth.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Ties ASP.NET Core Identity to the mandatory password change and the original's password rules.</summary>
+public static class PasswordExpiryIdentityBuilderExtensions
+{
+    /// <summary>
+    /// Replaces the user manager with <see cref="PasswordExpiryUserManager{TUser}"/>, so that a
+    /// successful <c>ChangePasswordAsync</c>, <c>ResetPasswordAsync</c> or <c>AddPasswordAsync</c> marks
+    /// the password changed and <c>DeleteAsync</c> deletes the expiry record, with no change to the
+    /// app's code. It also lets login-required and the throttling reset endpoint ask Identity about users of this
+    /// builder's user type (locked out, deleted, known by name). Call it after <c>AddEntityFrameworkStores</c>; an
+    /// app with its own user manager derives it from <see cref="PasswordExpiryUserManager{TUser}"/> and calls
+    /// <c>AddUserManager&lt;T&gt;()</c> after this call.
+    /// </summary>
+    /// <param name="builder">The Identity builder from <c>AddIdentity</c> or <c>AddIdentityCore</c>.</param>
+    /// <returns>The Identity builder, for chaining.</returns>
+    public static IdentityBuilder AddPasswordExpiry(this IdentityBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddPasswordExpiryCore();
+        var managerType = typeof(PasswordExpiryUserManager<>).MakeGenericType(builder.UserType);
+        var baseType = typeof(UserManager<>).MakeGenericType(builder.UserType);
+        builder.Services.Replace(ServiceDescriptor.Scoped(baseType, managerType));
+        builder.Services.TryAddScoped(managerType, sp => sp.GetRequiredService(baseType));
+        builder.Services.TryAddSingleton(IdentityUserAccess.For(builder));
+        return builder;
+    }
+
+    /// <summary>
+    /// Replaces Identity's password validator with <see cref="PasswordRulesValidator{TUser}"/>: the same
+    /// <c>IdentityOptions.Password</c> rules, reported with the original's messages
+    /// ("It must contain at least 6 characters.").
+    /// </summary>
+    /// <param name="builder">The Identity builder.</param>
+    /// <returns>The Identity builder, for chaining.</returns>
+    public static IdentityBuilder AddPasswordRulesValidator(this IdentityBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var validatorType = typeof(IPasswordValidator<>).MakeGenericType(builder.UserType);
+        var identityDefault = typeof(PasswordValidator<>).MakeGenericType(builder.UserType);
+        for (var i = builder.Services.Count - 1; i >= 0; i--)
+        {
+            if (builder.Services[i].ServiceType == validatorType && builder.Services[i].ImplementationType == identityDefault)
+            {
+                builder.Services.RemoveAt(i);
+            }
+        }
+
+        builder.Services.AddScoped(validatorType, typeof(PasswordRulesValidator<>).MakeGenericType(builder.UserType));
+        return builder;
+    }
+}

@@ -1,9 +1,0 @@
-namespace Security.Sessions;
-
-/// <summary>Why a session expired.</summary>
-internal enum ExpiryReason
-{
-    None,
-    Absolute,
-    Inactivity,
-}
