@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
@@ -15,14 +13,15 @@ namespace Security.Persistence.Stores;
 
 /// <summary>
 /// <see cref="ICspReportStore"/> on EF Core. A batch is first aggregated into hourly groups (<see cref="CspReportGroupKey"/>);
-/// then, in one transaction, every group's counter is upserted atomically (<c>INSERT ... ON CONFLICT ... DO UPDATE ...
-/// RETURNING</c>, one statement for the batch on PostgreSQL, one per group on SQLite) and the full reports that still
-/// fit their group's first <see cref="CspReportStoreOptions.ReportsKeptPerGroup"/> are inserted (binary <c>COPY</c> on
-/// PostgreSQL). The counter returned by the upsert says how many reports the group held before this batch, so N app
-/// instances together keep exactly the first few reports of a group and count every one.
+/// then, in one transaction, every group's counter is incremented atomically (on PostgreSQL one <c>INSERT ... ON CONFLICT
+/// ... RETURNING</c> for the batch; on any other provider EF Core's update-then-insert per group) and the full reports that
+/// still fit their group's first <see cref="CspReportStoreOptions.ReportsKeptPerGroup"/> are inserted (binary <c>COPY</c> on
+/// PostgreSQL, batched <c>SaveChanges</c> elsewhere). The counter after the increment says how many reports the group held
+/// before this batch, so N app instances together keep exactly the first few reports of a group and count every one.
 /// When the database rejects the batch for its data, it is retried group by group in one transaction, each group behind
 /// a savepoint, so only the bad groups are rolled back and skipped. Either way a batch is all-or-nothing: any other
 /// failure (an outage) rolls the whole batch back and is thrown, so the background writer's retry counts each report once.
+/// The dashboard's queries are LINQ, translated by the provider.
 /// </summary>
 /// <typeparam name="TContext">The context holding the security tables.</typeparam>
 internal sealed partial class EfCspReportStore<TContext>(
@@ -78,52 +77,34 @@ internal sealed partial class EfCspReportStore<TContext>(
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
-        var db = _database.Get(context);
-
-        var where = Where(query.From, query.To, query.EffectiveDirective);
-        var columns = $"{CspEffectiveDirective}, {CspBlockedUri}, {CspDocumentUri}, {CspDisposition}";
-        var grouped = $"FROM {db.CspGroupTable} WHERE {where} GROUP BY {columns}";
-        var groups = new List<CspReportGroup>();
-        long total = 0;
-        await using (var command = await StoreDatabase.CommandAsync(
-            context,
-            $"""
-            SELECT {columns}, SUM({GroupReportCount}), MIN({GroupFirstSeen}), MAX({GroupLastSeen}), COUNT(*) OVER ()
-            {grouped}
-            ORDER BY SUM({GroupReportCount}) DESC, MAX({GroupLastSeen}) DESC, 1, 2, 3, 4
-            LIMIT @take OFFSET @skip
-            """,
-            cancellationToken))
-        {
-            AddFilters(command, db, query.From, query.To, query.EffectiveDirective);
-            StoreDatabase.Add(command, "take", Math.Max(0, query.Take));
-            StoreDatabase.Add(command, "skip", Math.Max(0, query.Skip));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+        var grouped = Filter(context, query.From, query.To, query.EffectiveDirective)
+            .GroupBy(g => new { g.EffectiveDirective, g.BlockedUri, g.DocumentUri, g.Disposition })
+            .Select(x => new
             {
-                groups.Add(new CspReportGroup(
-                    Text(reader, 0),
-                    Text(reader, 1),
-                    Text(reader, 2),
-                    Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture),
-                    db.ReadTime(reader, 5),
-                    db.ReadTime(reader, 6))
-                {
-                    Disposition = Text(reader, 3),
-                });
-                total = reader.GetInt64(7);
-            }
-        }
+                x.Key.EffectiveDirective,
+                x.Key.BlockedUri,
+                x.Key.DocumentUri,
+                x.Key.Disposition,
+                Count = x.Sum(g => g.ReportCount),
+                FirstSeen = x.Min(g => g.FirstSeen),
+                LastSeen = x.Max(g => g.LastSeen),
+            });
+        var skip = Math.Max(0, query.Skip);
+        var take = Math.Max(0, query.Take);
+        var page = take == 0 ? [] : await grouped
+            .OrderByDescending(x => x.Count).ThenByDescending(x => x.LastSeen)
+            .ThenBy(x => x.EffectiveDirective).ThenBy(x => x.BlockedUri).ThenBy(x => x.DocumentUri).ThenBy(x => x.Disposition)
+            .Skip(skip).Take(take)
+            .ToListAsync(cancellationToken);
 
-        if (groups.Count == 0)
-        {
-            // Past the last page (or an empty page size): the window count is not there to read.
-            await using var count = await StoreDatabase.CommandAsync(
-                context, $"SELECT COUNT(*) FROM (SELECT 1 AS one {grouped}) AS g", cancellationToken);
-            AddFilters(count, db, query.From, query.To, query.EffectiveDirective);
-            total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-
+        // A first page that is not full holds every group: no second query to count them.
+        var total = skip == 0 && page.Count < take ? page.Count : await grouped.CountAsync(cancellationToken);
+        var groups = page
+            .Select(x => new CspReportGroup(x.EffectiveDirective, x.BlockedUri, x.DocumentUri, x.Count, x.FirstSeen.ToUniversalTime(), x.LastSeen.ToUniversalTime())
+            {
+                Disposition = x.Disposition,
+            })
+            .ToList();
         return new CspReportGroupPage(groups, total);
     }
 
@@ -131,24 +112,12 @@ internal sealed partial class EfCspReportStore<TContext>(
         DateTimeOffset from, DateTimeOffset to, string? effectiveDirective = null, CancellationToken cancellationToken = default)
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
-        var db = _database.Get(context);
-        await using var command = await StoreDatabase.CommandAsync(
-            context,
-            $"""
-            SELECT {GroupWindowStart}, SUM({GroupReportCount}) FROM {db.CspGroupTable}
-            WHERE {Where(from, to, effectiveDirective)}
-            GROUP BY {GroupWindowStart} ORDER BY {GroupWindowStart}
-            """,
-            cancellationToken);
-        AddFilters(command, db, from, to, effectiveDirective);
-        var counts = new List<CspReportHourlyCount>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            counts.Add(new CspReportHourlyCount(db.ReadTime(reader, 0).ToUniversalTime(), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)));
-        }
-
-        return counts;
+        var hours = await Filter(context, from, to, effectiveDirective)
+            .GroupBy(g => g.WindowStart)
+            .Select(x => new { WindowStart = x.Key, Count = x.Sum(g => g.ReportCount) })
+            .OrderBy(x => x.WindowStart)
+            .ToListAsync(cancellationToken);
+        return hours.Select(x => new CspReportHourlyCount(x.WindowStart.ToUniversalTime(), x.Count)).ToList();
     }
 
     public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int maxCount, CancellationToken cancellationToken = default)
@@ -204,46 +173,28 @@ internal sealed partial class EfCspReportStore<TContext>(
     }
 
     // Whole hours: every window from the one holding "from" up to "to" (excluded).
-    private static string Where(DateTimeOffset? from, DateTimeOffset? to, string? directive)
+    private static IQueryable<CspReportGroupRow> Filter(TContext context, DateTimeOffset? from, DateTimeOffset? to, string? directive)
     {
-        var where = new StringBuilder("1 = 1");
-        if (from is not null)
-        {
-            where.Append(CultureInfo.InvariantCulture, $" AND {GroupWindowStart} >= @from");
-        }
-
-        if (to is not null)
-        {
-            where.Append(CultureInfo.InvariantCulture, $" AND {GroupWindowStart} < @to");
-        }
-
-        if (directive is not null)
-        {
-            where.Append(CultureInfo.InvariantCulture, $" AND {CspEffectiveDirective} = @directive");
-        }
-
-        return where.ToString();
-    }
-
-    private static void AddFilters(DbCommand command, StoreDatabase db, DateTimeOffset? from, DateTimeOffset? to, string? directive)
-    {
+        var rows = context.Set<CspReportGroupRow>().AsNoTracking();
         if (from is { } start)
         {
-            StoreDatabase.Add(command, "from", db.Time(CspReportGroupKey.WindowStart(start)));
+            var first = CspReportGroupKey.WindowStart(start).ToUniversalTime();
+            rows = rows.Where(g => g.WindowStart >= first);
         }
 
         if (to is { } end)
         {
-            StoreDatabase.Add(command, "to", db.Time(end));
+            var last = end.ToUniversalTime();
+            rows = rows.Where(g => g.WindowStart < last);
         }
 
         if (directive is not null)
         {
-            StoreDatabase.Add(command, "directive", directive);
+            rows = rows.Where(g => g.EffectiveDirective == directive);
         }
-    }
 
-    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+        return rows;
+    }
 
     private static CspReport Clean(CspReport report)
     {
@@ -434,7 +385,6 @@ internal sealed partial class EfCspReportStore<TContext>(
     {
         var lastWindow = (cutoff - CspReportGroupKey.Window).ToUniversalTime();
         var groups = context.Set<CspReportGroupRow>();
-        var reports = context.Set<CspReportRow>();
         long counted = 0;
         var deleted = 0;
         while (deleted < maxCount)
@@ -458,8 +408,14 @@ internal sealed partial class EfCspReportStore<TContext>(
                     db,
                     async () =>
                     {
-                        await reports.Where(r => r.GroupId == key && r.ReceivedAt >= window && r.ReceivedAt < end).ExecuteDeleteAsync(cancellationToken);
-                        return await groups.Where(g => g.WindowStart == window && g.GroupKey == key).ExecuteDeleteAsync(cancellationToken);
+                        await GenericPath.DeleteAsync(
+                            context,
+                            db.CspTable,
+                            $"{CspGroupId} = {{0}} AND {CspReceivedAt} >= {{1}} AND {CspReceivedAt} < {{2}}",
+                            [key, db.Time(window), db.Time(end)],
+                            cancellationToken);
+                        return await GenericPath.DeleteAsync(
+                            context, db.CspGroupTable, $"{GroupWindowStart} = {{0}} AND {GroupKey} = {{1}}", [db.Time(window), key], cancellationToken);
                     },
                     null,
                     cancellationToken);
@@ -476,11 +432,11 @@ internal sealed partial class EfCspReportStore<TContext>(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "CspBatchRejected", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 5001, EventName = "CspBatchRejected", Level = LogLevel.Warning,
             Message = "The database rejected a batch of {Count} CSP reports for its data; saving them one by one.")]
         public static partial void BatchRejected(ILogger logger, int count, Exception exception);
 
-        [LoggerMessage(EventId = 2, EventName = "CspReportSkipped", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 5002, EventName = "CspReportSkipped", Level = LogLevel.Warning,
             Message = "A group of {Count} identical CSP reports in a batch was rejected by the database and skipped.")]
         public static partial void GroupSkipped(ILogger logger, long count, Exception exception);
     }

@@ -94,7 +94,8 @@ internal sealed class EfPasswordExpiryStore<TContext>(IDbContextFactory<TContext
     {
         var stored = StoreKey.ToStored(userId);
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
-        return await context.Set<PasswordExpiryRow>().Where(r => r.UserId == stored).ExecuteDeleteAsync(cancellationToken) > 0;
+        var db = _database.Get(context);
+        return await GenericPath.DeleteAsync(context, db.PasswordExpiryTable, $"{UserId} = {{0}}", [stored], cancellationToken) > 0;
     }
 
     private static async Task<PasswordExpiry?> FindAsync(TContext context, string userId, string stored, CancellationToken cancellationToken)

@@ -68,7 +68,8 @@ internal sealed class EfThrottleCounterStore<TContext>(IDbContextFactory<TContex
     {
         var stored = StoreKey.ToStored(key);
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
-        return await context.Set<ThrottleCounterRow>().Where(r => r.CounterKey == stored).ExecuteDeleteAsync(cancellationToken) > 0;
+        var db = _database.Get(context);
+        return await GenericPath.DeleteAsync(context, db.ThrottleCounterTable, $"{CounterKey} = {{0}}", [stored], cancellationToken) > 0;
     }
 
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken = default)
@@ -83,7 +84,7 @@ internal sealed class EfThrottleCounterStore<TContext>(IDbContextFactory<TContex
         var db = _database.Get(context);
         if (!db.FastPath)
         {
-            return await PurgeGenericAsync(context, now - _lifetime, maxCount, cancellationToken);
+            return await PurgeGenericAsync(context, db, now - _lifetime, maxCount, cancellationToken);
         }
 
         // Bounded, and safe for N instances at once: each picks rows no other purge holds (SKIP LOCKED); a counter
@@ -138,7 +139,7 @@ internal sealed class EfThrottleCounterStore<TContext>(IDbContextFactory<TContex
     // The generic purge: pick up to maxCount expired keys, delete those still expired. Another instance's purge may
     // delete some of them first (each row is deleted once): pick again until maxCount are deleted or none is left, so
     // a result below maxCount still means "no more", as the clean-up loop reads it.
-    private static async Task<int> PurgeGenericAsync(TContext context, DateTimeOffset expired, int maxCount, CancellationToken cancellationToken)
+    private static async Task<int> PurgeGenericAsync(TContext context, StoreDatabase db, DateTimeOffset expired, int maxCount, CancellationToken cancellationToken)
     {
         var counters = context.Set<ThrottleCounterRow>();
         var deleted = 0;
@@ -152,7 +153,12 @@ internal sealed class EfThrottleCounterStore<TContext>(IDbContextFactory<TContex
                 break;
             }
 
-            deleted += await counters.Where(r => keys.Contains(r.CounterKey) && r.LastFailure <= expired).ExecuteDeleteAsync(cancellationToken);
+            deleted += await GenericPath.DeleteAsync(
+                context,
+                db.ThrottleCounterTable,
+                $"{LastFailure} <= {{0}} AND {CounterKey} IN ({GenericPath.Placeholders(1, keys.Count)})",
+                [db.Time(expired), .. keys],
+                cancellationToken);
         }
 
         return deleted;

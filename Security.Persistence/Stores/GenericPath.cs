@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Security.Persistence.Stores;
 
 /// <summary>
-/// The transactions of the generic path (EF Core's own LINQ, <c>ExecuteUpdate</c>/<c>ExecuteDelete</c> and
+/// The transactions and deletes of the generic path (EF Core's own LINQ, <c>ExecuteUpdate</c> and
 /// <c>SaveChanges</c>), which any relational provider runs.
 /// </summary>
 internal static class GenericPath
@@ -51,4 +51,21 @@ internal static class GenericPath
             }
         }
     }
+
+    /// <summary>
+    /// Deletes rows with one plain <c>DELETE FROM table WHERE ...</c>, whose <paramref name="where"/> names columns
+    /// and <c>{0}</c>-style parameters. Every relational database runs this statement as written, where EF Core's
+    /// <c>ExecuteDelete</c> goes through the provider's translation: MySql.EntityFrameworkCore writes
+    /// <c>DELETE FROM t AS alias</c>, which MariaDB before 11.6 refuses. Runs in the context's current transaction.
+    /// </summary>
+    public static Task<int> DeleteAsync(DbContext context, string table, string where, IEnumerable<object> values, CancellationToken cancellationToken)
+    {
+        // Only names from the model and our own placeholders are put in the text; every value is a parameter.
+        var sql = "DELETE FROM " + table + " WHERE " + where;
+        return context.Database.ExecuteSqlRawAsync(sql, values, cancellationToken);
+    }
+
+    /// <summary><c>{first}, {first + 1}, ...</c>: the parameter placeholders of an <c>IN</c> list of <paramref name="count"/> values.</summary>
+    public static string Placeholders(int first, int count) =>
+        string.Join(", ", Enumerable.Range(first, count).Select(i => "{" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}"));
 }

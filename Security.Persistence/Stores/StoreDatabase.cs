@@ -85,7 +85,7 @@ internal sealed class StoreDatabase
         DbException sqlite when SqliteErrorCode(sqlite) is { } code => code is 18 or 19 or 20 or 25,
         // SQLSTATE classes 22: data exception, 23: integrity constraint violation, 54: program limit exceeded
         // (e.g. an index row too big). PostgreSQL and MySQL/MariaDB report them; so do most ADO.NET providers.
-        DbException { SqlState: { Length: 5 } state } => state.StartsWith("22", StringComparison.Ordinal)
+        DbException db when SqlState(db) is { Length: 5 } state => state.StartsWith("22", StringComparison.Ordinal)
             || state.StartsWith("23", StringComparison.Ordinal) || state.StartsWith("54", StringComparison.Ordinal),
         ArgumentException or FormatException or InvalidCastException or OverflowException => true,
         _ => false,
@@ -98,9 +98,24 @@ internal sealed class StoreDatabase
     public static bool IsTransactionConflict(Exception exception) => exception switch
     {
         DbUpdateException { InnerException: { } inner } => IsTransactionConflict(inner),
-        DbException { SqlState: { } state } => state.StartsWith("40", StringComparison.Ordinal),
+        DbException db when SqlState(db) is { } state => state.StartsWith("40", StringComparison.Ordinal),
         _ => false,
     };
+
+    // DbException.SqlState; MySql.Data leaves it empty, so there the SQLSTATE class is read from the server's error number
+    // (MySqlException.Number, read by name: this package does not reference that driver).
+    private static string? SqlState(DbException exception) => exception.SqlState ?? MySqlErrorNumber(exception) switch
+    {
+        1213 => "40001", // ER_LOCK_DEADLOCK: the transaction was rolled back
+        1048 or 1062 or 1451 or 1452 or 3819 or 4025 => "23000", // NOT NULL, duplicate key, foreign key, CHECK (MySQL, MariaDB)
+        1264 or 1265 or 1292 or 1366 or 1406 => "22000", // out of range, truncated, bad date, bad string, too long
+        _ => null,
+    };
+
+    private static int? MySqlErrorNumber(DbException exception) =>
+        string.Equals(exception.GetType().FullName, "MySql.Data.MySqlClient.MySqlException", StringComparison.Ordinal)
+            ? exception.GetType().GetProperty("Number")?.GetValue(exception) as int?
+            : null;
 
     // Microsoft.Data.Sqlite's SqliteException.SqliteErrorCode, read by name (its ErrorCode is not the SQLite code).
     private static int? SqliteErrorCode(DbException exception) =>
