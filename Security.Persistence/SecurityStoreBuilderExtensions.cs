@@ -27,12 +27,8 @@ public static class SecurityStoreBuilderExtensions
     /// <param name="builder">The builder returned by <c>AddSecurityCsp(...)</c>.</param>
     /// <param name="configureDb">Chooses the database, e.g. <c>db =&gt; db.UseNpgsql(cs)</c> or <c>db =&gt; db.UseSqlite("Data Source=security.db")</c>.</param>
     /// <returns>The same builder.</returns>
-    public static ICspReportStoreBuilder AddEntityFrameworkStore(this ICspReportStoreBuilder builder, Action<DbContextOptionsBuilder> configureDb)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        AddSecurityDbContextFactory(builder.Services, configureDb);
-        return builder.AddEntityFrameworkStore<SecurityDbContext>();
-    }
+    public static ICspReportStoreBuilder AddEntityFrameworkStore(this ICspReportStoreBuilder builder, Action<DbContextOptionsBuilder> configureDb) =>
+        AddSecurityDbContextFactory(builder, builder?.Services, configureDb).AddEntityFrameworkStore<SecurityDbContext>();
 
     /// <summary>
     /// Stores CSP reports in the app's own <typeparamref name="TContext"/>, whose model calls
@@ -44,11 +40,8 @@ public static class SecurityStoreBuilderExtensions
     public static ICspReportStoreBuilder AddEntityFrameworkStore<TContext>(this ICspReportStoreBuilder builder)
         where TContext : DbContext
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        AddCommon(builder.Services);
-        builder.Services.AddOptions<CspReportStoreOptions>();
-        builder.Services.RemoveAll<ICspReportStore>();
-        builder.Services.AddSingleton<ICspReportStore, EfCspReportStore<TContext>>();
+        AddStore<ICspReportStore, EfCspReportStore<TContext>>(builder?.Services);
+        builder!.Services.AddOptions<CspReportStoreOptions>();
         // The roles (writer, reader, retention) are served by this store unless the app registered one itself.
         builder.Services.TryAddTransient<ICspReportStoreWriter>(static sp => sp.GetRequiredService<ICspReportStore>());
         builder.Services.TryAddTransient<ICspReportStoreReader>(static sp => sp.GetRequiredService<ICspReportStore>());
@@ -60,12 +53,8 @@ public static class SecurityStoreBuilderExtensions
     /// <param name="builder">The builder returned by <c>AddPasswordExpiry(...)</c>.</param>
     /// <param name="configureDb">Chooses the database, e.g. <c>db =&gt; db.UseNpgsql(cs)</c>.</param>
     /// <returns>The same builder.</returns>
-    public static IPasswordExpiryStoreBuilder AddEntityFrameworkStore(this IPasswordExpiryStoreBuilder builder, Action<DbContextOptionsBuilder> configureDb)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        AddSecurityDbContextFactory(builder.Services, configureDb);
-        return builder.AddEntityFrameworkStore<SecurityDbContext>();
-    }
+    public static IPasswordExpiryStoreBuilder AddEntityFrameworkStore(this IPasswordExpiryStoreBuilder builder, Action<DbContextOptionsBuilder> configureDb) =>
+        AddSecurityDbContextFactory(builder, builder?.Services, configureDb).AddEntityFrameworkStore<SecurityDbContext>();
 
     /// <summary>Stores password expiry records in the app's own <typeparamref name="TContext"/> (see the CSP overload).</summary>
     /// <typeparam name="TContext">The app's context.</typeparam>
@@ -74,23 +63,16 @@ public static class SecurityStoreBuilderExtensions
     public static IPasswordExpiryStoreBuilder AddEntityFrameworkStore<TContext>(this IPasswordExpiryStoreBuilder builder)
         where TContext : DbContext
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        AddCommon(builder.Services);
-        builder.Services.RemoveAll<IPasswordExpiryStore>();
-        builder.Services.AddSingleton<IPasswordExpiryStore, EfPasswordExpiryStore<TContext>>();
-        return builder;
+        AddStore<IPasswordExpiryStore, EfPasswordExpiryStore<TContext>>(builder?.Services);
+        return builder!;
     }
 
     /// <summary>Stores failed-login counters in the security tables of a <see cref="SecurityDbContext"/>.</summary>
     /// <param name="builder">The builder returned by <c>AddLoginThrottling(...)</c>.</param>
     /// <param name="configureDb">Chooses the database, e.g. <c>db =&gt; db.UseNpgsql(cs)</c>.</param>
     /// <returns>The same builder.</returns>
-    public static IThrottleCounterStoreBuilder AddEntityFrameworkStore(this IThrottleCounterStoreBuilder builder, Action<DbContextOptionsBuilder> configureDb)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        AddSecurityDbContextFactory(builder.Services, configureDb);
-        return builder.AddEntityFrameworkStore<SecurityDbContext>();
-    }
+    public static IThrottleCounterStoreBuilder AddEntityFrameworkStore(this IThrottleCounterStoreBuilder builder, Action<DbContextOptionsBuilder> configureDb) =>
+        AddSecurityDbContextFactory(builder, builder?.Services, configureDb).AddEntityFrameworkStore<SecurityDbContext>();
 
     /// <summary>Stores failed-login counters in the app's own <typeparamref name="TContext"/> (see the CSP overload).</summary>
     /// <typeparam name="TContext">The app's context.</typeparam>
@@ -99,15 +81,24 @@ public static class SecurityStoreBuilderExtensions
     public static IThrottleCounterStoreBuilder AddEntityFrameworkStore<TContext>(this IThrottleCounterStoreBuilder builder)
         where TContext : DbContext
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        AddCommon(builder.Services);
-        builder.Services.RemoveAll<IThrottleCounterStore>();
-        builder.Services.AddSingleton<IThrottleCounterStore, EfThrottleCounterStore<TContext>>();
-        return builder;
+        AddStore<IThrottleCounterStore, EfThrottleCounterStore<TContext>>(builder?.Services);
+        return builder!;
     }
 
-    private static void AddSecurityDbContextFactory(IServiceCollection services, Action<DbContextOptionsBuilder> configureDb)
+    // The one EF store registration: the store replaces the in-memory default, beside the shared options and clean-up.
+    private static void AddStore<TStore, TImplementation>(IServiceCollection? services)
+        where TStore : class
+        where TImplementation : class, TStore
     {
+        ArgumentNullException.ThrowIfNull(services, "builder");
+        AddCommon(services);
+        services.RemoveAll<TStore>();
+        services.AddSingleton<TStore, TImplementation>();
+    }
+
+    private static TBuilder AddSecurityDbContextFactory<TBuilder>(TBuilder builder, IServiceCollection? services, Action<DbContextOptionsBuilder> configureDb)
+    {
+        ArgumentNullException.ThrowIfNull(services, nameof(builder));
         ArgumentNullException.ThrowIfNull(configureDb);
         services.RemoveAll<IDbContextFactory<SecurityDbContext>>();
         services.AddSingleton<IDbContextFactory<SecurityDbContext>>(provider =>
@@ -118,14 +109,21 @@ public static class SecurityStoreBuilderExtensions
             ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(new SecurityModelOptionsExtension(tables));
             return new PooledDbContextFactory<SecurityDbContext>(options.Options);
         });
+        return builder;
     }
 
     private static void AddCommon(IServiceCollection services)
     {
-        services.AddOptions<SecurityStoreOptions>().BindConfiguration("Security:Storage").ValidateOnStart();
-        services.AddOptions<SecurityStoreCleanupOptions>().BindConfiguration("Security:Storage:Cleanup").ValidateOnStart();
+        if (services.Any(static d => d.ServiceType == typeof(SecurityStoreCleanupService)))
+        {
+            // Already added by another store: bind once, so the configuration is not applied twice.
+            return;
+        }
+
+        services.AddOptions<SecurityStoreOptions>().BindConfiguration(SecurityStoreOptions.SectionName).ValidateOnStart();
+        services.AddOptions<SecurityStoreCleanupOptions>().BindConfiguration(SecurityStoreCleanupOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityStoreOptions>, SecurityStoreOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityStoreCleanupOptions>, SecurityStoreOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityStoreCleanupOptions>, SecurityStoreCleanupOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
         services.TryAddSingleton<SecurityStoreCleanupService>();

@@ -6,6 +6,9 @@ namespace Security.Persistence;
 /// </summary>
 public sealed class SecurityStoreCleanupOptions
 {
+    /// <summary>The configuration section these options bind from: <c>Security:Storage:Cleanup</c>.</summary>
+    public const string SectionName = "Security:Storage:Cleanup";
+
     /// <summary>Whether the clean-up service runs; default <see langword="true"/>. Turn it off when a separate job purges.</summary>
     public bool Enabled { get; set; } = true;
 

@@ -12,6 +12,9 @@ namespace Security.Persistence;
 /// </remarks>
 public sealed class SecurityStoreOptions
 {
+    /// <summary>The configuration section these options bind from: <c>Security:Storage</c>.</summary>
+    public const string SectionName = "Security:Storage";
+
     /// <summary>The database schema of the tables, e.g. <c>security</c>; default <see langword="null"/> (the connection's default schema). Ignored by SQLite.</summary>
     public string? Schema { get; set; }
 

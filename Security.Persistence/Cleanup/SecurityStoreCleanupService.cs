@@ -84,11 +84,11 @@ internal sealed partial class SecurityStoreCleanupService(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 10, EventName = "StoreCleanupCompleted", Level = LogLevel.Debug,
+        [LoggerMessage(EventId = 5010, EventName = "StoreCleanupCompleted", Level = LogLevel.Debug,
             Message = "Security store clean-up deleted {Reports} CSP reports and {Counters} expired throttle counters.")]
         public static partial void Purged(ILogger logger, long reports, long counters);
 
-        [LoggerMessage(EventId = 11, EventName = "StoreCleanupFailed", Level = LogLevel.Error,
+        [LoggerMessage(EventId = 5011, EventName = "StoreCleanupFailed", Level = LogLevel.Error,
             Message = "Security store clean-up failed; it runs again after the next interval.")]
         public static partial void Failed(ILogger logger, Exception exception);
     }

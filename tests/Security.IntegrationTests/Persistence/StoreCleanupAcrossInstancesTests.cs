@@ -100,7 +100,7 @@ public sealed class StoreCleanupAcrossInstancesTests
     }
 
     private static IEnumerable<FakeLogRecord> Runs(TestApp app) =>
-        app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Category == CleanupCategory && r.Id.Id == 10);
+        app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Category == CleanupCategory && r.Id.Id == 5010);
 
     private static IEnumerable<FakeLogRecord> Failures(TestApp app) =>
         app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Category == CleanupCategory && r.Id.Id != 10);
