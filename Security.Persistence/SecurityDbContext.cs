@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Security.Persistence.Model;
+using Security.Persistence.Internal.Model;
 
 namespace Security.Persistence;
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Security.Abstractions;
 using Security.Persistence;
-using Security.Persistence.Model;
+using Security.Persistence.Internal.Model;
 
 namespace Microsoft.EntityFrameworkCore;
 

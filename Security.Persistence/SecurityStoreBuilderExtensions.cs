@@ -5,9 +5,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
 using Security.Persistence;
-using Security.Persistence.Cleanup;
-using Security.Persistence.Model;
-using Security.Persistence.Stores;
+using Security.Persistence.Internal;
+using Security.Persistence.Internal.Cleanup;
+using Security.Persistence.Internal.Model;
+using Security.Persistence.Internal.Stores;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -14,7 +14,7 @@ namespace Security.Benchmarks;
 /// Sustained CSP report inserts through <see cref="ICspReportStore.SaveAsync"/> in batches, as the CSP background
 /// writer calls it: one batch per invocation, back to back, into a table that keeps growing. Each operation is one
 /// report, so reports per second = 1e9 / Mean (ns). PostgreSQL is a throwaway cluster started like the tests'
-/// (or the server named by SECURITY_TEST_POSTGRES); SQLite is a temporary file.
+/// (or the server named by SECURITY_TEST_POSTGRES); MariaDB a throwaway server; SQLite is a temporary file.
 /// <c>distinct</c>: every report of every batch is new (the batch moves one hour on per invocation, so each report
 /// opens its own hourly group and is kept in full: a group upsert plus a row each). <c>identical</c>: 500 copies of
 /// one report, all in one group (one upsert per batch, rows only while the group holds fewer than ten).
@@ -29,13 +29,15 @@ public class PersistenceCspInsertBenchmarks
     private ICspReportStore _store = null!;
     private CspReport[] _batch = null!;
     private PostgresDatabase? _postgres;
+    private MariaDbDatabase? _mariaDb;
     private string? _sqlitePath;
 
     private int _hour;
 
     /// <summary>The database the reports go to.</summary>
     // postgres-generic: PostgreSQL with its fast paths off (the generic path every other provider takes).
-    [Params("postgres", "postgres-generic", "sqlite")]
+    // mariadb: the generic path through MySql.EntityFrameworkCore, on a throwaway server started like the tests'.
+    [Params("postgres", "postgres-generic", "sqlite", "mariadb")]
     public string Provider { get; set; } = "postgres";
 
     /// <summary><c>distinct</c> reports (each a new group) or <c>identical</c> ones (one group).</summary>
@@ -50,6 +52,11 @@ public class PersistenceCspInsertBenchmarks
         {
             _postgres = await PostgresServer.CreateDatabaseAsync();
             configureDb = db => db.UseNpgsql(_postgres.ConnectionString);
+        }
+        else if (Provider == "mariadb")
+        {
+            _mariaDb = await MariaDbServer.CreateDatabaseAsync();
+            configureDb = db => db.UseMySQL(_mariaDb.ConnectionString);
         }
         else
         {
@@ -97,6 +104,11 @@ public class PersistenceCspInsertBenchmarks
     public async Task Cleanup()
     {
         await _services.DisposeAsync();
+        if (_mariaDb is not null)
+        {
+            await _mariaDb.DisposeAsync();
+        }
+
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Security.Abstractions;
-using Security.Persistence.Stores;
+using Security.Persistence.Internal.Stores;
 
 namespace Security.Persistence.Tests;
 

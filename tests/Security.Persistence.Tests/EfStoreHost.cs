@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
-using Security.Persistence.Cleanup;
+using Security.Persistence.Internal.Cleanup;
 
 namespace Security.Persistence.Tests;
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
-using Security.Persistence.Stores;
+using Security.Persistence.Internal.Stores;
 using Security.Testing;
 
 namespace Security.Persistence.Tests;

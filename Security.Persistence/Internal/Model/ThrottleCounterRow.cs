@@ -1,4 +1,4 @@
-namespace Security.Persistence.Model;
+namespace Security.Persistence.Internal.Model;
 
 /// <summary>One row of the throttle counter table.</summary>
 internal sealed class ThrottleCounterRow

@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
-using Security.Persistence.Model;
-using static Security.Persistence.Model.SecurityColumns;
+using Security.Persistence.Internal.Model;
+using static Security.Persistence.Internal.Model.SecurityColumns;
 
-namespace Security.Persistence.Stores;
+namespace Security.Persistence.Internal.Stores;
 
 /// <summary>
 /// <see cref="IThrottleCounterStore"/> on EF Core: every increment is atomic in the database, so app instances

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
 
-namespace Security.Persistence;
+namespace Security.Persistence.Internal;
 
 /// <summary>Validates <see cref="SecurityStoreOptions"/> at startup, naming each bad option.</summary>
 internal sealed class SecurityStoreOptionsValidator : IValidateOptions<SecurityStoreOptions>

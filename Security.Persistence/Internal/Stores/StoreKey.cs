@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 
-namespace Security.Persistence.Stores;
+namespace Security.Persistence.Internal.Stores;
 
 /// <summary>
 /// Maps a caller's key (throttle key, user id) to the stored key. Keys can carry user input (a typed username):

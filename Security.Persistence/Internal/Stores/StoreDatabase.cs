@@ -2,9 +2,9 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
-using Security.Persistence.Model;
+using Security.Persistence.Internal.Model;
 
-namespace Security.Persistence.Stores;
+namespace Security.Persistence.Internal.Stores;
 
 /// <summary>The provider-specific facts the stores' SQL needs, read once from a context's model.</summary>
 internal sealed class StoreDatabase

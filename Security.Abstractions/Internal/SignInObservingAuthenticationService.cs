@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 
-namespace Security.Abstractions;
+namespace Security.Abstractions.Internal;
 
 // Every sign-in goes through IAuthenticationService.SignInAsync (HttpContext.SignInAsync,
 // SignInManager), while cookie renewal is written by the handler itself: so wrapping this one

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
 
-namespace Security.Persistence.Cleanup;
+namespace Security.Persistence.Internal.Cleanup;
 
 /// <summary>
 /// Deletes CSP reports older than <see cref="SecurityStoreCleanupOptions.CspReportMaxAge"/> and expired throttle

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Security.Persistence.Model;
+namespace Security.Persistence.Internal.Model;
 
 /// <summary>
 /// Carries the table names into <see cref="SecurityDbContext"/>'s model. Different names give a different

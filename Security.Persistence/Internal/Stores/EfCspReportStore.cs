@@ -6,10 +6,10 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Security.Abstractions;
-using Security.Persistence.Model;
-using static Security.Persistence.Model.SecurityColumns;
+using Security.Persistence.Internal.Model;
+using static Security.Persistence.Internal.Model.SecurityColumns;
 
-namespace Security.Persistence.Stores;
+namespace Security.Persistence.Internal.Stores;
 
 /// <summary>
 /// <see cref="ICspReportStore"/> on EF Core. A batch is first aggregated into hourly groups (<see cref="CspReportGroupKey"/>);

@@ -1,4 +1,4 @@
-namespace Security.Persistence.Model;
+namespace Security.Persistence.Internal.Model;
 
 /// <summary>Column names of the security tables: fixed, so the stores' SQL can name them.</summary>
 internal static class SecurityColumns

@@ -1,4 +1,4 @@
-namespace Security.Persistence.Model;
+namespace Security.Persistence.Internal.Model;
 
 /// <summary>One row of the CSP report group table: identical reports of one UTC hour, counted.</summary>
 internal sealed class CspReportGroupRow

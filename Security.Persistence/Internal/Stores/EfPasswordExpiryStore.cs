@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
-using Security.Persistence.Model;
-using static Security.Persistence.Model.SecurityColumns;
+using Security.Persistence.Internal.Model;
+using static Security.Persistence.Internal.Model.SecurityColumns;
 
-namespace Security.Persistence.Stores;
+namespace Security.Persistence.Internal.Stores;
 
 /// <summary>
 /// <see cref="IPasswordExpiryStore"/> on EF Core: one row per user id. PostgreSQL upserts in one statement; any other

@@ -6,10 +6,10 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Security.Abstractions;
-using Security.Persistence.Model;
-using static Security.Persistence.Model.SecurityColumns;
+using Security.Persistence.Internal.Model;
+using static Security.Persistence.Internal.Model.SecurityColumns;
 
-namespace Security.Persistence.Stores;
+namespace Security.Persistence.Internal.Stores;
 
 /// <summary>
 /// Hourly CSP report groups in SQL: a batch aggregated by <see cref="CspReportGroupKey"/> and its counters upserted

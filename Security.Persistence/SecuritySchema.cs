@@ -9,8 +9,8 @@ using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Security.Abstractions;
-using Security.Persistence.Model;
-using Security.Persistence.Stores;
+using Security.Persistence.Internal.Model;
+using Security.Persistence.Internal.Stores;
 
 namespace Security.Persistence;
 

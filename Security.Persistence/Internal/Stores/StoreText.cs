@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Security.Persistence.Stores;
+namespace Security.Persistence.Internal.Stores;
 
 /// <summary>
 /// Makes text storable in PostgreSQL <c>text</c> (and valid UTF-8 for SQLite): PostgreSQL refuses NUL

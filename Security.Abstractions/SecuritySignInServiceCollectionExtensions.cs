@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Security.Abstractions;
+using Security.Abstractions.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-namespace Security.Persistence.Model;
+namespace Security.Persistence.Internal.Model;
 
 /// <summary>One row of the password expiry table.</summary>
 internal sealed class PasswordExpiryRow
