@@ -1,4 +1,6 @@
+using Security.Csp;
 using Security.Csp.Internal;
+using Security.Shared;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -16,7 +18,7 @@ public static class CspApplicationBuilderExtensions
     public static IApplicationBuilder UseContentSecurityPolicy(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        CspMarkerService.EnsureAdded(app.ApplicationServices);
+        RegistrationMarker<SecurityCspOptions>.ThrowIfMissing(app.ApplicationServices, "Security.Csp", "AddSecurityCsp()");
         return app.UseMiddleware<CspMiddleware>();
     }
 }

@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Security.Abstractions;
+using Security.Csp;
 using Security.Csp.Internal;
 using Security.Csp.Internal.Dashboard;
+using Security.Shared;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -31,7 +33,7 @@ public static class CspReportDashboardEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
-        CspMarkerService.EnsureAdded(endpoints.ServiceProvider);
+        RegistrationMarker<SecurityCspOptions>.ThrowIfMissing(endpoints.ServiceProvider, "Security.Csp", "AddSecurityCsp()");
 
         // Resolved on first request, not here, so a store that needs configuration fails at startup validation first.
         var services = endpoints.ServiceProvider;

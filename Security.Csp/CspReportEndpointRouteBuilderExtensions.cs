@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Security.Csp;
 using Security.Csp.Internal;
 using Security.Csp.Internal.Reports;
+using Security.Shared;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -25,7 +27,7 @@ public static class CspReportEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
-        CspMarkerService.EnsureAdded(endpoints.ServiceProvider);
+        RegistrationMarker<SecurityCspOptions>.ThrowIfMissing(endpoints.ServiceProvider, "Security.Csp", "AddSecurityCsp()");
 
         // Resolved on first request, not here, so invalid options surface at startup validation.
         var services = endpoints.ServiceProvider;

@@ -6,6 +6,7 @@ using Security.Csp;
 using Security.Csp.Internal;
 using Security.Csp.Internal.Policy;
 using Security.Csp.Internal.Reports;
+using Security.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -25,7 +26,10 @@ public static class CspServiceCollectionExtensions
     public static SecurityCspBuilder AddSecurityCsp(this IServiceCollection services, Action<SecurityCspOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        if (!services.Any(static d => d.ServiceType == typeof(CspMarkerService)))
+
+        // configure is applied below rather than by the marker: the configuration shape check must run right after
+        // binding and before any code configuration.
+        if (RegistrationMarker<SecurityCspOptions>.TryAddOptions<SecurityCspOptionsValidator>(services, SecurityCspOptions.SectionName, configure: null))
         {
             AddServices(services);
         }
@@ -41,11 +45,8 @@ public static class CspServiceCollectionExtensions
 
     private static void AddServices(IServiceCollection services)
     {
-        services.AddSingleton<CspMarkerService>();
-        services.AddOptions<SecurityCspOptions>().BindConfiguration(SecurityCspOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SecurityCspOptions>, CspConfigurationShapeCheck>(
             sp => new CspConfigurationShapeCheck(sp.GetService<IConfiguration>())));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityCspOptions>, SecurityCspOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<CspReportStoreOptions>().BindConfiguration(SecurityCspOptions.SectionName + ":Reports").ValidateOnStart();

@@ -1,5 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
+using Security.Headers;
 using Security.Headers.Internal;
+using Security.Shared;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -18,12 +19,7 @@ public static class SecurityHeadersApplicationBuilderExtensions
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (app.ApplicationServices.GetService<SecurityHeadersMarker>() is null)
-        {
-            throw new InvalidOperationException(
-                "Unable to find the services Security.Headers needs: call services.AddSecurityHeaders() in the app's startup code.");
-        }
-
+        RegistrationMarker<SecurityHeadersOptions>.ThrowIfMissing(app.ApplicationServices, "Security.Headers", "AddSecurityHeaders()");
         return app.UseMiddleware<SecurityHeadersMiddleware>();
     }
 }

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Security.Headers;
 using Security.Headers.Internal;
+using Security.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -24,16 +24,8 @@ public static class SecurityHeadersServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        var options = services.AddOptions<SecurityHeadersOptions>();
-
-        // Binding twice would append configured list items twice.
-        var first = !services.Any(d => d.ServiceType == typeof(SecurityHeadersMarker));
-        if (first)
+        if (RegistrationMarker<SecurityHeadersOptions>.TryAddOptions<SecurityHeadersOptionsValidator>(services, SecurityHeadersOptions.SectionName, configure))
         {
-            options.BindConfiguration(SecurityHeadersOptions.SectionName).ValidateOnStart();
-            services.AddSingleton<SecurityHeadersMarker>();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityHeadersOptions>, SecurityHeadersOptionsValidator>());
-
             // Kestrel adds Server after the OnStarting callbacks run, so removing it there is not enough.
             services.AddOptions<KestrelServerOptions>()
                 .Configure<IOptions<SecurityHeadersOptions>>((kestrel, headers) =>
@@ -43,11 +35,6 @@ public static class SecurityHeadersServiceCollectionExtensions
                         kestrel.AddServerHeader = false;
                     }
                 });
-        }
-
-        if (configure is not null)
-        {
-            options.Configure(configure);
         }
 
         return new SecurityHeadersBuilder(services);

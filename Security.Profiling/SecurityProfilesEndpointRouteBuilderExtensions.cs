@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Security.Profiling;
 using Security.Profiling.Internal;
+using Security.Shared;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -24,13 +25,9 @@ public static class SecurityProfilesEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
         var services = endpoints.ServiceProvider;
-        if (services.GetService<ProfileStore>() is not { } store)
-        {
-            throw new InvalidOperationException(SecurityProfilingErrors.NotRegistered);
-        }
-
+        RegistrationMarker<SecurityProfilingOptions>.ThrowIfMissing(services, "Security.Profiling", "AddSecurityProfiling()");
         var page = new ProfilesPage(
-            services.GetRequiredService<IOptions<SecurityProfilingOptions>>(), services.GetRequiredService<ProfilingGate>(), store);
+            services.GetRequiredService<IOptions<SecurityProfilingOptions>>(), services.GetRequiredService<ProfilingGate>(), services.GetRequiredService<ProfileStore>());
         return endpoints.MapGet(pattern, (RequestDelegate)page.InvokeAsync).WithDisplayName("Security profiles");
     }
 }

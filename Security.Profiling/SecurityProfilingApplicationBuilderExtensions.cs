@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Security.Profiling;
 using Security.Profiling.Internal;
+using Security.Shared;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -20,10 +21,7 @@ public static class SecurityProfilingApplicationBuilderExtensions
     public static IApplicationBuilder UseSecurityProfiling(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (app.ApplicationServices.GetService<ProfileStore>() is null)
-        {
-            throw new InvalidOperationException(SecurityProfilingErrors.NotRegistered);
-        }
+        RegistrationMarker<SecurityProfilingOptions>.ThrowIfMissing(app.ApplicationServices, "Security.Profiling", "AddSecurityProfiling()");
 
         var options = app.ApplicationServices.GetRequiredService<IOptions<SecurityProfilingOptions>>().Value;
         if (!options.Enabled)

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Security.Profiling;
 using Security.Profiling.Internal;
+using Security.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -23,21 +23,13 @@ public static class SecurityProfilingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        var options = services.AddOptions<SecurityProfilingOptions>();
-        if (!services.Any(d => d.ServiceType == typeof(ProfileStore)))
+        if (RegistrationMarker<SecurityProfilingOptions>.TryAddOptions<SecurityProfilingOptionsValidator>(services, SecurityProfilingOptions.SectionName, configure))
         {
-            options.BindConfiguration(SecurityProfilingOptions.SectionName).ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityProfilingOptions>, SecurityProfilingOptionsValidator>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProfilingStartupCheck>());
             services.TryAddSingleton(TimeProvider.System);
             services.TryAddSingleton<ProfilingDiagnostics>();
             services.TryAddSingleton<ProfilingGate>();
             services.TryAddSingleton<ProfileStore>();
-        }
-
-        if (configure is not null)
-        {
-            options.Configure(configure);
         }
 
         return new SecurityProfilingBuilder(services);
