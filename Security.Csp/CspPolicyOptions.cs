@@ -46,10 +46,7 @@ public class CspPolicyOptions
     /// <returns>These options, for chaining.</returns>
     public CspPolicyOptions UsePolicy(Action<CspPolicyBuilder> configure)
     {
-        ArgumentNullException.ThrowIfNull(configure);
-        var builder = new CspPolicyBuilder();
-        configure(builder);
-        Policy = builder.Build();
+        Policy = Build(configure);
         PolicyString = null;
         return this;
     }
@@ -61,11 +58,16 @@ public class CspPolicyOptions
     /// <returns>These options, for chaining.</returns>
     public CspPolicyOptions UseReportOnlyPolicy(Action<CspPolicyBuilder> configure)
     {
+        ReportOnlyPolicy = Build(configure);
+        ReportOnlyPolicyString = null;
+        return this;
+    }
+
+    private static Dictionary<string, string[]> Build(Action<CspPolicyBuilder> configure)
+    {
         ArgumentNullException.ThrowIfNull(configure);
         var builder = new CspPolicyBuilder();
         configure(builder);
-        ReportOnlyPolicy = builder.Build();
-        ReportOnlyPolicyString = null;
-        return this;
+        return builder.Build();
     }
 }
