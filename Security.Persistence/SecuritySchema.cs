@@ -89,14 +89,28 @@ public static class SecuritySchema
             await context.Database.ExecuteSqlRawAsync(createSchema, cancellationToken);
         }
 
-        await context.Database.ExecuteSqlRawAsync(VersionTableStatement(versionTable), cancellationToken);
-        if (!db.IsPostgres && !db.IsSqlite)
+        // No ON CONFLICT to make a concurrent step's version row harmless, and MySQL/MariaDB commit DDL at once, so
+        // the transaction does not serialize steps: take the database's named lock where it has one, before any DDL.
+        var locked = !db.IsPostgres && !db.IsSqlite && await TryNamedLockAsync(context, transactionObject, cancellationToken);
+        try
         {
-            // No ON CONFLICT to make a concurrent step's version row harmless, and MySQL/MariaDB commit DDL at once, so
-            // the transaction does not serialize steps: take the database's named lock where it has one.
-            await TryNamedLockAsync(context, transactionObject, cancellationToken);
+            await ApplyStepsAsync(context, db, transaction, versionTable, cancellationToken);
         }
+        finally
+        {
+            if (locked)
+            {
+                // The lock belongs to the session, which a pooled connection outlives: release it, or the next step waits.
+                await ScalarAsync(context, context.Database.CurrentTransaction?.GetDbTransaction(), "SELECT RELEASE_LOCK('security_schema')", CancellationToken.None);
+            }
+        }
+    }
 
+    private static async Task ApplyStepsAsync(
+        DbContext context, StoreDatabase db, IDbContextTransaction transaction, string versionTable, CancellationToken cancellationToken)
+    {
+        var transactionObject = transaction.GetDbTransaction();
+        await context.Database.ExecuteSqlRawAsync(VersionTableStatement(versionTable), cancellationToken);
         var stored = Convert.ToInt32(
             await ScalarAsync(context, transactionObject, $"SELECT COALESCE(MAX(version), 0) FROM {versionTable}", cancellationToken),
             CultureInfo.InvariantCulture);
@@ -215,17 +229,25 @@ public static class SecuritySchema
         }
     }
 
-    // MySQL and MariaDB: GET_LOCK, held by the connection until it closes (the context's, at the end of the step).
-    // Other providers have no portable equivalent; their transaction is the only guard.
-    private static async Task TryNamedLockAsync(DbContext context, DbTransaction transaction, CancellationToken cancellationToken)
+    // MySQL and MariaDB: GET_LOCK, held by the session until RELEASE_LOCK. Other providers have no portable
+    // equivalent; their transaction is the only guard.
+    private static async Task<bool> TryNamedLockAsync(DbContext context, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        if (context.Database.ProviderName?.Contains("MySql", StringComparison.OrdinalIgnoreCase) == true)
+        if (context.Database.ProviderName?.Contains("MySql", StringComparison.OrdinalIgnoreCase) != true)
         {
-            await ScalarAsync(context, transaction, "SELECT GET_LOCK('security_schema', 120)", cancellationToken);
+            return false;
         }
+
+        var granted = await ScalarAsync(context, transaction, "SELECT GET_LOCK('security_schema', 120)", cancellationToken);
+        if (Convert.ToInt64(granted, CultureInfo.InvariantCulture) != 1)
+        {
+            throw new TimeoutException("Another security schema step held the database lock 'security_schema' for 2 minutes; run the step again.");
+        }
+
+        return true;
     }
 
-    private static async Task<object?> ScalarAsync(DbContext context, DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    private static async Task<object?> ScalarAsync(DbContext context, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
         await using var command = await StoreDatabase.CommandAsync(context, sql, cancellationToken);
         command.Transaction = transaction;
