@@ -103,7 +103,7 @@ public sealed class StoreCleanupAcrossInstancesTests
         app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Category == CleanupCategory && r.Id.Id == 5010);
 
     private static IEnumerable<FakeLogRecord> Failures(TestApp app) =>
-        app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Category == CleanupCategory && r.Id.Id != 10);
+        app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Category == CleanupCategory && r.Id.Id != 5010);
 
     private static long Count(FakeLogRecord run, string name) =>
         long.Parse(run.StructuredState!.Single(p => p.Key == name).Value!, System.Globalization.CultureInfo.InvariantCulture);
