@@ -3,8 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
+using Security.Testing;
 
 namespace Security.Persistence.Tests;
 
@@ -13,9 +13,11 @@ public sealed class CleanupServiceTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static (ServiceProvider Services, FakeTimeProvider Time, FlakyReportStore Store) Build(bool enabled)
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
+
+    private static (ServiceProvider Services, TimerSignallingTimeProvider Time, FlakyReportStore Store) Build(bool enabled)
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new TimerSignallingTimeProvider(Start, Interval);
         var store = new FlakyReportStore();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
@@ -26,7 +28,7 @@ public sealed class CleanupServiceTests
         services.Configure<SecurityStoreCleanupOptions>(o =>
         {
             o.Enabled = enabled;
-            o.Interval = TimeSpan.FromMinutes(5);
+            o.Interval = Interval;
             o.CspReportMaxAge = TimeSpan.FromDays(7);
         });
         return (services.BuildServiceProvider(), time, store);
@@ -40,12 +42,13 @@ public sealed class CleanupServiceTests
         var service = (BackgroundService)services.GetServices<IHostedService>().Single();
         await service.StartAsync(CancellationToken.None);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (store.Cutoffs.Count < 2 && DateTime.UtcNow < deadline)
-        {
-            time.Advance(TimeSpan.FromMinutes(5));
-            await Task.Delay(20);
-        }
+        // ExecuteAsync starts on the thread pool: advance only once its timer exists, or the tick would be lost.
+        await time.TimerCreated.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        time.Advance(Interval);
+        await store.Called(1).WaitAsync(TimeSpan.FromSeconds(30));
+        // The timer keeps a tick that comes while the failed run is still unwinding, so this advance is never lost.
+        time.Advance(Interval);
+        await store.Called(2).WaitAsync(TimeSpan.FromSeconds(30));
 
         await service.StopAsync(CancellationToken.None);
         Assert.That(store.Cutoffs, Has.Count.GreaterThanOrEqualTo(2), "the run after the failure happened");
@@ -72,9 +75,13 @@ public sealed class CleanupServiceTests
 
     private sealed class FlakyReportStore : ICspReportStore
     {
+        private readonly CountSignal _called = new();
         private int _calls;
 
         public List<DateTimeOffset> Cutoffs { get; } = [];
+
+        /// <summary>Completes when the store's <paramref name="call"/>th delete (1-based) has been made.</summary>
+        public Task Called(int call) => _called.AtLeast(call);
 
         public Task SaveAsync(IReadOnlyList<CspReport> reports, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
@@ -91,6 +98,7 @@ public sealed class CleanupServiceTests
                 Cutoffs.Add(cutoff);
             }
 
+            _called.Add(1);
             return Interlocked.Increment(ref _calls) == 1
                 ? Task.FromException<int>(new InvalidOperationException("database down"))
                 : Task.FromResult(0);

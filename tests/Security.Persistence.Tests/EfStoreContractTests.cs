@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Security.Abstractions;
 using Security.Persistence.Internal.Stores;
+using Security.Testing;
 
 namespace Security.Persistence.Tests;
 
@@ -161,19 +162,26 @@ public abstract class EfStoreContractTests : StoreContractTests
     [Test]
     public async Task Clean_up_runs_on_its_interval_from_the_hosted_service()
     {
-        var instance = NewInstance(services => services.Configure<SecurityStoreCleanupOptions>(o => o.Interval = TimeSpan.FromMinutes(10)));
+        var interval = TimeSpan.FromMinutes(10);
+        var time = new TimerSignallingTimeProvider(EfStoreHost.Start, interval);
+        var purged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var instance = NewInstance(services =>
+        {
+            services.AddSingleton<TimeProvider>(time);
+            // Registered before the store's own retention, which is only tried-added.
+            services.AddTransient<ICspReportStoreRetention>(sp => new SignallingReportRetention(sp.GetRequiredService<ICspReportStore>(), purged));
+            services.Configure<SecurityStoreCleanupOptions>(o => o.Interval = interval);
+        });
         await instance.Csp.SaveAsync([Report(EfStoreHost.Start - TimeSpan.FromDays(40)), Report(EfStoreHost.Start)]);
         var service = instance.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Single();
         await service.StartAsync(CancellationToken.None);
         try
         {
-            // ExecuteAsync starts on the thread pool: keep advancing until its timer has seen a tick.
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while ((await instance.Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Sum(g => g.Count) != 1 && DateTime.UtcNow < deadline)
-            {
-                instance.Time.Advance(TimeSpan.FromMinutes(10));
-                await Task.Delay(50);
-            }
+            // ExecuteAsync starts on the thread pool: advance only once its timer exists, or the tick would be lost.
+            await time.TimerCreated.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.That(purged.Task.IsCompleted, Is.False, "nothing runs before the first interval");
+            time.Advance(interval);
+            await purged.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
             Assert.That((await instance.Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Sum(g => g.Count), Is.EqualTo(1));
         }

@@ -86,7 +86,7 @@ public static class MariaDbServer
                 return endpoint.Value;
             }
 
-            server = await Task.Run(Server.Start, cancellationToken);
+            server = await Server.StartAsync(cancellationToken);
             if (!exitHookRegistered)
             {
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAsync().GetAwaiter().GetResult();
@@ -120,7 +120,7 @@ public static class MariaDbServer
 
         private string LogFile => Path.Combine(directory, "mariadb.log");
 
-        public static Server Start()
+        public static async Task<Server> StartAsync(CancellationToken cancellationToken)
         {
             const string daemon = "/usr/sbin/mariadbd";
             if (!File.Exists(daemon))
@@ -142,12 +142,12 @@ public static class MariaDbServer
                     Run("chown", ["mysql", directory], asMysqlUser: false);
                 }
 
-                Run("mariadb-install-db", ["--no-defaults", "--datadir=" + server.DataDirectory, "--auth-root-authentication-method=normal",
-                    "--skip-test-db", .. asMysql ? ["--user=mysql"] : Array.Empty<string>()], asMysqlUser: false);
-                server.StartOnFreePort(daemon, asMysql);
-                Run("mariadb", ["--no-defaults", "--socket=" + server.Socket, "--user=root", "--batch", "-e",
+                await Task.Run(() => Run("mariadb-install-db", ["--no-defaults", "--datadir=" + server.DataDirectory, "--auth-root-authentication-method=normal",
+                    "--skip-test-db", .. asMysql ? ["--user=mysql"] : Array.Empty<string>()], asMysqlUser: false), cancellationToken);
+                await server.StartOnFreePortAsync(daemon, asMysql, cancellationToken);
+                await Task.Run(() => Run("mariadb", ["--no-defaults", "--socket=" + server.Socket, "--user=root", "--batch", "-e",
                     $"CREATE USER '{User}'@'%' IDENTIFIED BY '{Password}'; GRANT ALL PRIVILEGES ON *.* TO '{User}'@'%' WITH GRANT OPTION;"],
-                    asMysqlUser: false);
+                    asMysqlUser: false), cancellationToken);
                 return server;
             }
             catch
@@ -185,7 +185,22 @@ public static class MariaDbServer
             }
         }
 
-        private void StartOnFreePort(string daemon, bool asMysql)
+        private Task<bool> AnswersAsync(CancellationToken cancellationToken) => Task.Run(
+            () =>
+            {
+                try
+                {
+                    Run("mariadb", ["--no-defaults", "--socket=" + Socket, "--user=root", "--batch", "-e", "SELECT 1"], asMysqlUser: false);
+                    return true;
+                }
+                catch (InvalidOperationException)
+                {
+                    return false;
+                }
+            },
+            cancellationToken);
+
+        private async Task StartOnFreePortAsync(string daemon, bool asMysql, CancellationToken cancellationToken)
         {
             // The free port can be taken by another process before the server binds it: retry.
             for (var attempt = 1; ; attempt++)
@@ -202,19 +217,11 @@ public static class MariaDbServer
                 }
 
                 process = Process.Start(start) ?? throw new InvalidOperationException("Could not start mariadbd.");
-                var deadline = DateTime.UtcNow.AddSeconds(60);
-                while (!process.HasExited && DateTime.UtcNow < deadline)
+                var started = process;
+                if (await ServerReadiness.WaitAsync(AnswersAsync, () => started.HasExited, TimeSpan.FromSeconds(60), cancellationToken))
                 {
-                    try
-                    {
-                        Run("mariadb", ["--no-defaults", "--socket=" + Socket, "--user=root", "--batch", "-e", "SELECT 1"], asMysqlUser: false);
-                        Port = port;
-                        return;
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        Thread.Sleep(200);
-                    }
+                    Port = port;
+                    return;
                 }
 
                 if (!process.HasExited)

@@ -64,7 +64,7 @@ public static class RedisServer
             server.BeginErrorReadLine();
             AppDomain.CurrentDomain.ProcessExit += static (_, _) => StopAsync().GetAwaiter().GetResult();
 
-            await WaitForPongAsync(port, cancellationToken);
+            await WaitForPongAsync(server, port, cancellationToken);
             return configuration = $"127.0.0.1:{port}";
         }
         finally
@@ -103,34 +103,29 @@ public static class RedisServer
             .Select(dir => Path.Combine(dir, "redis-server"))
             .FirstOrDefault(File.Exists);
 
-    private static async Task WaitForPongAsync(int port, CancellationToken cancellationToken)
+    private static async Task WaitForPongAsync(Process process, int port, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        if (!await ServerReadiness.WaitAsync(ct => AnswersPingAsync(port, ct), () => process.HasExited, TimeSpan.FromSeconds(30), cancellationToken))
         {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port, cancellationToken);
-                var stream = client.GetStream();
-                await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
-                var buffer = new byte[16];
-                var read = await stream.ReadAsync(buffer, cancellationToken);
-                if (Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
-                {
-                    return;
-                }
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-            }
+            throw new TimeoutException($"redis-server did not answer PING on port {port} within 30 seconds.");
+        }
+    }
 
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException($"redis-server did not answer PING on port {port} within 30 seconds.");
-            }
-
-            await Task.Delay(100, cancellationToken);
+    private static async Task<bool> AnswersPingAsync(int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", port, cancellationToken);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
+            var buffer = new byte[16];
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 }

@@ -78,7 +78,7 @@ public class CspReportBrowserTests : BrowserFixture
         });
         using var posted = await client.PostAsync("/csp-report", new StringContent(report, System.Text.Encoding.UTF8, "application/csp-report"));
         Assert.That((int)posted.StatusCode, Is.EqualTo(204));
-        await WaitForAsync(app, g => g.BlockedUri == Payload);
+        await WaitForAsync(app, Payload);
 
         await using var context = await Browser.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -125,34 +125,46 @@ public class CspReportBrowserTests : BrowserFixture
         return rows;
     }
 
-    private static async Task WaitForAsync(SampleApp app, Func<CspReportGroup, bool> match)
+    private static async Task WaitForAsync(SampleApp app, string blockedUri)
     {
+        await WaitForSavedAsync(app, saved => saved.Any(r => r.BlockedUri == blockedUri), "the report was stored within 30 s");
         var store = app.Services.GetRequiredService<ICspReportStore>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(await store.QueryGroupsAsync(new CspReportQuery { Take = 100 })).Groups.Any(match))
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the report was stored within 30 s");
-            await Task.Delay(200);
-        }
+        Assert.That((await store.QueryGroupsAsync(new CspReportQuery { Take = 100 })).Groups.Any(g => g.BlockedUri == blockedUri), "the report is in the store");
     }
 
-    // Reports are written by a background writer: poll the store (PostgreSQL) until they land.
+    // Reports are written by a background writer: await the writer saving them (PostgreSQL), then read the store.
     private static async Task<IReadOnlyList<CspReportGroup>> WaitForDemoReportsAsync(SampleApp app, int directives, string scheme = "http")
     {
-        var store = app.Services.GetRequiredService<ICspReportStore>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var page = await store.QueryGroupsAsync(new CspReportQuery { Take = 100 });
-            var demo = page.Groups.Where(g => g.DocumentUri is { } uri && uri.StartsWith(scheme + "://", StringComparison.Ordinal) && uri.Contains("/csp-demo", StringComparison.Ordinal)).ToList();
-            if (demo.Select(g => g.EffectiveDirective).Distinct().Count() >= directives || DateTime.UtcNow > deadline)
-            {
-                Assert.That(demo.Select(g => g.EffectiveDirective).Distinct().Count(), Is.GreaterThanOrEqualTo(directives),
-                    $"reports stored within 30 s; content types seen: {string.Join(", ", app.ReportContentTypes)}");
-                return demo;
-            }
+        bool IsDemo(string? documentUri) =>
+            documentUri is { } uri && uri.StartsWith(scheme + "://", StringComparison.Ordinal) && uri.Contains("/csp-demo", StringComparison.Ordinal);
 
-            await Task.Delay(200);
+        await WaitForSavedAsync(
+            app,
+            saved => saved.Where(r => IsDemo(r.DocumentUri)).Select(r => r.EffectiveDirective).Distinct().Count() >= directives,
+            $"reports stored within 30 s; content types seen: {string.Join(", ", app.ReportContentTypes)}");
+        var store = app.Services.GetRequiredService<ICspReportStore>();
+        var page = await store.QueryGroupsAsync(new CspReportQuery { Take = 100 });
+        var demo = page.Groups.Where(g => IsDemo(g.DocumentUri)).ToList();
+        Assert.That(demo.Select(g => g.EffectiveDirective).Distinct().Count(), Is.GreaterThanOrEqualTo(directives),
+            $"reports stored; content types seen: {string.Join(", ", app.ReportContentTypes)}");
+        return demo;
+    }
+
+    /// <summary>Reads the reports the app saves, as the browser sends them, until <paramref name="enough"/> holds.</summary>
+    private static async Task WaitForSavedAsync(SampleApp app, Func<IReadOnlyList<CspReport>, bool> enough, string failure)
+    {
+        var saved = new List<CspReport>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            while (!enough(saved))
+            {
+                saved.Add(await app.SavedReports.ReadAsync(timeout.Token));
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            Assert.Fail(failure);
         }
     }
 }

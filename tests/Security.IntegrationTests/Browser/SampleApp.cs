@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Security.Abstractions;
 
 namespace Security.IntegrationTests.Browser;
 
@@ -21,6 +23,7 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
 
     private readonly TimeProvider? _time;
     private readonly ConcurrentQueue<string> _reportContentTypes = new();
+    private readonly Channel<CspReport> _savedReports = Channel.CreateUnbounded<CspReport>();
 
     /// <param name="settings">Configuration that wins over appsettings.json, e.g. <c>["Security:Sessions:InactivityTimeout"] = "00:05:00"</c>.</param>
     /// <param name="time">A clock to use instead of the system's (e.g. a <c>FakeTimeProvider</c>), for every TimeProvider user.</param>
@@ -62,6 +65,12 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
     /// <summary>The Content-Type of every POST to <c>/csp-report</c>, as the browser sent it.</summary>
     public IReadOnlyCollection<string> ReportContentTypes => _reportContentTypes;
 
+    /// <summary>
+    /// Every CSP report the app's background writer has saved to its store, in order: a test awaits the reports a
+    /// browser sends (on its own schedule) here instead of polling the store.
+    /// </summary>
+    public ChannelReader<CspReport> SavedReports => _savedReports.Reader;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -81,6 +90,8 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
 
             // Watches the report endpoint from the front of the real pipeline, to tell the formats apart.
             services.AddSingleton<IStartupFilter>(new ReportWatcher(_reportContentTypes));
+            // Added after the app's own (tried-added) registration, so the background writer resolves this one.
+            services.AddTransient<ICspReportStoreWriter>(sp => new SavedReportsWriter(sp.GetRequiredService<ICspReportStore>(), _savedReports.Writer));
         });
     }
 
@@ -99,6 +110,18 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
             });
             next(app);
         };
+    }
+
+    private sealed class SavedReportsWriter(ICspReportStoreWriter store, ChannelWriter<CspReport> saved) : ICspReportStoreWriter
+    {
+        public async Task SaveAsync(IReadOnlyList<CspReport> reports, CancellationToken cancellationToken = default)
+        {
+            await store.SaveAsync(reports, cancellationToken);
+            foreach (var report in reports)
+            {
+                saved.TryWrite(report);
+            }
+        }
     }
 
     public override async ValueTask DisposeAsync()

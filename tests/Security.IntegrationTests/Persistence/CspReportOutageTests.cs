@@ -17,17 +17,22 @@ namespace Security.IntegrationTests.Persistence;
 /// <summary>
 /// The real report path (endpoint, queue, background writer, EF store) while its PostgreSQL database becomes
 /// unreachable mid-run: the database refuses new connections (<c>ALLOW_CONNECTIONS false</c>) and its sessions are
-/// terminated, then it comes back. The shared test server keeps running for the other tests.
+/// terminated, then it comes back. The shared test server keeps running for the other tests. The writer's backoff runs
+/// on a fake clock the test advances each time the writer starts waiting, so the outage lasts a number of failed
+/// attempts rather than a stretch of wall-clock time.
 /// </summary>
 public sealed class CspReportOutageTests
 {
     private const string WriterCategory = "Security.Csp.Internal.Reports.CspReportWriter";
+    private const int ReportsPerPhase = 60;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan SafetyTimeout = TimeSpan.FromSeconds(60);
 
     [Test]
     public async Task Reports_sent_while_the_database_is_down_are_saved_when_it_returns_within_the_retry_budget()
     {
-        // Retries after 0.1, 0.3, 0.7, 1.5, 3.1, 6.3, 12.7, 25.5 s: far longer than the 1.5 s outage.
-        var run = await RunAsync(maxRetries: 8, retryDelay: TimeSpan.FromMilliseconds(100), outage: TimeSpan.FromSeconds(1.5));
+        // Eight retries allowed; the database comes back once the writer has waited for its third retry.
+        var run = await RunAsync(maxRetries: 8, outageLasts: (retriesWaited, _) => retriesWaited >= 3);
 
         Assert.That(run.NotAnswered204, Is.Zero, "every report POST was answered 204");
         Assert.That(run.SentDuringOutage, Is.Not.Empty, "reports were sent while the database was down");
@@ -42,8 +47,8 @@ public sealed class CspReportOutageTests
     [Test]
     public async Task Reports_lost_to_an_outage_longer_than_the_retry_budget_are_counted_as_dropped_exactly()
     {
-        // Retries after 0.05 and 0.15 s, then the batch is dropped: a 3 s outage drops batch after batch.
-        var run = await RunAsync(maxRetries: 2, retryDelay: TimeSpan.FromMilliseconds(50), outage: TimeSpan.FromSeconds(3));
+        // Two retries, then the batch is dropped: the database stays down until batch after batch has been dropped.
+        var run = await RunAsync(maxRetries: 2, outageLasts: (_, droppedBatches) => droppedBatches >= 2);
 
         Assert.That(run.NotAnswered204, Is.Zero, "every report POST was answered 204");
         Assert.That(run.SentDuringOutage, Is.Not.Empty, "reports were sent while the database was down");
@@ -55,15 +60,23 @@ public sealed class CspReportOutageTests
         Assert.That(run.Received - run.Saved, Is.EqualTo(run.DroppedStoreFailed), "received - saved = dropped, exactly");
     }
 
-    private static async Task<Outcome> RunAsync(int maxRetries, TimeSpan retryDelay, TimeSpan outage)
+    /// <param name="maxRetries">The writer's retry budget per batch.</param>
+    /// <param name="outageLasts">
+    /// Given how many retry waits the writer has begun and how many batches it has dropped since the database went
+    /// down, whether the database comes back now (asked each time the writer begins a retry wait).
+    /// </param>
+    private static async Task<Outcome> RunAsync(int maxRetries, Func<int, int, bool> outageLasts)
     {
         await using var database = await PostgresServer.CreateDatabaseAsync();
         var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 10 }.ConnectionString;
+        var time = new TimerSignallingTimeProvider(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero), RetryDelay);
+        var observer = new ReportWriterObserver();
         await using var app = await TestHost.StartAsync(
             services =>
             {
                 services.AddLogging(logging => logging.ClearProviders());
                 services.AddFakeLogging();
+                services.AddSingleton<TimeProvider>(time);
                 services.AddSecurityCsp(o =>
                     {
                         o.UsePolicy(p => p.DefaultSrc().Self());
@@ -74,9 +87,11 @@ public sealed class CspReportOutageTests
                         o.Reports.BatchSize = 20;
                         o.Reports.QueueCapacity = 100_000;
                         o.Reports.MaxRetries = maxRetries;
-                        o.Reports.RetryDelay = retryDelay;
+                        o.Reports.RetryDelay = RetryDelay;
                     })
                     .AddEntityFrameworkStore(db => db.UseNpgsql(connectionString));
+                // Added after the store's own (tried-added) registration, so the writer resolves this one.
+                services.AddTransient<ICspReportStoreWriter>(sp => new ObservedReportWriter(sp.GetRequiredService<ICspReportStore>(), observer));
             },
             app => app.MapCspReports("/csp-report"));
         await SecuritySchema.CreateAsync(app.Services);
@@ -85,20 +100,37 @@ public sealed class CspReportOutageTests
         using var received = new MetricCollector<long>(meters, SecurityTelemetry.MeterName, "security.csp.reports.received");
 
         var load = new ReportLoad(app.Client);
-        var posting = Task.WhenAll(load.PostUntilStoppedAsync(), load.PostUntilStoppedAsync());
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await load.PostAsync(ReportsPerPhase);
+        await observer.SavedAtLeast(ReportsPerPhase).WaitAsync(SafetyTimeout);
 
         await SetReachableAsync(database, reachable: false);
         load.OutageStarted();
-        await Task.Delay(outage);
+        await load.PostAsync(ReportsPerPhase);
+        await observer.FirstFailure.WaitAsync(SafetyTimeout);
+        // Each failed attempt ends in a retry wait (or, past the budget, a dropped batch and the next batch's wait).
+        var retriesWaited = 1;
+        var pending = await NextRetryWaitAsync(time, CancellationToken.None).WaitAsync(SafetyTimeout);
+        while (!outageLasts(retriesWaited, dropped.GetMeasurementSnapshot().Count))
+        {
+            time.Advance(pending);
+            pending = await NextRetryWaitAsync(time, CancellationToken.None).WaitAsync(SafetyTimeout);
+            retriesWaited++;
+        }
+
         load.OutageEnded();
         await SetReachableAsync(database, reachable: true);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
-        load.Stop();
-        await posting;
+        // From now on every retry wait ends at once (a pooled connection the outage broke can fail one more attempt).
+        using var stopAdvancing = new CancellationTokenSource();
+        time.Advance(pending);
+        var advancing = AdvanceEveryRetryWaitAsync(time, stopAdvancing.Token);
+        await load.PostAsync(ReportsPerPhase);
+        // The writer saves again now that the database is back (what it was retrying, or failing that, what came after).
+        await observer.SavedAtLeast(ReportsPerPhase + 1).WaitAsync(SafetyTimeout);
         // Stopping the app saves what is still queued (within the shutdown timeout).
         await app.App.StopAsync();
+        await stopAdvancing.CancelAsync();
+        await advancing;
 
         var (saved, distinct, savedOfOutage) = await CountSavedAsync(database, load.SentDuringOutage);
         var outcome = new Outcome(
@@ -116,6 +148,34 @@ public sealed class CspReportOutageTests
             $"received {outcome.Received} (during the outage {outcome.SentDuringOutage.Count}), saved {outcome.Saved}, " +
             $"dropped store_failed {outcome.DroppedStoreFailed}, queue_full {outcome.DroppedQueueFull}, retries logged {outcome.Retries}");
         return outcome;
+    }
+
+    /// <summary>The next wait the writer begins before a retry (its backoff doubles from <see cref="RetryDelay"/>).</summary>
+    private static async Task<TimeSpan> NextRetryWaitAsync(TimerSignallingTimeProvider time, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var due = await time.Created.ReadAsync(cancellationToken);
+            var multiple = due.Ticks / RetryDelay.Ticks;
+            if (due.Ticks % RetryDelay.Ticks == 0 && multiple > 0 && (multiple & (multiple - 1)) == 0)
+            {
+                return due;
+            }
+        }
+    }
+
+    private static async Task AdvanceEveryRetryWaitAsync(TimerSignallingTimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                time.Advance(await NextRetryWaitAsync(time, cancellationToken));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     private static long Dropped(MetricCollector<long> dropped, string reason) =>
@@ -164,7 +224,7 @@ public sealed class CspReportOutageTests
         long DroppedQueueFull,
         int Retries);
 
-    /// <summary>Posts numbered legacy reports back to back and remembers which were sent wholly within the outage.</summary>
+    /// <summary>Posts numbered legacy reports from two clients at once and remembers which were sent wholly within the outage.</summary>
     private sealed class ReportLoad(HttpClient client)
     {
         private readonly List<string> _duringOutage = [];
@@ -172,7 +232,6 @@ public sealed class CspReportOutageTests
         private long _answered204;
         private long _notAnswered204;
         private long _outageEpoch; // odd while the database is down
-        private volatile bool _stopped;
 
         public long Answered204 => Interlocked.Read(ref _answered204);
 
@@ -193,11 +252,11 @@ public sealed class CspReportOutageTests
 
         public void OutageEnded() => Interlocked.Increment(ref _outageEpoch);
 
-        public void Stop() => _stopped = true;
+        public Task PostAsync(int count) => Task.WhenAll(PostOneByOneAsync(count / 2), PostOneByOneAsync(count - (count / 2)));
 
-        public async Task PostUntilStoppedAsync()
+        private async Task PostOneByOneAsync(int count)
         {
-            while (!_stopped)
+            for (var i = 0; i < count; i++)
             {
                 // Numbered in the path: a query string would not tell reports apart (groups compare URLs without it).
                 var uri = "https://app.example/orders/" + Interlocked.Increment(ref _sequence);
@@ -223,9 +282,6 @@ public sealed class CspReportOutageTests
                         _duringOutage.Add(uri);
                     }
                 }
-
-                // About a thousand reports a second in all: a steady stream, not a flood.
-                await Task.Delay(1);
             }
         }
     }

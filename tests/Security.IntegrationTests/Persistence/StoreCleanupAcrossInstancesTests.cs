@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Security.Abstractions;
 using Security.Persistence;
@@ -36,14 +35,20 @@ public sealed class StoreCleanupAcrossInstancesTests
     public async Task Two_clean_up_services_running_at_once_delete_each_old_row_once_and_fail_nothing()
     {
         // One clock for both instances, so one Advance fires both services' timers together.
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
-        await using var a = await StartInstanceAsync("instance-a", time);
-        await using var b = await StartInstanceAsync("instance-b", time);
+        var time = new TimerSignallingTimeProvider(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero), Interval);
+        // Both runs ended (StoreCleanupCompleted twice), or one failed (StoreCleanupFailed).
+        var finished = new LogEventSignal(CleanupCategory, eventId: 5010, count: 2, failureEventId: 5011);
+        await using var a = await StartInstanceAsync("instance-a", time, finished);
+        await using var b = await StartInstanceAsync("instance-b", time, finished);
         await SecuritySchema.CreateAsync(a.Services);
         await SeedAsync(a.Services, time.GetUtcNow());
 
+        // Each service starts its timer on the thread pool: advance once both exist, or a tick would be lost.
+        await time.TimersCreated(2).WaitAsync(TimeSpan.FromSeconds(30));
         time.Advance(Interval);
-        var runs = await WaitForRunsAsync(a, b);
+        // The runs themselves are real database work on the real clock; the fake clock only starts them.
+        await finished.Reached.WaitAsync(TimeSpan.FromSeconds(60));
+        var runs = Runs(a).Concat(Runs(b)).ToList();
 
         var records = runs.Concat(Failures(a)).Concat(Failures(b)).ToList();
         Assert.That(records.Where(r => r.Level >= LogLevel.Warning), Is.Empty, "no clean-up run failed");
@@ -83,22 +88,6 @@ public sealed class StoreCleanupAcrossInstancesTests
         }
     }
 
-    private static async Task<List<FakeLogRecord>> WaitForRunsAsync(TestApp a, TestApp b)
-    {
-        // The runs themselves are real database work on the real clock; the fake clock only starts them.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var runs = Runs(a).Concat(Runs(b)).ToList();
-            if (runs.Count == 2 || Failures(a).Concat(Failures(b)).Any())
-            {
-                return runs;
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
-    }
-
     private static IEnumerable<FakeLogRecord> Runs(TestApp app) =>
         app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Category == CleanupCategory && r.Id.Id == 5010);
 
@@ -117,7 +106,7 @@ public sealed class StoreCleanupAcrossInstancesTests
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private async Task<TestApp> StartInstanceAsync(string name, FakeTimeProvider time)
+    private async Task<TestApp> StartInstanceAsync(string name, TimeProvider time, LogEventSignal finished)
     {
         var connectionString = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { ApplicationName = name, MaxPoolSize = 20 }.ConnectionString;
         return await TestHost.StartAsync(
@@ -125,6 +114,7 @@ public sealed class StoreCleanupAcrossInstancesTests
             {
                 services.AddLogging(logging => logging.ClearProviders().AddFilter(CleanupCategory, LogLevel.Debug));
                 services.AddFakeLogging();
+                services.AddSingleton<ILoggerProvider>(finished);
                 services.AddSingleton<TimeProvider>(time);
                 services.AddSecurityCsp(o => o.UsePolicy(p => p.DefaultSrc().Self()))
                     .AddEntityFrameworkStore(db => db.UseNpgsql(connectionString));
