@@ -5,7 +5,7 @@ namespace Security.Abstractions;
 /// <summary>
 /// Process-local <see cref="IThrottleCounterStore"/>: correct under concurrency within one app
 /// instance, and bounded: past <see cref="MaxEntries"/> counters it drops expired ones first, then
-/// the ones whose last failure is oldest. Use the EF Core store from Security.Persistence when
+/// the ones whose last failure is oldest (of equal times, the one counted earliest). Use the EF Core store from Security.Persistence when
 /// several instances must share counts or no counter may ever be dropped.
 /// </summary>
 public sealed class InMemoryThrottleCounterStore : IThrottleCounterStore
@@ -13,10 +13,11 @@ public sealed class InMemoryThrottleCounterStore : IThrottleCounterStore
     /// <summary>The default bound: 100,000 counters (a few megabytes).</summary>
     public const int DefaultMaxEntries = 100_000;
 
-    private readonly ConcurrentDictionary<string, ThrottleCounter> _counters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _counters = new(StringComparer.Ordinal);
     private readonly TimeSpan _lifetime;
     private readonly Lock _trimLock = new();
     private int _count;
+    private long _touches;
 
     /// <summary>Creates a store whose counters expire <see cref="ThrottleCounter.DefaultLifetime"/> after their last failure.</summary>
     public InMemoryThrottleCounterStore()
@@ -54,13 +55,14 @@ public sealed class InMemoryThrottleCounterStore : IThrottleCounterStore
         ArgumentNullException.ThrowIfNull(key);
         while (true)
         {
-            if (_counters.TryGetValue(key, out var current))
+            if (_counters.TryGetValue(key, out var entry))
             {
+                var current = entry.Counter;
                 var next = current.IsExpired(now, _lifetime)
                     ? new ThrottleCounter(key, 1, now)
                     : new ThrottleCounter(key, current.Count + 1, now > current.LastFailure ? now : current.LastFailure);
                 // Compare-and-swap: a concurrent increment makes this one retry, so none is ever lost.
-                if (_counters.TryUpdate(key, next, current))
+                if (_counters.TryUpdate(key, Touch(next), entry))
                 {
                     return Task.FromResult(next);
                 }
@@ -69,7 +71,7 @@ public sealed class InMemoryThrottleCounterStore : IThrottleCounterStore
             }
 
             var added = new ThrottleCounter(key, 1, now);
-            if (_counters.TryAdd(key, added))
+            if (_counters.TryAdd(key, Touch(added)))
             {
                 if (Interlocked.Increment(ref _count) > MaxEntries)
                 {
@@ -95,7 +97,7 @@ public sealed class InMemoryThrottleCounterStore : IThrottleCounterStore
             var target = MaxEntries - (MaxEntries / 10);
             foreach (var pair in _counters)
             {
-                if (pair.Value.IsExpired(now, _lifetime))
+                if (pair.Value.Counter.IsExpired(now, _lifetime))
                 {
                     Remove(pair);
                 }
@@ -107,14 +109,17 @@ public sealed class InMemoryThrottleCounterStore : IThrottleCounterStore
                 return;
             }
 
-            foreach (var pair in _counters.ToArray().OrderBy(p => p.Value.LastFailure).Take(excess))
+            // Of equal times (a frozen or coarse clock), the counter touched earliest goes first: the newest attempts stay.
+            foreach (var pair in _counters.ToArray().OrderBy(p => p.Value.Counter.LastFailure).ThenBy(p => p.Value.Touched).Take(excess))
             {
                 Remove(pair);
             }
         }
     }
 
-    private bool Remove(KeyValuePair<string, ThrottleCounter> pair)
+    private Entry Touch(ThrottleCounter counter) => new(counter, Interlocked.Increment(ref _touches));
+
+    private bool Remove(KeyValuePair<string, Entry> pair)
     {
         // Remove only the value we judged: a concurrent increment keeps its counter.
         if (_counters.TryRemove(pair))
@@ -131,7 +136,7 @@ public sealed class InMemoryThrottleCounterStore : IThrottleCounterStore
     {
         ArgumentNullException.ThrowIfNull(key);
         return Task.FromResult(
-            _counters.TryGetValue(key, out var counter) && !counter.IsExpired(now, _lifetime) ? counter : null);
+            _counters.TryGetValue(key, out var entry) && !entry.Counter.IsExpired(now, _lifetime) ? entry.Counter : null);
     }
 
     /// <inheritdoc />
@@ -159,7 +164,7 @@ public sealed class InMemoryThrottleCounterStore : IThrottleCounterStore
                 break;
             }
 
-            if (pair.Value.IsExpired(now, _lifetime) && Remove(pair))
+            if (pair.Value.Counter.IsExpired(now, _lifetime) && Remove(pair))
             {
                 removed++;
             }
@@ -167,4 +172,8 @@ public sealed class InMemoryThrottleCounterStore : IThrottleCounterStore
 
         return Task.FromResult(removed);
     }
+
+    // A counter and when it was last touched, in the store's own order (a unique, growing number): compare-and-swap
+    // and removal compare the whole entry, so they never act on a counter changed meanwhile.
+    private sealed record Entry(ThrottleCounter Counter, long Touched);
 }

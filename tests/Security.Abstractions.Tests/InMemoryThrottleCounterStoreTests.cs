@@ -216,4 +216,27 @@ public class InMemoryThrottleCounterStoreTests
         Assert.That(await store.GetAsync("k0", T0.AddSeconds(11)), Is.Null, "the oldest went");
         Assert.That(await store.GetAsync("k10", T0.AddSeconds(11)), Is.Not.Null, "the newest stayed");
     }
+
+    [Test]
+    public async Task Past_its_bound_at_one_instant_the_store_drops_the_counters_touched_first()
+    {
+        // A frozen or coarse clock gives every counter the same last failure: the order of the attempts decides,
+        // so a flood of new names cannot push out the counter of the name being attacked right now.
+        var store = new InMemoryThrottleCounterStore(Lifetime, maxEntries: 10);
+        for (var i = 0; i < 10; i++)
+        {
+            await store.IncrementAsync("k" + i, T0);
+        }
+
+        await store.IncrementAsync("user:alice", T0);
+
+        Assert.That(store.Count, Is.EqualTo(9));
+        Assert.That(await store.GetAsync("user:alice", T0), Is.Not.Null, "the newest stayed");
+        Assert.That(await store.GetAsync("k0", T0), Is.Null, "the first went");
+        Assert.That(await store.GetAsync("k1", T0), Is.Null, "the second went");
+        for (var i = 2; i < 10; i++)
+        {
+            Assert.That(await store.GetAsync("k" + i, T0), Is.Not.Null, $"k{i} stayed");
+        }
+    }
 }
