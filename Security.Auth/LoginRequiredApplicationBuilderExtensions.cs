@@ -18,7 +18,7 @@ public static class LoginRequiredApplicationBuilderExtensions
     public static IApplicationBuilder UseLoginRequired(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        RegistrationMarker<LoginRequiredOptions>.ThrowIfMissing(app.ApplicationServices, "UseLoginRequired()", "AddLoginRequired()");
+        RegistrationMarker<LoginRequiredOptions>.ThrowIfMissing(app.ApplicationServices, "Security.Auth", "AddLoginRequired()");
         return app.UseMiddleware<LoginRequiredMiddleware>();
     }
 }

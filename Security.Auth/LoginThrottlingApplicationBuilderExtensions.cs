@@ -29,7 +29,7 @@ public static class LoginThrottlingApplicationBuilderExtensions
     public static IApplicationBuilder UseLoginThrottling(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        RegistrationMarker<LoginThrottlingOptions>.ThrowIfMissing(app.ApplicationServices, "UseLoginThrottling()", "AddLoginThrottling()");
+        RegistrationMarker<LoginThrottlingOptions>.ThrowIfMissing(app.ApplicationServices, "Security.Auth", "AddLoginThrottling()");
         var routedBefore = app.Properties.ContainsKey(EndpointRouteBuilderKey);
         return app.Use(next =>
         {

@@ -27,7 +27,7 @@ public static class LoginThrottlingEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(pattern);
-        RegistrationMarker<LoginThrottlingOptions>.ThrowIfMissing(endpoints.ServiceProvider, "MapLoginThrottlingReset()", "AddLoginThrottling()");
+        RegistrationMarker<LoginThrottlingOptions>.ThrowIfMissing(endpoints.ServiceProvider, "Security.Auth", "AddLoginThrottling()");
         return endpoints.MapPost(pattern, static (HttpContext context) => context.RequestServices.GetRequiredService<LoginThrottlingReset>().ResetAsync(context))
             .WithDisplayName("Security login throttling reset");
     }

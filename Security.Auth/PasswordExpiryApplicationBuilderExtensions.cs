@@ -18,7 +18,7 @@ public static class PasswordExpiryApplicationBuilderExtensions
     public static IApplicationBuilder UsePasswordExpiry(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        RegistrationMarker<PasswordExpiryOptions>.ThrowIfMissing(app.ApplicationServices, "UsePasswordExpiry()", "AddPasswordExpiry(o => o.ChangePasswordUrl = ...)");
+        RegistrationMarker<PasswordExpiryOptions>.ThrowIfMissing(app.ApplicationServices, "Security.Auth", "AddPasswordExpiry(o => o.ChangePasswordUrl = ...)");
         return app.UseMiddleware<PasswordExpiryMiddleware>();
     }
 }

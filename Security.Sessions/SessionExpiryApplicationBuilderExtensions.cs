@@ -17,7 +17,7 @@ public static class SessionExpiryApplicationBuilderExtensions
     public static IApplicationBuilder UseSessionExpiry(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        RegistrationMarker<SessionExpiryOptions>.ThrowIfMissing(app.ApplicationServices, "UseSessionExpiry()", "AddSessionExpiry()");
+        RegistrationMarker<SessionExpiryOptions>.ThrowIfMissing(app.ApplicationServices, "Security.Sessions", "AddSessionExpiry()");
         return app.UseMiddleware<SessionExpiryMiddleware>();
     }
 }

@@ -52,7 +52,7 @@ internal sealed class RegistrationMarker<TOptions>
 
     /// <summary>Throws <see cref="InvalidOperationException"/> naming <paramref name="addCall"/> when the marker is missing.</summary>
     /// <param name="services">The app's services.</param>
-    /// <param name="user">What needs the services, e.g. <c>UseLoginRequired()</c>.</param>
+    /// <param name="user">The package that needs the services, e.g. <c>Security.Auth</c>.</param>
     /// <param name="addCall">The registration to call, e.g. <c>AddLoginRequired()</c>.</param>
     public static void ThrowIfMissing(IServiceProvider services, string user, string addCall)
     {
