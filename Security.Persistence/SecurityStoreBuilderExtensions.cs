@@ -28,8 +28,12 @@ public static class SecurityStoreBuilderExtensions
     /// <param name="builder">The builder returned by <c>AddSecurityCsp(...)</c>.</param>
     /// <param name="configureDb">Chooses the database, e.g. <c>db =&gt; db.UseNpgsql(cs)</c> or <c>db =&gt; db.UseSqlite("Data Source=security.db")</c>.</param>
     /// <returns>The same builder.</returns>
-    public static ICspReportStoreBuilder AddEntityFrameworkStore(this ICspReportStoreBuilder builder, Action<DbContextOptionsBuilder> configureDb) =>
-        AddSecurityDbContextFactory(builder, builder?.Services, configureDb).AddEntityFrameworkStore<SecurityDbContext>();
+    public static ICspReportStoreBuilder AddEntityFrameworkStore(this ICspReportStoreBuilder builder, Action<DbContextOptionsBuilder> configureDb)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddSecurityDbContextFactory(builder.Services, configureDb);
+        return builder.AddEntityFrameworkStore<SecurityDbContext>();
+    }
 
     /// <summary>
     /// Stores CSP reports in the app's own <typeparamref name="TContext"/>, whose model calls
@@ -41,8 +45,9 @@ public static class SecurityStoreBuilderExtensions
     public static ICspReportStoreBuilder AddEntityFrameworkStore<TContext>(this ICspReportStoreBuilder builder)
         where TContext : DbContext
     {
-        AddStore<ICspReportStore, EfCspReportStore<TContext>>(builder?.Services);
-        builder!.Services.AddOptions<CspReportStoreOptions>();
+        ArgumentNullException.ThrowIfNull(builder);
+        AddStore<ICspReportStore, EfCspReportStore<TContext>>(builder.Services);
+        builder.Services.AddOptions<CspReportStoreOptions>();
         // The roles (writer, reader, retention) are served by this store unless the app registered one itself.
         builder.Services.TryAddTransient<ICspReportStoreWriter>(static sp => sp.GetRequiredService<ICspReportStore>());
         builder.Services.TryAddTransient<ICspReportStoreReader>(static sp => sp.GetRequiredService<ICspReportStore>());
@@ -54,8 +59,12 @@ public static class SecurityStoreBuilderExtensions
     /// <param name="builder">The builder returned by <c>AddPasswordExpiry(...)</c>.</param>
     /// <param name="configureDb">Chooses the database, e.g. <c>db =&gt; db.UseNpgsql(cs)</c>.</param>
     /// <returns>The same builder.</returns>
-    public static IPasswordExpiryStoreBuilder AddEntityFrameworkStore(this IPasswordExpiryStoreBuilder builder, Action<DbContextOptionsBuilder> configureDb) =>
-        AddSecurityDbContextFactory(builder, builder?.Services, configureDb).AddEntityFrameworkStore<SecurityDbContext>();
+    public static IPasswordExpiryStoreBuilder AddEntityFrameworkStore(this IPasswordExpiryStoreBuilder builder, Action<DbContextOptionsBuilder> configureDb)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddSecurityDbContextFactory(builder.Services, configureDb);
+        return builder.AddEntityFrameworkStore<SecurityDbContext>();
+    }
 
     /// <summary>Stores password expiry records in the app's own <typeparamref name="TContext"/> (see the CSP overload).</summary>
     /// <typeparam name="TContext">The app's context.</typeparam>
@@ -64,16 +73,21 @@ public static class SecurityStoreBuilderExtensions
     public static IPasswordExpiryStoreBuilder AddEntityFrameworkStore<TContext>(this IPasswordExpiryStoreBuilder builder)
         where TContext : DbContext
     {
-        AddStore<IPasswordExpiryStore, EfPasswordExpiryStore<TContext>>(builder?.Services);
-        return builder!;
+        ArgumentNullException.ThrowIfNull(builder);
+        AddStore<IPasswordExpiryStore, EfPasswordExpiryStore<TContext>>(builder.Services);
+        return builder;
     }
 
     /// <summary>Stores failed-login counters in the security tables of a <see cref="SecurityDbContext"/>.</summary>
     /// <param name="builder">The builder returned by <c>AddLoginThrottling(...)</c>.</param>
     /// <param name="configureDb">Chooses the database, e.g. <c>db =&gt; db.UseNpgsql(cs)</c>.</param>
     /// <returns>The same builder.</returns>
-    public static IThrottleCounterStoreBuilder AddEntityFrameworkStore(this IThrottleCounterStoreBuilder builder, Action<DbContextOptionsBuilder> configureDb) =>
-        AddSecurityDbContextFactory(builder, builder?.Services, configureDb).AddEntityFrameworkStore<SecurityDbContext>();
+    public static IThrottleCounterStoreBuilder AddEntityFrameworkStore(this IThrottleCounterStoreBuilder builder, Action<DbContextOptionsBuilder> configureDb)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddSecurityDbContextFactory(builder.Services, configureDb);
+        return builder.AddEntityFrameworkStore<SecurityDbContext>();
+    }
 
     /// <summary>Stores failed-login counters in the app's own <typeparamref name="TContext"/> (see the CSP overload).</summary>
     /// <typeparam name="TContext">The app's context.</typeparam>
@@ -82,24 +96,23 @@ public static class SecurityStoreBuilderExtensions
     public static IThrottleCounterStoreBuilder AddEntityFrameworkStore<TContext>(this IThrottleCounterStoreBuilder builder)
         where TContext : DbContext
     {
-        AddStore<IThrottleCounterStore, EfThrottleCounterStore<TContext>>(builder?.Services);
-        return builder!;
+        ArgumentNullException.ThrowIfNull(builder);
+        AddStore<IThrottleCounterStore, EfThrottleCounterStore<TContext>>(builder.Services);
+        return builder;
     }
 
     // The one EF store registration: the store replaces the in-memory default, beside the shared options and clean-up.
-    private static void AddStore<TStore, TImplementation>(IServiceCollection? services)
+    private static void AddStore<TStore, TImplementation>(IServiceCollection services)
         where TStore : class
         where TImplementation : class, TStore
     {
-        ArgumentNullException.ThrowIfNull(services, "builder");
         AddCommon(services);
         services.RemoveAll<TStore>();
         services.AddSingleton<TStore, TImplementation>();
     }
 
-    private static TBuilder AddSecurityDbContextFactory<TBuilder>(TBuilder builder, IServiceCollection? services, Action<DbContextOptionsBuilder> configureDb)
+    private static void AddSecurityDbContextFactory(IServiceCollection services, Action<DbContextOptionsBuilder> configureDb)
     {
-        ArgumentNullException.ThrowIfNull(services, nameof(builder));
         ArgumentNullException.ThrowIfNull(configureDb);
         services.RemoveAll<IDbContextFactory<SecurityDbContext>>();
         services.AddSingleton<IDbContextFactory<SecurityDbContext>>(provider =>
@@ -110,7 +123,6 @@ public static class SecurityStoreBuilderExtensions
             ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(new SecurityModelOptionsExtension(tables));
             return new PooledDbContextFactory<SecurityDbContext>(options.Options);
         });
-        return builder;
     }
 
     private static void AddCommon(IServiceCollection services)

@@ -61,6 +61,23 @@ public sealed class EfStoreHost : IAsyncDisposable
         await context.Database.ExecuteSqlRawAsync(sql);
     }
 
+    /// <summary>The first column of every row <paramref name="sql"/> returns, as text.</summary>
+    public async Task<IReadOnlyList<string>> StringsAsync(string sql)
+    {
+        await using var context = await CreateContextAsync();
+        await context.Database.OpenConnectionAsync();
+        await using var command = context.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
     public async Task<long> ScalarAsync(string sql)
     {
         await using var context = await CreateContextAsync();

@@ -50,21 +50,8 @@ public sealed class MariaDbStoreContractTests : EfStoreContractTests
 
     protected override Task EndOutageAsync() => Host.ExecuteAsync("DROP TRIGGER IF EXISTS outage");
 
-    protected override async Task<IReadOnlyList<string>> TableNamesAsync()
-    {
-        await using var context = await Host.CreateContextAsync();
-        await context.Database.OpenConnectionAsync();
-        await using var command = context.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name";
-        await using var reader = await command.ExecuteReaderAsync();
-        var names = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
+    protected override string TableNamesQuery =>
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name";
 
     [TearDown]
     public async Task DropFaults()

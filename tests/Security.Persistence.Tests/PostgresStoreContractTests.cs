@@ -44,20 +44,8 @@ public sealed class PostgresStoreContractTests(bool genericPathOnly) : EfStoreCo
     protected override Task EndOutageAsync() =>
         Host.ExecuteAsync("DROP TRIGGER IF EXISTS outage ON security_csp_reports; DROP FUNCTION IF EXISTS outage()");
 
-    protected override async Task<IReadOnlyList<string>> TableNamesAsync()
-    {
-        await using var connection = await _database.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var names = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
+    protected override string TableNamesQuery =>
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name";
 
     [Test]
     public async Task During_an_outage_saves_throw_and_once_the_database_is_back_they_succeed()

@@ -36,21 +36,8 @@ public sealed class SqliteStoreContractTests : EfStoreContractTests
 
     protected override Task EndOutageAsync() => Host.ExecuteAsync("DROP TRIGGER IF EXISTS outage");
 
-    protected override async Task<IReadOnlyList<string>> TableNamesAsync()
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
-        await using var reader = await command.ExecuteReaderAsync();
-        var names = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
+    protected override string TableNamesQuery =>
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
 
     [TearDown]
     public async Task DropFaults()
