@@ -1,10 +1,9 @@
 namespace Security.Auth;
 
 /// <summary>
-/// Present on a throttled login attempt that is re-rendering the login page (see
-/// <see cref="ILoginThrottlingMetadata.RenderLoginPage"/> and <see cref="LoginThrottlingOptions.LoginPagePaths"/>):
-/// the page shows <see cref="Message"/>.
-/// Read it with <c>HttpContext.Features.Get&lt;ILoginThrottlingFeature&gt;()</c>.
+/// Present on a request whose login attempt was refused by throttling (inside <c>SignInManager</c>, or through
+/// <see cref="LoginThrottle.BeginAsync"/>): a login page shows <see cref="Message"/>, an API may send
+/// <see cref="RetryAfter"/>. Read it with <c>HttpContext.Features.Get&lt;ILoginThrottlingFeature&gt;()</c>.
 /// </summary>
 public interface ILoginThrottlingFeature
 {
@@ -12,7 +11,7 @@ public interface ILoginThrottlingFeature
     TimeSpan RetryAfter { get; }
 
     /// <summary>
-    /// The original's message, e.g. "Due to the failure of previous attempts, your login request has
+    /// The message to show, e.g. "Due to the failure of previous attempts, your login request has
     /// been denied as a security precaution. Please try again in at least 2 minutes."
     /// </summary>
     string Message { get; }

@@ -12,7 +12,7 @@ public static class LoginThrottlingEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps a POST endpoint that clears a user name's failure counter (any spelling that the app's user lookup treats as the same name; the form field named by
-    /// <see cref="LoginThrottlingOptions.UsernameField"/>), answering <c>204</c>. Non-superusers and
+    /// <c>username</c>), answering <c>204</c>. Non-superusers and
     /// unknown users get <c>404</c>, so the endpoint does not reveal itself. Cross-site requests are
     /// refused with <c>400</c>: when antiforgery is registered (Razor Pages, MVC or
     /// <c>AddAntiforgery()</c>) the form must carry its token; otherwise a browser's

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
 using Security.Auth;
@@ -13,12 +15,13 @@ public static class LoginThrottlingServiceCollectionExtensions
     /// <summary>
     /// Registers login throttling: options bound from <c>Security:Auth:Throttling</c> then
     /// <paramref name="configure"/> (code wins), validated at startup, the bounded in-memory counter store unless
-    /// another is registered, and an observer of the app's sign-ins (a sign-in is what makes an attempt a success).
-    /// Run it with <c>app.UseLoginThrottling()</c>. Calling it again registers nothing twice; every
-    /// <paramref name="configure"/> given is applied, in call order.
+    /// another is registered, and <see cref="LoginThrottle"/>, the service login code calls. Identity apps also call
+    /// <c>AddIdentity(...).AddLoginThrottling()</c>, which throttles inside <c>SignInManager</c>; an app whose
+    /// Identity sign-in manager is left unthrottled fails at startup. Calling it again registers nothing twice;
+    /// every <paramref name="configure"/> given is applied, in call order.
     /// </summary>
     /// <param name="services">The app's services.</param>
-    /// <param name="configure">Optional code configuration, e.g. <c>o =&gt; o.LoginPaths.Add("/account/login")</c>.</param>
+    /// <param name="configure">Optional code configuration, e.g. <c>o =&gt; o.ClientFailureLimit = 50</c>.</param>
     /// <returns>A builder to choose the counter store on.</returns>
     public static LoginThrottlingBuilder AddLoginThrottling(this IServiceCollection services, Action<LoginThrottlingOptions>? configure = null)
     {
@@ -29,9 +32,16 @@ public static class LoginThrottlingServiceCollectionExtensions
                 ThrottleCounter.DefaultLifetime, Math.Max(1, sp.GetRequiredService<IOptions<LoginThrottlingOptions>>().Value.MaxInMemoryCounters)));
             services.TryAddSingleton<LoginThrottlingMetrics>();
             services.TryAddSingleton<LoginThrottlingKeys>();
-            services.TryAddSingleton<LoginUsernameReader>();
+            services.TryAddSingleton(sp => new LoginThrottle(
+                sp.GetRequiredService<IOptions<LoginThrottlingOptions>>(),
+                sp.GetRequiredService<LoginThrottlingKeys>(),
+                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetRequiredService<LoginThrottlingMetrics>(),
+                sp.GetRequiredService<ILogger<LoginThrottle>>()));
             services.TryAddSingleton<LoginThrottlingReset>();
-            services.AddSecuritySignInObserver<LoginThrottlingSignInObserver>();
+            // The registrations themselves, read at startup to find an Identity sign-in manager left unthrottled.
+            services.AddSingleton(new LoginThrottlingRegistrations(services));
+            services.AddHostedService<LoginThrottlingStartupCheck>();
             services.AddSecurityAuthCore();
         }
 

@@ -19,7 +19,8 @@ internal abstract class IdentityUserAccess
     /// <summary>Whether the user with this id is gone (deleted) or locked out.</summary>
     public abstract ValueTask<bool> IsInactiveAsync(HttpContext context, string userId);
 
-    public abstract ValueTask<bool> UserExistsAsync(HttpContext context, string userName);
+    /// <summary>The id of the user Identity finds by this name, or <see langword="null"/>.</summary>
+    public abstract ValueTask<string?> FindUserIdAsync(HttpContext context, string userName);
 
     /// <summary>The user type's name, for messages.</summary>
     public abstract string UserTypeName { get; }
@@ -76,9 +77,9 @@ internal sealed class IdentityUserAccess<TUser> : IdentityUserAccess
         return user is null || await manager.IsLockedOutAsync(user);
     }
 
-    public override async ValueTask<bool> UserExistsAsync(HttpContext context, string userName)
+    public override async ValueTask<string?> FindUserIdAsync(HttpContext context, string userName)
     {
         var manager = context.RequestServices.GetRequiredService<UserManager<TUser>>();
-        return await manager.FindByNameAsync(userName) is not null;
+        return await manager.FindByNameAsync(userName) is { } user ? await manager.GetUserIdAsync(user) : null;
     }
 }

@@ -41,10 +41,22 @@ internal sealed class LoginThrottlingKeys
         }
     }
 
-    public string User(string normalized)
+    /// <summary>The key of a user name as typed (trimmed and normalized), for names Identity does not know.</summary>
+    public string User(string normalized) => Hashed(normalized);
+
+    /// <summary>
+    /// The key of the user Identity found, by its id: every name and email that finds this user shares it. The
+    /// NUL cannot be typed into a login form, so no typed name shares a key with an id.
+    /// </summary>
+    public string UserId(string userId) => Hashed("\0id:" + userId);
+
+    /// <summary>The key of a user's two-factor codes (authenticator, provider and recovery codes).</summary>
+    public string TwoFactor(string userId) => Hashed("\02fa:" + userId);
+
+    private string Hashed(string text)
     {
         Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(normalized), hash);
+        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(text), hash);
         return "user:" + Convert.ToBase64String(hash).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
@@ -55,4 +67,33 @@ internal sealed class LoginThrottlingKeys
         { IsIPv4MappedToIPv6: true } mapped => "ip:" + mapped.MapToIPv4(),
         var address => "ip:" + address,
     };
+
+    /// <summary>
+    /// The client a spraying budget is kept for: an IPv4 address, or the /64 network of an IPv6 address (one
+    /// subscriber usually holds a whole /64, so counting single IPv6 addresses would give an attacker billions of
+    /// budgets).
+    /// </summary>
+    public static string Client(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return "client:unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return "client:" + address;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return "client:" + new System.Net.IPAddress(bytes) + "/64";
+    }
 }

@@ -1,10 +1,9 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
 
 namespace Security.Auth.Internal;
 
-internal sealed class LoginThrottlingOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<LoginThrottlingOptions>
+internal sealed class LoginThrottlingOptionsValidator : IValidateOptions<LoginThrottlingOptions>
 {
     public const int MinHashKeyLength = 32;
 
@@ -12,45 +11,19 @@ internal sealed class LoginThrottlingOptionsValidator(IConfiguration? configurat
     {
         var errors = new OptionsValidationErrors();
         const string Section = LoginThrottlingOptions.SectionName;
-        errors.RequireList(configuration, Section + ":LoginPaths");
-        errors.RequireList(configuration, Section + ":LoginPagePaths");
-        for (var i = 0; i < options.LoginPaths.Count; i++)
-        {
-            errors.RequireLocalPath($"{Section}:LoginPaths[{i}]", options.LoginPaths[i]);
-        }
-
-        var loginPaths = PathPatternMatcher.CreateExact(options.LoginPaths.Where(p => p is not null));
-        for (var i = 0; i < options.LoginPagePaths.Count; i++)
-        {
-            if (options.LoginPagePaths[i] is not { } page || !loginPaths.IsMatch(page))
-            {
-                errors.Add($"{Section}:LoginPagePaths[{i}]", $"'{options.LoginPagePaths[i]}' is not one of LoginPaths ({string.Join(", ", options.LoginPaths)}).");
-            }
-        }
-
-        if (string.IsNullOrWhiteSpace(options.UsernameField))
-        {
-            errors.Add(Section + ":UsernameField", $"'{options.UsernameField}' must name a form field, e.g. username.");
-        }
-
-        if (options.SignInScheme is { Length: 0 })
-        {
-            errors.Add(Section + ":SignInScheme", "'' must be null (a sign-in to any scheme) or a scheme name, e.g. Identity.Application.");
-        }
-
-        if (options.MaxUsernameLength < 1)
-        {
-            errors.Add(Section + ":MaxUsernameLength", $"'{options.MaxUsernameLength}' must be at least 1, e.g. 256.");
-        }
-
-        if (options.MaxJsonBodySize < 1 || options.MaxJsonBodySize > 1024 * 1024)
-        {
-            errors.Add(Section + ":MaxJsonBodySize", $"'{options.MaxJsonBodySize}' must be between 1 and 1048576 bytes, e.g. 65536.");
-        }
-
         if (options.MaxInMemoryCounters < 1)
         {
             errors.Add(Section + ":MaxInMemoryCounters", $"'{options.MaxInMemoryCounters}' must be at least 1, e.g. 100000.");
+        }
+
+        if (options.ClientFailureLimit < 0)
+        {
+            errors.Add(Section + ":ClientFailureLimit", $"'{options.ClientFailureLimit}' must be 0 (no client budget) or more, e.g. 20.");
+        }
+
+        if (options.ClientFailureWindow < TimeSpan.FromSeconds(1) || options.ClientFailureWindow > TimeSpan.FromDays(1))
+        {
+            errors.Add(Section + ":ClientFailureWindow", $"'{options.ClientFailureWindow}' must be between 00:00:01 and 1.00:00:00, e.g. 00:05:00.");
         }
 
         if (options.UsernameHashKey is { } key && key.Length < MinHashKeyLength)

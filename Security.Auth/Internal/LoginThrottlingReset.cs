@@ -19,6 +19,9 @@ internal sealed partial class LoginThrottlingReset
     // The longest user name looked up; a longer one names no user.
     private const int MaxUsernameLength = 1024;
 
+    /// <summary>The form field naming the user whose counters are reset.</summary>
+    public const string UsernameField = "username";
+
     private readonly LoginThrottlingOptions _options;
     private readonly LoginThrottlingKeys _keys;
     private readonly IdentityUserAccess? _identity;
@@ -50,7 +53,7 @@ internal sealed partial class LoginThrottlingReset
         }
 
         var typed = context.Request.HasFormContentType
-            ? (await context.Request.ReadFormAsync(context.RequestAborted))[_options.UsernameField].ToString().Trim()
+            ? (await context.Request.ReadFormAsync(context.RequestAborted))[UsernameField].ToString().Trim()
             : "";
         var normalized = typed.Length is > 0 and <= MaxUsernameLength ? LoginThrottlingKeys.Normalize(context, typed) : null;
         if (normalized is null)
@@ -61,23 +64,29 @@ internal sealed partial class LoginThrottlingReset
 
         // The store may be scoped (a DbContext): the request's own.
         var store = context.RequestServices.GetRequiredService<IThrottleCounterStore>();
-        var key = _keys.User(normalized);
+        // Identity's throttled sign-ins count a user under the id Identity found; other logins under the name.
+        var userId = _identity is not null ? await _identity.FindUserIdAsync(context, typed) : null;
+        string[] keys = userId is not null ? [_keys.UserId(userId), _keys.TwoFactor(userId)] : [_keys.User(normalized)];
         var exists = _options.UserExists is { } userExists
             ? await userExists(context, typed)
             : _identity is not null
-                ? await _identity.UserExistsAsync(context, typed)
-                : await store.GetAsync(key, _time.GetUtcNow(), context.RequestAborted) is not null;
+                ? userId is not null
+                : await store.GetAsync(keys[0], _time.GetUtcNow(), context.RequestAborted) is not null;
         if (!exists)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 
-        await store.ResetAsync(key, context.RequestAborted);
+        foreach (var key in keys)
+        {
+            await store.ResetAsync(key, context.RequestAborted);
+        }
+
         Log.Reset(
             _logger,
-            LogText.Escape(typed, LoginThrottlingMiddleware.MaxLoggedUsername) ?? "(none)",
-            LogText.Escape(user.Identity?.Name, LoginThrottlingMiddleware.MaxLoggedUsername) ?? "(none)");
+            LogText.Escape(typed, LoginThrottle.MaxLoggedUsername) ?? "(none)",
+            LogText.Escape(user.Identity?.Name, LoginThrottle.MaxLoggedUsername) ?? "(none)");
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
