@@ -48,7 +48,8 @@ public sealed partial class LoginThrottle
 
     /// <summary>
     /// Begins a login attempt for <paramref name="userName"/> (trimmed, then normalized as Identity normalizes names,
-    /// so every spelling of one name shares its counter) from the request's client address. The attempt is counted
+    /// so every spelling of one name shares its counter; an empty name counts against the client only) from the
+    /// request's client address. The attempt is counted
     /// before the password is checked, so concurrent guesses cannot all pass one open window. A throttled attempt
     /// also sets <see cref="ILoginThrottlingFeature"/> and <c>Retry-After</c> on the response. When the counter
     /// store fails, the attempt is throttled for 5 seconds (fail closed) and the error logged.
@@ -61,8 +62,9 @@ public sealed partial class LoginThrottle
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(userName);
-        var normalized = LoginThrottlingKeys.Normalize(context, userName.Trim());
-        // A name that is not valid Unicode names no user: it counts against the client only.
+        var trimmed = userName.Trim();
+        // An empty name, or one that is not valid Unicode, names no user: it counts against the client only.
+        var normalized = trimmed.Length == 0 ? null : LoginThrottlingKeys.Normalize(context, trimmed);
         var userKey = normalized is null ? null : _keys.User(normalized);
         return BeginKeyedAsync(context, userKey, [], userName, cancellationToken);
     }

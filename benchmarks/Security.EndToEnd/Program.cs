@@ -106,6 +106,7 @@ if (Uses("password-expiry"))
 
 if (Uses("throttling"))
 {
+    identity.AddLoginThrottling();
     builder.Services.AddLoginThrottling().AddEntityFrameworkStore(database);
 }
 
@@ -145,12 +146,6 @@ app.UseExceptionHandler("/error");
 app.UseStaticFiles();
 
 app.UseRouting();
-
-// After routing, as in the sample: throttling reads the login endpoint's metadata.
-if (Uses("throttling"))
-{
-    app.UseLoginThrottling();
-}
 
 app.UseSession();
 app.UseAuthentication();

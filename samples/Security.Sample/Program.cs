@@ -2,6 +2,8 @@
 // Read top to bottom: services first, then the request pipeline, then the endpoints.
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Security.Auth;
 using Security.Sample;
 using Security.Persistence;
 using Security.Sample.Data;
@@ -17,7 +19,8 @@ var securityDatabase = SampleStorage.Database(builder.Configuration, builder.Env
 
 // ASP.NET Core Identity with its cookie. The password rules are django-security's (6+ chars, a
 // lower-case letter, an upper-case letter, a digit) with its messages; AddPasswordExpiry() marks a
-// password changed through UserManager as no longer expired.
+// password changed through UserManager as no longer expired; AddLoginThrottling() throttles every
+// password and two-factor sign-in inside SignInManager (the login page and POST /api/login alike).
 builder.Services
     .AddIdentity<IdentityUser, IdentityRole>(identity =>
     {
@@ -30,6 +33,7 @@ builder.Services
     })
     .AddEntityFrameworkStores<SampleDbContext>()
     .AddPasswordExpiry()
+    .AddLoginThrottling()
     .AddPasswordRulesValidator();
 
 builder.Services.ConfigureApplicationCookie(cookie =>
@@ -112,10 +116,6 @@ app.UseStaticFiles();
 
 app.UseRouting();
 
-// Login throttling after routing: the login page ([LoginThrottling] on its model) and POST /api/login
-// (.RequireLoginThrottling()) are login endpoints however their path is spelled.
-app.UseLoginThrottling();
-
 app.UseSession();
 app.UseAuthentication();
 
@@ -142,15 +142,20 @@ app.MapSecurityProfiles("/_profiles");
 // A JSON endpoint for scripts only: 403 without X-Requested-With: XMLHttpRequest.
 app.MapGet("/api/ping", () => Results.Ok(new { pong = true, server = "Security.Sample" })).RequireAjax();
 
-// JSON sign-in for scripts: {"username": "...", "password": "..."} -> 200 or 401, throttled like the form
-// (the same counter per user), through SignInManager like the login page.
-app.MapPost("/api/login", async (LoginRequest login, SignInManager<IdentityUser> signIn) =>
+// JSON sign-in for scripts: {"username": "...", "password": "..."} -> 200, 401, or 429 with Retry-After while
+// throttled (the same counter per user as the form: both go through SignInManager). Bodies over 16 KiB: 413.
+app.MapPost("/api/login", async (LoginRequest login, HttpContext context, SignInManager<IdentityUser> signIn) =>
 {
     var result = await signIn.PasswordSignInAsync(login.Username ?? "", login.Password ?? "", isPersistent: false, lockoutOnFailure: false);
+    if (context.Features.Get<ILoginThrottlingFeature>() is { } throttled)
+    {
+        return Results.Problem(throttled.Message, statusCode: StatusCodes.Status429TooManyRequests);
+    }
+
     return result.Succeeded
         ? Results.Ok(new { signedIn = true })
         : Results.Json(new { signedIn = false, error = "Invalid user name or password." }, statusCode: StatusCodes.Status401Unauthorized);
-}).AllowAnonymous().RequireLoginThrottling();
+}).AllowAnonymous().WithMetadata(new RequestSizeLimitAttribute(16 * 1024));
 
 // Admins reset a user's login throttling (POST, form field username); 404 for everyone else.
 app.MapLoginThrottlingReset("/admin/throttling/reset");

@@ -70,17 +70,17 @@ public sealed class AuthConventionTests
     [Test]
     public void AddLoginThrottling_twice_registers_once_and_applies_both_configures_in_order()
     {
-        AssertSecondCallAddsOnlyItsConfigure<LoginThrottlingOptions>(s => s.AddLoginThrottling(o => o.LoginPaths.Add("/x")));
+        AssertSecondCallAddsOnlyItsConfigure<LoginThrottlingOptions>(s => s.AddLoginThrottling(o => o.ClientFailureLimit = 7));
         using var provider = Build(
             s =>
             {
-                s.AddLoginThrottling(o => { o.UsernameField = "first"; o.LoginPaths.Add("/first"); });
-                s.AddLoginThrottling(o => { o.UsernameField = "second"; o.LoginPaths.Add("/second"); });
+                s.AddLoginThrottling(o => { o.ClientFailureLimit = 30; o.MaxInMemoryCounters += 1; });
+                s.AddLoginThrottling(o => { o.ClientFailureLimit = 40; o.MaxInMemoryCounters += 1; });
             },
-            new() { ["Security:Auth:Throttling:LoginPaths:0"] = "/config" });
+            new() { ["Security:Auth:Throttling:MaxInMemoryCounters"] = "10" });
         var options = provider.GetRequiredService<IOptions<LoginThrottlingOptions>>().Value;
-        Assert.That(options.UsernameField, Is.EqualTo("second"));
-        Assert.That(options.LoginPaths, Is.EqualTo(new[] { "/config", "/first", "/second" }), "bound once, before both");
+        Assert.That(options.ClientFailureLimit, Is.EqualTo(40));
+        Assert.That(options.MaxInMemoryCounters, Is.EqualTo(12), "bound once, before both");
     }
 
     [Test]
@@ -94,7 +94,6 @@ public sealed class AuthConventionTests
     {
         yield return new TestCaseData((Action<WebApplication>)(app => app.UseLoginRequired()), "services.AddLoginRequired()").SetArgDisplayNames("UseLoginRequired");
         yield return new TestCaseData((Action<WebApplication>)(app => app.UsePasswordExpiry()), "services.AddPasswordExpiry(").SetArgDisplayNames("UsePasswordExpiry");
-        yield return new TestCaseData((Action<WebApplication>)(app => app.UseLoginThrottling()), "services.AddLoginThrottling()").SetArgDisplayNames("UseLoginThrottling");
         yield return new TestCaseData((Action<WebApplication>)(app => app.MapLoginThrottlingReset("/reset")), "services.AddLoginThrottling()").SetArgDisplayNames("MapLoginThrottlingReset");
     }
 
@@ -108,8 +107,6 @@ public sealed class AuthConventionTests
     [TestCase("Security:Auth:LoginRequired:ExemptPaths", "health$")]
     [TestCase("Security:Auth:PasswordExpiry:ExemptPaths", "logout$")]
     [TestCase("Security:Auth:PasswordExpiry:ExemptEndpointNames", "logout")]
-    [TestCase("Security:Auth:Throttling:LoginPaths", "/account/login")]
-    [TestCase("Security:Auth:Throttling:LoginPagePaths", "/account/login")]
     public void List_option_given_a_single_string_fails_at_startup_naming_it(string option, string value)
     {
         var error = Assert.ThrowsAsync<OptionsValidationException>(() => AuthTestApp.StartAsync(

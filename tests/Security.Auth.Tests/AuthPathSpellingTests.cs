@@ -9,7 +9,7 @@ namespace Security.Auth.Tests;
 
 /// <summary>
 /// Every spelling of a path that routing sends to one endpoint gets the same answer from every path rule of
-/// Security.Auth: login-required exemptions, password-expiry exemptions and throttled login paths.
+/// Security.Auth: login-required exemptions and password-expiry exemptions (throttling sits in SignInManager, behind routing).
 /// </summary>
 public sealed class AuthPathSpellingTests
 {
@@ -50,13 +50,11 @@ public sealed class AuthPathSpellingTests
                     o.ChangePasswordUrl = "/account/change-password";
                     o.ExemptPaths.Add("account/logout/?$");
                 });
-                builder.Services.AddLoginThrottling(o => o.LoginPaths.Add("/account/login"));
             },
             app =>
             {
                 app.UsePathBase("/app");
                 app.UseRouting();
-                app.UseLoginThrottling();
                 app.UseAuthentication();
                 app.UseLoginRequired();
                 app.UsePasswordExpiry();
@@ -95,20 +93,6 @@ public sealed class AuthPathSpellingTests
         Assert.That(guarded.StatusCode, Is.EqualTo(HttpStatusCode.Found), "a page that is not exempt");
     }
 
-    [TestCaseSource(nameof(Rows))]
-    public async Task Throttled_login_path_covers_every_spelling(Func<string, string> spell)
-    {
-        await using var app = await StartAsync();
-        for (var i = 0; i < 3; i++)
-        {
-            using var failed = await app.Client.PostAsync(spell("/account/login"), Form("alice"));
-            Assert.That(await failed.Content.ReadAsStringAsync(), Is.EqualTo("invalid login"));
-        }
-
-        using var throttled = await app.Client.PostAsync(spell("/account/login"), Form("alice"));
-        Assert.That(throttled.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
-    }
-
     [Test]
     public async Task Under_PathBase_the_login_url_stays_inside_the_app_for_redirects_and_AJAX()
     {
@@ -145,6 +129,4 @@ public sealed class AuthPathSpellingTests
         Assert.That(warnings, Is.EqualTo(new[] { "Security:Auth:LoginRequired:ExemptPaths[1] 'health' also exempts '/health-admin'; end it with '$' or '(/|$)'." }));
     }
 
-    private static FormUrlEncodedContent Form(string username) =>
-        new(new Dictionary<string, string> { ["username"] = username, ["password"] = "wrong" });
 }

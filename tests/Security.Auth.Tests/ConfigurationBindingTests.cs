@@ -47,16 +47,14 @@ public sealed class ConfigurationBindingTests
         await using var app = await BuildAsync(
             new()
             {
-                ["Security:Auth:Throttling:LoginPaths:0"] = "/account/login",
-                ["Security:Auth:Throttling:LoginPagePaths:0"] = "/account/login",
-                ["Security:Auth:Throttling:UsernameField"] = "Input.Email",
-                ["Security:Auth:Throttling:SignInScheme"] = "Identity.Application",
+                ["Security:Auth:Throttling:ClientFailureLimit"] = "50",
+                ["Security:Auth:Throttling:ClientFailureWindow"] = "00:10:00",
+                ["Security:Auth:Throttling:MaxInMemoryCounters"] = "1000",
             },
-            s => s.AddLoginThrottling(o => o.UsernameField = "email"));
+            s => s.AddLoginThrottling(o => o.ClientFailureLimit = 30));
         var options = app.Services.GetRequiredService<IOptions<LoginThrottlingOptions>>().Value;
-        Assert.That(options.LoginPaths, Is.EqualTo(new[] { "/account/login" }));
-        Assert.That(options.LoginPagePaths, Is.EqualTo(new[] { "/account/login" }));
-        Assert.That(options.UsernameField, Is.EqualTo("email"), "code wins");
-        Assert.That(options.SignInScheme, Is.EqualTo("Identity.Application"));
+        Assert.That(options.ClientFailureLimit, Is.EqualTo(30), "code wins");
+        Assert.That(options.ClientFailureWindow, Is.EqualTo(TimeSpan.FromMinutes(10)));
+        Assert.That(options.MaxInMemoryCounters, Is.EqualTo(1000));
     }
 }

@@ -9,9 +9,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace Security.Auth.Tests;
 
 /// <summary>
-/// Whatever a client sends to a login endpoint, login throttling answers with the app's answer or a clear 4xx,
-/// never a 500: malformed JSON, lone surrogates, invalid UTF-8, numbers where strings belong, deep nesting, huge
-/// arrays, chunked bodies over the limit, and arbitrary user names.
+/// Whatever a client sends to a login endpoint throttled inside SignInManager, the app answers or a clear 4xx comes
+/// back, never a 500: malformed JSON, lone surrogates, invalid UTF-8, numbers where strings belong, deep nesting,
+/// huge arrays, and arbitrary user names (lone surrogates and control characters included) reaching the counters.
 /// </summary>
 public sealed class LoginThrottlingHostileInputTests
 {
@@ -42,20 +42,6 @@ public sealed class LoginThrottlingHostileInputTests
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await app.Client.PostAsync("/api/login", content);
         Assert.That((int)response.StatusCode, Is.InRange(400, 499));
-    }
-
-    [Test]
-    public async Task Chunked_JSON_body_over_the_limit_is_refused_with_413()
-    {
-        await using var app = await ThrottlingIdentityApp.StartAsync(_time, o => o.MaxJsonBodySize = 1024);
-        var json = Encoding.UTF8.GetBytes("{\"username\": \"" + new string('a', 5000) + "\"}");
-        using var content = new StreamContent(new MemoryStream(json));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/login") { Content = content };
-        request.Headers.TransferEncodingChunked = true;
-        using var response = await app.Client.SendAsync(request);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
-        Assert.That(app.Probe.Arrived, Is.Zero);
     }
 
     [Test]

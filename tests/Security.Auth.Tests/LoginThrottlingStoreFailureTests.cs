@@ -1,7 +1,6 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
 
 namespace Security.Auth.Tests;
@@ -9,52 +8,37 @@ namespace Security.Auth.Tests;
 /// <summary>What login throttling does when its counter store fails (a database outage).</summary>
 public sealed class LoginThrottlingStoreFailureTests
 {
-    private static Task<AuthTestApp> StartAsync(IThrottleCounterStore store) =>
-        AuthTestApp.StartAsync(
-            builder =>
-            {
-                AuthTestApp.AddCookieAuth(builder, "/account/login");
-                builder.Services.AddLoginThrottling(o =>
-                {
-                    o.LoginPaths.Add("/account/login");
-                    o.UsernameHashKey = "test-secret-test-secret-test-secret-42";
-                });
-                builder.Services.AddSingleton(store);
-            },
-            app =>
-            {
-                app.UseRouting();
-                app.UseLoginThrottling();
-                app.MapPost("/account/login", () => Results.Content("invalid login", "text/plain"));
-            });
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
 
-    private static Task<HttpResponseMessage> PostLoginAsync(HttpClient client) =>
-        client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice", ["password"] = "x" }));
+    private Task<ThrottlingIdentityApp> StartAsync(IThrottleCounterStore store) =>
+        ThrottlingIdentityApp.StartAsync(_time, o => o.UsernameHashKey = "test-secret-test-secret-test-secret-42", s => s.AddSingleton(store));
 
     [Test]
-    public async Task Unreadable_counters_refuse_the_attempt_with_503_and_Retry_After()
+    public async Task Unreadable_counters_refuse_the_attempt_with_Retry_After_and_never_check_the_password()
     {
         await using var app = await StartAsync(new FailingThrottleStore { FailReads = true });
 
-        using var response = await PostLoginAsync(app.Client);
+        using var response = await app.LoginAsync("alice", ThrottlingIdentityApp.AlicePassword);
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "SignInManager answered LockedOut");
         Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(5)));
-        Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain("invalid login"), "the login handler never ran");
+        Assert.That(app.Checks.Verified, Is.Zero, "the password was never checked");
+        Assert.That(response.Headers.Contains("Set-Cookie"), Is.False);
     }
 
     [Test]
-    public async Task A_failed_reservation_refuses_the_attempt_with_503()
+    public async Task A_failed_reservation_refuses_the_attempt()
     {
         var store = new FailingThrottleStore { FailIncrements = true };
         await using var app = await StartAsync(store);
 
-        using var response = await PostLoginAsync(app.Client);
+        using var response = await app.LoginAsync("alice", ThrottlingIdentityApp.AlicePassword);
 
-        // The attempt is counted before the app runs: a count that cannot be written is a guess that cannot be limited.
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
-        Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain("invalid login"), "the login handler never ran");
-        Assert.That(store.Increments.Count(k => k.StartsWith("user:", StringComparison.Ordinal)), Is.EqualTo(1));
+        // The attempt is counted before the password is checked: a count that cannot be written is a guess that
+        // cannot be limited.
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(app.Checks.Verified, Is.Zero);
+        Assert.That(store.Increments, Is.Not.Empty);
     }
 
     /// <summary>A counter store that is down: reads, increments or both throw, as a database outage does; it records the increments tried.</summary>

@@ -9,7 +9,7 @@ using Security.Abstractions;
 namespace Security.Auth.Tests;
 
 /// <summary>
-/// Stores registered as scoped (as an EF Core store over a DbContext is): the throttling middleware and the password
+/// Stores registered as scoped (as an EF Core store over a DbContext is): login throttling and the password
 /// expiry manager, both singletons, must reach them through a scope per operation, never from the root provider,
 /// which scope validation refuses.
 /// </summary>
@@ -76,18 +76,17 @@ public sealed class ScopedAuthStoreTests
                 });
                 AuthTestApp.AddCookieAuth(builder, "/account/login");
                 builder.Services.AddSingleton(shared);
-                builder.Services.AddLoginThrottling(o =>
-                {
-                    o.LoginPaths.Add("/account/login");
-                    o.UsernameHashKey = "test-secret-test-secret-test-secret-42";
-                });
+                builder.Services.AddLoginThrottling(o => o.UsernameHashKey = "test-secret-test-secret-test-secret-42");
                 builder.Services.AddScoped<IThrottleCounterStore, ScopedCounters>();
             },
             app =>
             {
-                app.UseRouting();
-                app.UseLoginThrottling();
-                app.MapPost("/account/login", () => Results.Content("invalid login", "text/plain"));
+                app.MapPost("/account/login", async (HttpContext context, LoginThrottle throttle) =>
+                {
+                    var attempt = await throttle.BeginAsync(context, "alice");
+                    attempt.Failed();
+                    return Results.Content("invalid login", "text/plain");
+                });
             });
         var before = shared.Instances;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,9 +14,10 @@ using Security.Testing;
 namespace Security.Auth.Tests;
 
 /// <summary>
-/// A real Identity app on SQLite with the login code an app writes: an MVC form login bound by model binding
-/// (the first <c>username</c> value, from the form, else the query string, trimmed, as a login form does) and a
-/// JSON login, both signing in through <c>SignInManager</c>. Records what reaches the login code.
+/// A real Identity app on SQLite, throttled as the README says (<c>AddIdentity(...).AddLoginThrottling()</c>), with
+/// the login code an app writes: an MVC form login and a JSON login, both signing in through <c>SignInManager</c>
+/// and answering 429 with the message when the request carries <see cref="ILoginThrottlingFeature"/>. Counts the
+/// passwords Identity actually verifies.
 /// </summary>
 internal sealed class ThrottlingIdentityApp : IAsyncDisposable
 {
@@ -27,16 +29,17 @@ internal sealed class ThrottlingIdentityApp : IAsyncDisposable
     public const string CafeName = "caf\u00e9";
     public const string CafePassword = "Cafe-pass-1";
 
-    private ThrottlingIdentityApp(IdentityTestApp app, LoginProbe probe, CapturingLoggerProvider logs)
+    private ThrottlingIdentityApp(IdentityTestApp app, PasswordChecks checks, CapturingLoggerProvider logs)
     {
         App = app;
-        Probe = probe;
+        Checks = checks;
         Logs = logs;
     }
 
     public IdentityTestApp App { get; }
 
-    public LoginProbe Probe { get; }
+    /// <summary>How many passwords Identity's hasher verified: an attempt that reached the password check.</summary>
+    public PasswordChecks Checks { get; }
 
     public CapturingLoggerProvider Logs { get; }
 
@@ -48,20 +51,25 @@ internal sealed class ThrottlingIdentityApp : IAsyncDisposable
         FakeTimeProvider time,
         Action<LoginThrottlingOptions>? configure = null,
         Action<IServiceCollection>? services = null,
-        string? pathBase = null)
+        IEnumerable<string>? moreUsers = null,
+        Action<WebApplication>? endpoints = null)
     {
-        var probe = new LoginProbe();
+        var checks = new PasswordChecks();
         var logs = new CapturingLoggerProvider();
+        var users = new List<(string, string)> { ("alice", AlicePassword), ("bob", BobPassword), ("mallory", MalloryPassword), (CafeName, CafePassword) };
+        users.AddRange((moreUsers ?? []).Select(u => (u, u + "-Pass-1")));
         var app = await IdentityTestApp.StartAsync(new IdentityTestAppOptions
         {
             Time = time,
             Environment = "Testing",
-            Users = { ("alice", AlicePassword), ("bob", BobPassword), ("mallory", MalloryPassword), (CafeName, CafePassword) },
+            Users = users,
             IdentityOptions = o => o.User.AllowedUserNameCharacters = "",
+            Identity = identity => identity.AddLoginThrottling(),
             ConfigureBuilder = builder => builder.Quiet().Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug),
             ConfigureServices = s =>
             {
-                s.AddSingleton(probe);
+                s.AddSingleton(checks);
+                s.AddScoped<IPasswordHasher<IdentityUser>, CountingPasswordHasher>();
                 s.ConfigureApplicationCookie(o =>
                 {
                     o.LoginPath = "/account/login";
@@ -71,44 +79,50 @@ internal sealed class ThrottlingIdentityApp : IAsyncDisposable
                     o.TimeProvider = time;
                 });
                 s.AddControllers().AddApplicationPart(typeof(LoginController).Assembly);
-                s.AddLoginThrottling(o =>
+                // Tests play several clients by X-Forwarded-For, as a proxy in front of the app would.
+                s.Configure<ForwardedHeadersOptions>(o =>
                 {
-                    o.LoginPaths.Add("/account/login");
-                    configure?.Invoke(o);
+                    o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+                    o.KnownIPNetworks.Clear();
+                    o.KnownProxies.Clear();
                 });
+                s.AddLoginThrottling(configure);
                 services?.Invoke(s);
             },
             ConfigureApp = web =>
             {
-                if (pathBase is not null)
-                {
-                    web.UsePathBase(pathBase);
-                }
-
+                web.UseForwardedHeaders();
                 web.UseRouting();
-                web.UseLoginThrottling();
                 web.UseAuthentication();
                 web.UseAuthorization();
                 web.MapControllers();
-                web.MapGet("/account/login", (HttpContext c) =>
-                    "login page" + (c.Features.Get<ILoginThrottlingFeature>() is { } f ? ": " + f.Message : ""));
-                web.MapPost("/api/login", async (LoginBody body, SignInManager<IdentityUser> signIn, LoginProbe p) =>
+                web.MapPost("/api/login", async (LoginBody body, HttpContext context, SignInManager<IdentityUser> signIn) =>
                 {
-                    await p.ArriveAsync();
                     var result = await signIn.PasswordSignInAsync(body.Username ?? "", body.Password ?? "", false, false);
-                    return result.Succeeded ? Results.Ok(new { signedIn = true }) : Results.Json(new { signedIn = false }, statusCode: 401);
-                }).RequireLoginThrottling();
+                    return context.Features.Get<ILoginThrottlingFeature>() is { } throttled
+                        ? Results.Problem(throttled.Message, statusCode: StatusCodes.Status429TooManyRequests)
+                        : result.Succeeded ? Results.Ok(new { signedIn = true }) : Results.Json(new { signedIn = false }, statusCode: 401);
+                });
                 web.MapGet("/whoami", (HttpContext c) => c.User.Identity?.Name ?? "anonymous");
+                endpoints?.Invoke(web);
             },
         });
-        return new ThrottlingIdentityApp(app, probe, logs);
+        return new ThrottlingIdentityApp(app, checks, logs);
     }
 
     /// <summary>Posts a login form with the fields as given, repeated names included.</summary>
-    public Task<HttpResponseMessage> PostFormAsync(string path, IEnumerable<(string Name, string Value)> fields, HttpClient? client = null) =>
-        (client ?? Client).PostAsync(path, new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value))));
+    public Task<HttpResponseMessage> PostFormAsync(string path, IEnumerable<(string Name, string Value)> fields, HttpClient? client = null, string? ip = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value))) };
+        if (ip is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", ip);
+        }
 
-    public Task<HttpResponseMessage> LoginAsync(string? username, string password = "wrong", string path = "/account/login", HttpClient? client = null)
+        return (client ?? Client).SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> LoginAsync(string? username, string password = "wrong", string path = "/account/login", HttpClient? client = null, string? ip = null)
     {
         var fields = new List<(string, string)> { ("password", password) };
         if (username is not null)
@@ -116,19 +130,19 @@ internal sealed class ThrottlingIdentityApp : IAsyncDisposable
             fields.Insert(0, ("username", username));
         }
 
-        return PostFormAsync(path, fields, client);
+        return PostFormAsync(path, fields, client, ip);
     }
 
     public Task<HttpResponseMessage> JsonLoginAsync(string? username, string password = "wrong", HttpClient? client = null) =>
         (client ?? Client).PostAsJsonAsync("/api/login", username is null ? (object)new { password } : new { username, password });
 
-    /// <summary>Fails <paramref name="times"/> form logins for <paramref name="username"/>, each reaching the app.</summary>
+    /// <summary>Fails <paramref name="times"/> form logins for <paramref name="username"/>, each reaching the password check.</summary>
     public async Task FailAsync(string username, int times)
     {
         for (var i = 0; i < times; i++)
         {
             using var response = await LoginAsync(username);
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"failure {i + 1} of {username} reaches the app");
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"failure {i + 1} of {username} reaches the password check");
         }
     }
 
@@ -137,19 +151,27 @@ internal sealed class ThrottlingIdentityApp : IAsyncDisposable
 
 internal sealed record LoginBody(string? Username, string? Password);
 
-/// <summary>Counts the attempts that reach the login code; can hold them at a gate to line up a race.</summary>
-internal sealed class LoginProbe
+/// <summary>Counts the passwords Identity verified.</summary>
+internal sealed class PasswordChecks
 {
-    private int _arrived;
+    private int _verified;
 
-    public int Arrived => Volatile.Read(ref _arrived);
+    public int Verified => Volatile.Read(ref _verified);
 
-    public Func<Task>? Gate { get; set; }
+    public void Verify() => Interlocked.Increment(ref _verified);
+}
 
-    public Task ArriveAsync()
+/// <summary>Identity's own hasher, counting each verification.</summary>
+internal sealed class CountingPasswordHasher(PasswordChecks checks, Microsoft.Extensions.Options.IOptions<PasswordHasherOptions> options) : IPasswordHasher<IdentityUser>
+{
+    private readonly PasswordHasher<IdentityUser> _inner = new(options);
+
+    public string HashPassword(IdentityUser user, string password) => _inner.HashPassword(user, password);
+
+    public PasswordVerificationResult VerifyHashedPassword(IdentityUser user, string hashedPassword, string providedPassword)
     {
-        Interlocked.Increment(ref _arrived);
-        return Gate?.Invoke() ?? Task.CompletedTask;
+        checks.Verify();
+        return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
     }
 }
 
@@ -161,19 +183,16 @@ public sealed class LoginController : Controller
     [IgnoreAntiforgeryToken]
     public async Task<IActionResult> Login(string? username, string? password)
     {
-        var services = HttpContext.RequestServices;
-        await services.GetRequiredService<LoginProbe>().ArriveAsync();
-        var signIn = services.GetRequiredService<SignInManager<IdentityUser>>();
+        var signIn = HttpContext.RequestServices.GetRequiredService<SignInManager<IdentityUser>>();
         // Login forms trim what the user typed.
         var result = await signIn.PasswordSignInAsync(username?.Trim() ?? "", password ?? "", false, false);
+        if (HttpContext.Features.Get<ILoginThrottlingFeature>() is { } throttled)
+        {
+            return StatusCode(StatusCodes.Status429TooManyRequests, throttled.Message);
+        }
+
         return result.Succeeded ? Redirect("/") : Content("invalid login");
     }
-
-    // The same login, marked by attribute instead of a configured path.
-    [HttpPost("/mvc/login")]
-    [IgnoreAntiforgeryToken]
-    [LoginThrottling]
-    public Task<IActionResult> MarkedLogin(string? username, string? password) => Login(username, password);
 }
 
 /// <summary>Keeps every formatted log line.</summary>

@@ -75,7 +75,7 @@ public sealed class IdentityTestApp : IAsyncDisposable
                             o.AddInterceptors(interceptor);
                         }
                     });
-                    var identity = services.AddIdentity<IdentityUser, IdentityRole>(o => options.IdentityOptions?.Invoke(o))
+                    var identity = options.Register(services, o => options.IdentityOptions?.Invoke(o))
                         .AddEntityFrameworkStores<IdentityDbContext>();
                     options.Identity?.Invoke(identity);
                     options.ConfigureServices?.Invoke(services);
@@ -142,6 +142,14 @@ public sealed class IdentityTestAppOptions
 
     /// <summary>The users created at start, with their passwords.</summary>
     public IList<(string Name, string Password)> Users { get; init; } = [];
+
+    /// <summary>
+    /// Registers Identity as the app under test does; default <c>AddIdentity&lt;IdentityUser, IdentityRole&gt;</c>.
+    /// E.g. <c>(s, o) =&gt; s.AddIdentityApiEndpoints&lt;IdentityUser&gt;(o).AddRoles&lt;IdentityRole&gt;()</c>, or
+    /// <c>AddDefaultIdentity</c> for Identity's default UI. The EF stores are added after it.
+    /// </summary>
+    public Func<IServiceCollection, Action<IdentityOptions>, IdentityBuilder> Register { get; init; } =
+        static (services, configure) => services.AddIdentity<IdentityUser, IdentityRole>(configure);
 
     /// <summary>Changes Identity's options, e.g. its password rules.</summary>
     public Action<IdentityOptions>? IdentityOptions { get; init; }

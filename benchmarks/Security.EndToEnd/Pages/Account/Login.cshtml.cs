@@ -2,13 +2,11 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Security.Auth;
 
 namespace Security.EndToEnd.Pages.Account;
 
 /// <summary>The real sign-in (antiforgery-checked form POST) the load script uses to get its cookie.</summary>
 [AllowAnonymous]
-[LoginThrottling(RenderLoginPage = true)]
 public sealed class LoginModel(SignInManager<IdentityUser> signInManager) : PageModel
 {
     public bool Failed { get; private set; }

@@ -6,9 +6,9 @@ using Security.Auth;
 
 namespace Security.Sample.Pages.Account;
 
-// Login attempts (POSTs) are throttled; a throttled one re-renders this page with the message.
+// Sign-ins are throttled inside SignInManager (AddLoginThrottling() on the Identity builder): a throttled one
+// comes back LockedOut, and the page shows the throttling message with 429.
 [AllowAnonymous]
-[LoginThrottling(RenderLoginPage = true)]
 public sealed class LoginModel(SignInManager<IdentityUser> signInManager) : PageModel
 {
     public string? Username { get; private set; }
@@ -34,6 +34,13 @@ public sealed class LoginModel(SignInManager<IdentityUser> signInManager) : Page
             {
                 // Only local URLs: an open redirect after login is a phishing tool.
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+            }
+
+            if (HttpContext.Features.Get<ILoginThrottlingFeature>() is { } throttled)
+            {
+                ErrorMessage = throttled.Message;
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return Page();
             }
         }
 
