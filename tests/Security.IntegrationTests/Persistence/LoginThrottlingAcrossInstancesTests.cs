@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Security.Abstractions;
+using Security.Auth;
 using Security.Persistence;
 using Security.Testing;
 
@@ -126,7 +127,28 @@ public sealed class LoginThrottlingAcrossInstancesTests
         return await instance.Client.PostAsync("login", form);
     }
 
-    private async Task<KestrelApp> StartInstanceAsync(string name, bool neverThrottle)
+    [Test]
+    public async Task Hundred_concurrent_guesses_over_distinct_names_on_two_instances_spend_one_client_budget()
+    {
+        await using var a = await StartInstanceAsync("spray-a", neverThrottle: false, clientBudget: true);
+        await using var b = await StartInstanceAsync("spray-b", neverThrottle: false, clientBudget: true);
+        await SecuritySchema.CreateAsync(a.Services);
+
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = Enumerable.Range(0, 100).Select(async i =>
+        {
+            await go.Task;
+            using var response = await PostAsync(i % 2 == 0 ? a : b, "user" + i, "Password1");
+            return response.StatusCode;
+        }).ToArray();
+        go.SetResult();
+        var statuses = await Task.WhenAll(attempts);
+
+        Assert.That(Volatile.Read(ref _arrived), Is.InRange(1, 20), "20 failures per client and window, counted once across both instances");
+        Assert.That(statuses.Count(s => s == HttpStatusCode.TooManyRequests), Is.EqualTo(100 - Volatile.Read(ref _arrived)));
+    }
+
+    private async Task<KestrelApp> StartInstanceAsync(string name, bool neverThrottle, bool clientBudget = false)
     {
         // A distinct application name gives each instance its own Npgsql pool, as two processes would have; two
         // default pools of 100 would exceed the test server's max_connections (100), as they would in production.
@@ -139,8 +161,9 @@ public sealed class LoginThrottlingAcrossInstancesTests
                 services.AddSingleton<TimeProvider>(_time);
                 services.AddLoginThrottling(o =>
                     {
-                        o.LoginPaths.Add("/login");
                         o.UsernameHashKey = UsernameHashKey;
+                        // The spray budget has its own test; the others count one user's attempts.
+                        o.ClientFailureLimit = clientBudget ? 20 : 0;
                         if (neverThrottle)
                         {
                             // Never throttle during the burst, so every attempt is passed on and counted.
@@ -151,17 +174,24 @@ public sealed class LoginThrottlingAcrossInstancesTests
             },
             app =>
             {
-                app.UseLoginThrottling();
                 app.UseAuthentication();
                 // Wrong password every time: the form is re-shown, nobody is signed in.
-                app.MapPost("/login", async () =>
+                app.MapPost("/login", async (HttpContext context, LoginThrottle throttle) =>
                 {
+                    var form = await context.Request.ReadFormAsync();
+                    var attempt = await throttle.BeginAsync(context, form["username"].ToString());
+                    if (attempt.IsThrottled)
+                    {
+                        return Results.Text(attempt.Message, statusCode: StatusCodes.Status429TooManyRequests);
+                    }
+
                     Interlocked.Increment(ref _arrived);
                     if (_gate is { } gate)
                     {
                         await gate();
                     }
 
+                    attempt.Failed();
                     return Results.Text("Wrong user name or password.");
                 });
             });

@@ -118,7 +118,7 @@ public sealed class StoreCleanupAcrossInstancesTests
                 services.AddSingleton<TimeProvider>(time);
                 services.AddSecurityCsp(o => o.UsePolicy(p => p.DefaultSrc().Self()))
                     .AddEntityFrameworkStore(db => db.UseNpgsql(connectionString));
-                services.AddLoginThrottling(o => o.LoginPaths.Add("/login"))
+                services.AddLoginThrottling(o => o.UsernameHashKey = "cleanup-test-secret-0123456789abcdefgh")
                     .AddEntityFrameworkStore(db => db.UseNpgsql(connectionString));
                 services.Configure<SecurityStoreCleanupOptions>(o =>
                 {
