@@ -24,8 +24,9 @@ public sealed class LoginThrottlingBypassTests
         Action<LoginThrottlingOptions>? configure = null,
         Action<IServiceCollection>? services = null,
         IEnumerable<string>? moreUsers = null,
-        Action<WebApplication>? endpoints = null) =>
-        ThrottlingIdentityApp.StartAsync(_time, configure, services, moreUsers, endpoints);
+        Action<WebApplication>? endpoints = null,
+        bool onDisk = false) =>
+        ThrottlingIdentityApp.StartAsync(_time, configure, services, moreUsers, endpoints, onDisk);
 
     private static async Task<string> BodyAsync(HttpResponseMessage response) => await response.Content.ReadAsStringAsync();
 
@@ -202,7 +203,7 @@ public sealed class LoginThrottlingBypassTests
     public async Task Fifty_concurrent_guesses_once_the_delay_has_passed_let_exactly_one_reach_the_password_check()
     {
         var gate = new SignInGate();
-        await using var app = await StartAsync(services: gate.Register);
+        await using var app = await StartAsync(services: gate.Register, onDisk: true);
         await app.FailAsync("alice", 3);
         _time.Advance(TimeSpan.FromSeconds(5));
 
@@ -216,7 +217,7 @@ public sealed class LoginThrottlingBypassTests
     public async Task Fifty_concurrent_guesses_for_a_fresh_user_let_only_the_free_attempts_reach_the_password_check()
     {
         var gate = new SignInGate();
-        await using var app = await StartAsync(services: gate.Register);
+        await using var app = await StartAsync(services: gate.Register, onDisk: true);
 
         var statuses = await gate.RaceAsync(app, "bob", 50);
 

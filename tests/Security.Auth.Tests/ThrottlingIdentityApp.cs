@@ -52,7 +52,8 @@ internal sealed class ThrottlingIdentityApp : IAsyncDisposable
         Action<LoginThrottlingOptions>? configure = null,
         Action<IServiceCollection>? services = null,
         IEnumerable<string>? moreUsers = null,
-        Action<WebApplication>? endpoints = null)
+        Action<WebApplication>? endpoints = null,
+        bool onDisk = false)
     {
         var checks = new PasswordChecks();
         var logs = new CapturingLoggerProvider();
@@ -63,6 +64,7 @@ internal sealed class ThrottlingIdentityApp : IAsyncDisposable
             Time = time,
             Environment = "Testing",
             Users = users,
+            OnDisk = onDisk,
             IdentityOptions = o => o.User.AllowedUserNameCharacters = "",
             Identity = identity => identity.AddLoginThrottling(),
             ConfigureBuilder = builder => builder.Quiet().Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug),

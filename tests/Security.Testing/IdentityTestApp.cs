@@ -31,8 +31,11 @@ public sealed class IdentityTestApp : IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
 
-    private IdentityTestApp(TestApp host, SqliteConnection connection)
+    private readonly string? _file;
+
+    private IdentityTestApp(TestApp host, SqliteConnection connection, string? file)
     {
+        _file = file;
         Host = host;
         _connection = connection;
         Client = NewClient();
@@ -58,7 +61,10 @@ public sealed class IdentityTestApp : IAsyncDisposable
     public static async Task<IdentityTestApp> StartAsync(IdentityTestAppOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var connection = new SqliteConnection("DataSource=:memory:");
+        // In memory, one connection serves every request; on disk, each context opens its own, so requests that race
+        // each other query the database concurrently, as they do in production.
+        var file = options.OnDisk ? Path.Combine(Path.GetTempPath(), "identity-" + Guid.NewGuid().ToString("N") + ".db") : null;
+        var connection = new SqliteConnection(file is null ? "DataSource=:memory:" : $"Data Source={file};Pooling=False");
         await connection.OpenAsync();
         TestApp host;
         try
@@ -69,7 +75,15 @@ public sealed class IdentityTestApp : IAsyncDisposable
                     services.AddSingleton(options.Time);
                     services.AddDbContext<IdentityDbContext>(o =>
                     {
-                        o.UseSqlite(connection);
+                        if (file is null)
+                        {
+                            o.UseSqlite(connection);
+                        }
+                        else
+                        {
+                            o.UseSqlite($"Data Source={file};Default Timeout=60");
+                        }
+
                         if (options.DatabaseInterceptor is { } interceptor)
                         {
                             o.AddInterceptors(interceptor);
@@ -90,7 +104,7 @@ public sealed class IdentityTestApp : IAsyncDisposable
             throw;
         }
 
-        var app = new IdentityTestApp(host, connection);
+        var app = new IdentityTestApp(host, connection, file);
         await using var scope = host.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IdentityDbContext>().Database.EnsureCreatedAsync();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
@@ -131,6 +145,11 @@ public sealed class IdentityTestApp : IAsyncDisposable
         Client.Dispose();
         await Host.DisposeAsync();
         await _connection.DisposeAsync();
+        if (_file is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(_file);
+        }
     }
 }
 
@@ -150,6 +169,12 @@ public sealed class IdentityTestAppOptions
     /// </summary>
     public Func<IServiceCollection, Action<IdentityOptions>, IdentityBuilder> Register { get; init; } =
         static (services, configure) => services.AddIdentity<IdentityUser, IdentityRole>(configure);
+
+    /// <summary>
+    /// Keeps the database in a temporary file instead of one in-memory connection, so concurrent requests query it
+    /// concurrently (a race test); default <see langword="false"/>.
+    /// </summary>
+    public bool OnDisk { get; init; }
 
     /// <summary>Changes Identity's options, e.g. its password rules.</summary>
     public Action<IdentityOptions>? IdentityOptions { get; init; }
