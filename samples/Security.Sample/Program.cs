@@ -3,6 +3,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Security.Sample;
+using Security.Auth;
 using Security.Persistence;
 using Security.Sample.Data;
 
@@ -30,7 +31,7 @@ builder.Services
     })
     .AddEntityFrameworkStores<SampleDbContext>()
     .AddPasswordExpiry()
-    .AddPasswordRulesValidator();
+    .AddErrorDescriber<PasswordRulesErrorDescriber>();
 
 builder.Services.ConfigureApplicationCookie(cookie =>
 {

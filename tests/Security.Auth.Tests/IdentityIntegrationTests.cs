@@ -36,7 +36,7 @@ public sealed class IdentityIntegrationTests
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 1;
             },
-            Identity = identity => identity.AddDefaultTokenProviders().AddPasswordExpiry().AddPasswordRulesValidator(),
+            Identity = identity => identity.AddDefaultTokenProviders().AddPasswordExpiry().AddErrorDescriber<PasswordRulesErrorDescriber>(),
             ConfigureBuilder = builder => builder.Quiet(),
             ConfigureServices = services =>
             {
@@ -157,7 +157,7 @@ public sealed class IdentityIntegrationTests
         await SignInAsync("alice", AlicePassword);
         using var response = await PostAsync("/account/change-password", ("current", AlicePassword), ("new", "abc"));
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo(
-            "It must contain at least 6 characters.\nIt must contain at least one uppercase letter.\nIt must contain at least one decimal digit."));
+            "It must contain at least 6 characters.\nIt must contain at least one decimal digit.\nIt must contain at least one uppercase letter."));
         using var lower = await PostAsync("/account/change-password", ("current", AlicePassword), ("new", "ABCDEF1"));
         Assert.That(await lower.Content.ReadAsStringAsync(), Is.EqualTo("It must contain at least one lowercase letter."));
     }
