@@ -116,7 +116,7 @@ public sealed class IdentityIntegrationTests
     {
         using var response = await _app.Client.GetAsync("/private?tab=1");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Found));
-        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("/account/login?ReturnUrl=/private%3Ftab%3D1"));
+        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("http://localhost/account/login?ReturnUrl=%2Fprivate%3Ftab%3D1"));
     }
 
     [Test]
@@ -221,7 +221,7 @@ public sealed class IdentityIntegrationTests
 
         using var response = await _app.Client.GetAsync("/private");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Found));
-        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("/account/login?ReturnUrl=/private"));
+        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("http://localhost/account/login?ReturnUrl=%2Fprivate"));
         Assert.That(response.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith(".AspNetCore.Identity.Application=;", StringComparison.Ordinal)), Is.True, "the sign-in cookie is cleared");
         using var again = await _app.Client.GetAsync("/private");
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Found), "still treated as anonymous");
