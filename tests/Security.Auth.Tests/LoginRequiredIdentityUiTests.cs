@@ -13,13 +13,10 @@ namespace Security.Auth.Tests;
 /// Identity's default UI (a Razor class library the app cannot annotate) behind login-required with no exemption:
 /// every page an anonymous user needs to sign in is reachable, the account pages are not.
 /// </summary>
-public sealed class LoginRequiredIdentityUiTests
+public sealed class LoginRequiredIdentityUiTests : IdentityAppFixture
 {
-    private IdentityTestApp _app = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync() =>
-        _app = await IdentityTestApp.StartAsync(new IdentityTestAppOptions
+    protected override IdentityTestAppOptions CreateOptions() =>
+        new()
         {
             Environment = "Testing",
             ConfigureBuilder = builder => builder.Quiet(),
@@ -41,10 +38,7 @@ public sealed class LoginRequiredIdentityUiTests
                 app.UseAuthorization();
                 app.MapRazorPages();
             },
-        });
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _app.DisposeAsync();
+        };
 
     [TestCase("/Identity/Account/Login", "Log in")]
     [TestCase("/identity/account/login/", "Log in")]
@@ -57,7 +51,7 @@ public sealed class LoginRequiredIdentityUiTests
     [TestCase("/Identity/Account/AccessDenied", "Access denied")]
     public async Task Pages_an_anonymous_user_needs_to_sign_in_are_reachable(string path, string title)
     {
-        using var response = await _app.Client.GetAsync(path);
+        using var response = await App.Client.GetAsync(path);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(title));
     }
@@ -67,7 +61,7 @@ public sealed class LoginRequiredIdentityUiTests
     [TestCase("/Identity/Account/Manage/PersonalData")]
     public async Task Account_pages_send_an_anonymous_user_to_the_ui_login_page(string path)
     {
-        using var response = await _app.Client.GetAsync(path);
+        using var response = await App.Client.GetAsync(path);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Found));
         Assert.That(response.Headers.Location!.OriginalString,
             Is.EqualTo("http://localhost/Identity/Account/Login?ReturnUrl=" + Uri.EscapeDataString(path)));
@@ -76,14 +70,14 @@ public sealed class LoginRequiredIdentityUiTests
     [Test]
     public async Task Other_pages_of_the_app_send_an_anonymous_user_to_the_ui_login_page()
     {
-        using var response = await _app.Client.GetAsync("/reports?year=2026");
+        using var response = await App.Client.GetAsync("/reports?year=2026");
         Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("http://localhost/Identity/Account/Login?ReturnUrl=%2Freports%3Fyear%3D2026"));
     }
 
     [Test]
     public async Task Signing_in_through_the_ui_login_page_opens_the_account_pages()
     {
-        using var client = _app.NewClient();
+        using var client = App.NewClient();
         var form = await client.GetStringAsync("/Identity/Account/Login?ReturnUrl=%2FIdentity%2FAccount%2FManage");
         var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
         using var signIn = await client.PostAsync("/Identity/Account/Login?ReturnUrl=%2FIdentity%2FAccount%2FManage", new FormUrlEncodedContent(new Dictionary<string, string>

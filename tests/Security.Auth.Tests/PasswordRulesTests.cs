@@ -7,23 +7,17 @@ namespace Security.Auth.Tests;
 /// The original's password rules and messages on real ASP.NET Core Identity: Identity's own
 /// <see cref="PasswordValidator{TUser}"/> checks, <see cref="PasswordRulesErrorDescriber"/> words the errors.
 /// </summary>
-public sealed class PasswordRulesTests
+public sealed class PasswordRulesTests : IdentityAppFixture
 {
-    private IdentityTestApp _app = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync() =>
-        _app = await IdentityTestApp.StartAsync(new IdentityTestAppOptions
+    protected override IdentityTestAppOptions CreateOptions() =>
+        new()
         {
             Environment = "Testing",
             ConfigureBuilder = builder => builder.Quiet(),
             // Identity's defaults are the original's rules (6 characters, lower, upper, digit) but for this one.
             IdentityOptions = o => o.Password.RequireNonAlphanumeric = false,
             Identity = identity => identity.AddErrorDescriber<PasswordRulesErrorDescriber>(),
-        });
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _app.DisposeAsync();
+        };
 
     [TestCase("Ab1", "PasswordTooShort", "It must contain at least 6 characters.")]
     [TestCase("ABCDEF1", "PasswordRequiresLower", "It must contain at least one lowercase letter.")]
@@ -31,7 +25,7 @@ public sealed class PasswordRulesTests
     [TestCase("Abcdefg", "PasswordRequiresDigit", "It must contain at least one decimal digit.")]
     public async Task Each_rule_is_reported_with_the_originals_message_by_CreateAsync(string password, string code, string message)
     {
-        var result = await _app.WithUsersAsync(users => users.CreateAsync(new IdentityUser("u" + Guid.NewGuid().ToString("N")), password));
+        var result = await App.WithUsersAsync(users => users.CreateAsync(new IdentityUser("u" + Guid.NewGuid().ToString("N")), password));
         Assert.That(result.Succeeded, Is.False);
         Assert.That(result.Errors.Select(e => (e.Code, e.Description)), Is.EqualTo(new[] { (code, message) }));
     }
@@ -39,7 +33,7 @@ public sealed class PasswordRulesTests
     [Test]
     public async Task Every_broken_rule_is_reported_at_once()
     {
-        var result = await _app.WithUsersAsync(users => users.CreateAsync(new IdentityUser("everything-wrong"), "....."));
+        var result = await App.WithUsersAsync(users => users.CreateAsync(new IdentityUser("everything-wrong"), "....."));
         Assert.That(result.Errors.Select(e => e.Description), Is.EqualTo(new[]
         {
             "It must contain at least 6 characters.",
@@ -52,7 +46,7 @@ public sealed class PasswordRulesTests
     [Test]
     public async Task A_password_that_keeps_every_rule_is_accepted()
     {
-        var result = await _app.WithUsersAsync(users => users.CreateAsync(new IdentityUser("valid-user"), "Passw0rd"));
+        var result = await App.WithUsersAsync(users => users.CreateAsync(new IdentityUser("valid-user"), "Passw0rd"));
         Assert.That(result.Succeeded, Is.True, string.Join(", ", result.Errors.Select(e => e.Description)));
     }
 
@@ -63,7 +57,7 @@ public sealed class PasswordRulesTests
     [TestCase("Abcdef١", "PasswordRequiresDigit", "It must contain at least one decimal digit.")]
     public async Task Non_ascii_letters_and_digits_are_judged_as_Identity_judges_them(string password, string code, string message)
     {
-        var errors = await _app.WithUsersAsync(async users =>
+        var errors = await App.WithUsersAsync(async users =>
         {
             var user = new IdentityUser("non-ascii");
             var found = new List<IdentityError>();
@@ -80,15 +74,15 @@ public sealed class PasswordRulesTests
     [Test]
     public async Task Identitys_own_validator_does_the_checking()
     {
-        var validators = await _app.WithUsersAsync(users => Task.FromResult(users.PasswordValidators.Select(v => v.GetType()).ToArray()));
+        var validators = await App.WithUsersAsync(users => Task.FromResult(users.PasswordValidators.Select(v => v.GetType()).ToArray()));
         Assert.That(validators, Is.EqualTo(new[] { typeof(PasswordValidator<IdentityUser>) }));
     }
 
     [Test]
     public async Task Other_messages_stay_Identitys()
     {
-        await _app.WithUsersAsync(users => users.CreateAsync(new IdentityUser("taken"), "Passw0rd"));
-        var result = await _app.WithUsersAsync(users => users.CreateAsync(new IdentityUser("taken"), "Passw0rd"));
+        await App.WithUsersAsync(users => users.CreateAsync(new IdentityUser("taken"), "Passw0rd"));
+        var result = await App.WithUsersAsync(users => users.CreateAsync(new IdentityUser("taken"), "Passw0rd"));
         Assert.That(result.Errors.Select(e => e.Description), Is.EqualTo(new[] { new IdentityErrorDescriber().DuplicateUserName("taken").Description }));
     }
 }
