@@ -55,6 +55,9 @@ public sealed class OpenRedirectTests
         "/..//evil.example",
         "/\\t/evil.example",
         "/x/../../evil.example",
+        "/\ud800/evil.example",
+        "/\udc00\ud800//evil.example",
+        "/caf\u00e9/\ud83d\ude00",
     ];
 
     /// <summary>Request URLs sent through HttpClient and the server's own path decoding.</summary>
