@@ -8,9 +8,12 @@ namespace Microsoft.AspNetCore.Builder;
 public static class LoginRequiredApplicationBuilderExtensions
 {
     /// <summary>
-    /// Redirects anonymous requests to the login page (AJAX requests get 401 JSON). Place it after
-    /// <c>UseRouting()</c> (so <c>[AllowAnonymous]</c> endpoints are seen) and <c>UseAuthentication()</c>,
-    /// before <c>UseAuthorization()</c>. Needs <c>services.AddLoginRequired()</c>: without it, this call throws
+    /// Answers anonymous requests with the default challenge scheme's own challenge: the cookie handler's redirect to
+    /// its <c>LoginPath</c> (a 401 for API endpoints), a bearer scheme's 401; AJAX requests get 401 with
+    /// <c>{"login_url": ...}</c>. Public without configuration: <c>[AllowAnonymous]</c> and static-asset endpoints,
+    /// re-executed error pages and the cookie schemes' login, logout and access-denied paths. Place it after
+    /// <c>UseRouting()</c> (so endpoint metadata is seen) and <c>UseAuthentication()</c>, before
+    /// <c>UseAuthorization()</c>. Needs <c>services.AddLoginRequired()</c>: without it, this call throws
     /// <see cref="InvalidOperationException"/>.
     /// </summary>
     /// <param name="app">The app.</param>

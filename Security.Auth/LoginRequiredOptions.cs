@@ -13,24 +13,29 @@ public sealed class LoginRequiredOptions
     public const string SectionName = "Security:Auth:LoginRequired";
 
     /// <summary>
-    /// Where anonymous users are sent, a local path relative to the app (<c>/account/login</c>, sent as
-    /// <c>/app/account/login</c> under <c>UsePathBase("/app")</c>) or an absolute http(s) URL.
-    /// Default <see langword="null"/>: the <c>LoginPath</c> of the cookie scheme that challenges by
-    /// default (Identity's <c>/Account/Login</c>); without one the first request fails naming this option.
+    /// Where a sign-in redirect goes instead of the default challenge scheme's own page: a local path relative to the
+    /// app (<c>/account/login</c>, sent as <c>/app/account/login</c> under <c>UsePathBase("/app")</c>) or an absolute
+    /// http(s) URL (<c>https://sso.example.com/login?app=1</c>), with <see cref="ReturnUrlParameter"/> and the return
+    /// path appended. It changes where the scheme's redirect goes, never whether there is one: an API endpoint or a
+    /// bearer scheme still answers 401. Default <see langword="null"/>: the scheme's own redirect (the cookie
+    /// handler's <c>LoginPath</c> with its <c>ReturnUrlParameter</c>, e.g. <c>/Account/Login?ReturnUrl=%2Fhome</c>).
     /// </summary>
     public string? LoginUrl { get; set; }
 
     /// <summary>
-    /// The query parameter that carries the return path. Default <see langword="null"/>: the cookie
-    /// scheme's <c>ReturnUrlParameter</c> (<c>ReturnUrl</c>) when cookie authentication challenges by
-    /// default, else <c>next</c> as in the original.
+    /// The query parameter that carries the return path in a redirect to <see cref="LoginUrl"/>, e.g. <c>next</c>;
+    /// only with <see cref="LoginUrl"/> set (the cookie scheme's own redirect uses its
+    /// <c>CookieAuthenticationOptions.ReturnUrlParameter</c>). Default <see langword="null"/>: the default challenge
+    /// cookie scheme's <c>ReturnUrlParameter</c> (<c>ReturnUrl</c>), else <c>next</c> as in the original.
     /// </summary>
     public string? ReturnUrlParameter { get; set; }
 
     /// <summary>
     /// Path patterns (regular expressions matched against the path without its leading slash, anchored at the
     /// start only, ignoring case) that anonymous users may reach, e.g. <c>public/</c>,
-    /// <c>health$</c>. The login path and <c>[AllowAnonymous]</c> endpoints are always exempt.
+    /// <c>health$</c>. Always public without a pattern: <c>[AllowAnonymous]</c> endpoints, static-asset endpoints
+    /// (<c>MapStaticAssets()</c>), error pages re-executed by <c>UseExceptionHandler</c> or
+    /// <c>UseStatusCodePagesWithReExecute</c>, and the login, logout and access-denied paths of every cookie scheme.
     /// </summary>
     public IList<string> ExemptPaths { get; } = [];
 

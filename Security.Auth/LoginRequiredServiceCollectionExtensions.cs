@@ -12,6 +12,8 @@ public static class LoginRequiredServiceCollectionExtensions
     /// <summary>
     /// Registers login-required: options bound from <c>Security:Auth:LoginRequired</c> then
     /// <paramref name="configure"/> (code wins), validated at startup. Run it with <c>app.UseLoginRequired()</c>.
+    /// The app must have a default challenge scheme (cookie authentication, Identity, or a bearer scheme for an API):
+    /// without one the app stops at startup saying so.
     /// Calling it again registers nothing twice; every <paramref name="configure"/> given is applied, in call order.
     /// </summary>
     /// <param name="services">The app's services.</param>
@@ -23,6 +25,8 @@ public static class LoginRequiredServiceCollectionExtensions
         if (RegistrationMarker<LoginRequiredOptions>.TryAddOptions<LoginRequiredOptionsValidator>(services, LoginRequiredOptions.SectionName, configure))
         {
             services.AddSecurityAuthCore();
+            services.TryAddSingleton<LoginRequiredSchemes>();
+            services.AddHostedService<LoginRequiredStartupCheck>();
         }
 
         return new LoginRequiredBuilder(services);

@@ -6,9 +6,10 @@ namespace Microsoft.AspNetCore.Http;
 public static class LoginUrlHttpContextExtensions
 {
     /// <summary>
-    /// Makes <c>UseLoginRequired</c> send this request, when anonymous, to <paramref name="loginUrl"/>
-    /// with no return parameter (the original's <c>request.login_url</c>). Call it from middleware
-    /// that runs before <c>UseLoginRequired</c>.
+    /// Makes <c>UseLoginRequired</c> send this request, when anonymous and redirected to sign in, to
+    /// <paramref name="loginUrl"/> with no return parameter (the original's <c>request.login_url</c>); the path of
+    /// <paramref name="loginUrl"/> is then public for this request. Call it from middleware that runs before
+    /// <c>UseLoginRequired</c>.
     /// </summary>
     /// <param name="context">The current request.</param>
     /// <param name="loginUrl">The login URL, e.g. <c>/tenants/acme/login</c>; it is trusted as given.</param>

@@ -5,7 +5,7 @@ using Security.Auth.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Ties ASP.NET Core Identity to the mandatory password change and the original's password rules.</summary>
+/// <summary>Ties ASP.NET Core Identity to the mandatory password change.</summary>
 public static class PasswordExpiryIdentityBuilderExtensions
 {
     /// <summary>
@@ -28,30 +28,6 @@ public static class PasswordExpiryIdentityBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Scoped(baseType, managerType));
         builder.Services.TryAddScoped(managerType, sp => sp.GetRequiredService(baseType));
         builder.Services.TryAddSingleton(IdentityUserAccess.For(builder));
-        return builder;
-    }
-
-    /// <summary>
-    /// Replaces Identity's password validator with <see cref="PasswordRulesValidator{TUser}"/>: the same
-    /// <c>IdentityOptions.Password</c> rules, reported with the original's messages
-    /// ("It must contain at least 6 characters.").
-    /// </summary>
-    /// <param name="builder">The Identity builder.</param>
-    /// <returns>The Identity builder, for chaining.</returns>
-    public static IdentityBuilder AddPasswordRulesValidator(this IdentityBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var validatorType = typeof(IPasswordValidator<>).MakeGenericType(builder.UserType);
-        var identityDefault = typeof(PasswordValidator<>).MakeGenericType(builder.UserType);
-        for (var i = builder.Services.Count - 1; i >= 0; i--)
-        {
-            if (builder.Services[i].ServiceType == validatorType && builder.Services[i].ImplementationType == identityDefault)
-            {
-                builder.Services.RemoveAt(i);
-            }
-        }
-
-        builder.Services.AddScoped(validatorType, typeof(PasswordRulesValidator<>).MakeGenericType(builder.UserType));
         return builder;
     }
 }

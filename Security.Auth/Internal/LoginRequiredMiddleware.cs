@@ -1,11 +1,11 @@
 using System.Security.Claims;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features.Authentication;
+using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +14,7 @@ using Security.Shared;
 
 namespace Security.Auth.Internal;
 
-/// <summary>Sends anonymous users to the login page.</summary>
+/// <summary>Sends anonymous users to sign in through the authentication scheme's own challenge.</summary>
 internal sealed partial class LoginRequiredMiddleware
 {
     // The most characters of a request path written to a log line.
@@ -25,21 +25,18 @@ internal sealed partial class LoginRequiredMiddleware
     private readonly PathPatternMatcher _exempt;
     private readonly Func<HttpContext, ClaimsPrincipal, ValueTask<bool>>? _isInactive;
     private readonly ISecurityLogoutHandler _logout;
-    private readonly IAuthenticationSchemeProvider? _schemes;
-    private readonly IOptionsMonitor<CookieAuthenticationOptions> _cookieOptions;
+    private readonly LoginRequiredSchemes _schemes;
     private readonly UserCheckCache<bool> _activeUsers;
     private readonly ILogger _logger;
-    private LoginTarget? _target;
 
     public LoginRequiredMiddleware(
         RequestDelegate next,
         IOptions<LoginRequiredOptions> options,
         ISecurityLogoutHandler logout,
-        IOptionsMonitor<CookieAuthenticationOptions> cookieOptions,
+        LoginRequiredSchemes schemes,
         UserCheckCache<bool> activeUsers,
         IServiceProvider services,
-        ILogger<LoginRequiredMiddleware> logger,
-        IAuthenticationSchemeProvider? schemes = null)
+        ILogger<LoginRequiredMiddleware> logger)
     {
         _next = next;
         _options = options.Value;
@@ -62,7 +59,6 @@ internal sealed partial class LoginRequiredMiddleware
 
         _logout = logout;
         _schemes = schemes;
-        _cookieOptions = cookieOptions;
         _activeUsers = activeUsers;
         _logger = logger;
     }
@@ -89,28 +85,20 @@ internal sealed partial class LoginRequiredMiddleware
             context.User = new ClaimsPrincipal(new ClaimsIdentity());
         }
 
-        var target = _target ??= await ResolveTargetAsync();
+        var schemes = await _schemes.GetAsync();
+        if (schemes.Error is { } error)
+        {
+            throw new InvalidOperationException(error);
+        }
+
         var overridden = context.Features.Get<ILoginUrlFeature>()?.LoginUrl;
-        if (IsExempt(context, target, overridden))
+        if (IsPublic(context, schemes, overridden))
         {
             await _next(context);
             return;
         }
 
-        var loginUrl = overridden ?? WithPathBase(context.Request, target.LoginUrl);
-        if (context.Request.IsAjaxRequest())
-        {
-            Log.AjaxUnauthorized(_logger, LogText.Escape(context.Request.Path.Value, MaxLoggedPath));
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["login_url"] = loginUrl }), context.RequestAborted);
-            return;
-        }
-
-        var location = overridden ?? BuildRedirect(context.Request, target);
-        Log.RedirectingToLogin(_logger, LogText.Escape(context.Request.Path.Value, MaxLoggedPath));
-        context.Response.StatusCode = StatusCodes.Status302Found;
-        context.Response.Headers.Location = location;
+        await ChallengeAsync(context, schemes, overridden);
     }
 
     // Only "active" is remembered: an inactive user's cookie is cleared at once, and an unlocked user who signs in
@@ -132,78 +120,85 @@ internal sealed partial class LoginRequiredMiddleware
         return false;
     }
 
-    private bool IsExempt(HttpContext context, LoginTarget target, string? overridden)
+    private bool IsPublic(HttpContext context, LoginRequiredSchemes.Result schemes, string? overridden)
     {
-        var path = context.Request.Path;
-        if (IsLoginPath(context.Request, target.LoginPath) ||
-            (overridden is not null && IsLoginPath(context.Request, UrlRules.PathOf(overridden))))
+        // An error page the exception handler or the status-code pages re-execute: the visitor asked for something
+        // else, and must see the error rather than a sign-in page. A client cannot set these features.
+        if (context.Features.Get<IExceptionHandlerPathFeature>() is not null || context.Features.Get<IStatusCodeReExecuteFeature>() is not null)
         {
             return true;
         }
 
-        if (_exempt.IsMatch(path))
+        var metadata = context.GetEndpoint()?.Metadata;
+        if (metadata?.GetMetadata<IAllowAnonymous>() is not null || metadata?.GetMetadata<StaticAssetDescriptor>() is not null)
         {
             return true;
         }
 
-        return context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+        return schemes.IsPublicPath(context.Request)
+            || (overridden is not null && UrlRules.IsSamePath(context.Request, UrlRules.PathOf(overridden)))
+            || _exempt.IsMatch(context.Request.Path);
     }
 
-    // Ignoring case and a trailing slash, as routing does, relative to the app or with its PathBase.
-    private static bool IsLoginPath(HttpRequest request, string loginPath) =>
-        SamePath(request.Path.Value, loginPath) || SamePath((request.PathBase + request.Path).Value, loginPath);
-
-    private static bool SamePath(string? path, string loginPath) =>
-        path is not null && path.AsSpan().TrimEnd('/').Equals(loginPath.AsSpan().TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
-
-    // A local login URL is relative to the app, as the cookie handler's LoginPath is: under UsePathBase("/app") the
-    // user is sent to /app/accounts/login/, not out of the app.
-    private static string WithPathBase(HttpRequest request, string loginUrl) =>
-        request.PathBase.HasValue && loginUrl.StartsWith('/') && !UrlRules.IsAbsoluteHttpUrl(loginUrl)
-            ? request.PathBase.Value + loginUrl
-            : loginUrl;
-
-    internal static string BuildRedirect(HttpRequest request, LoginTarget target)
+    // The scheme's own challenge decides between a redirect and a status code (the cookie handler answers 401 to
+    // endpoints marked as APIs and to its own AJAX check, a bearer scheme always does); login-required only says
+    // where a redirect goes when the app configured a place of its own, and adds the login URL to an AJAX 401.
+    private async Task ChallengeAsync(HttpContext context, LoginRequiredSchemes.Result schemes, string? overridden)
     {
-        var loginUrl = WithPathBase(request, target.LoginUrl);
-        var builder = new StringBuilder(loginUrl.Length + 64)
-            .Append(loginUrl)
-            .Append(loginUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?')
-            .Append(target.ReturnUrlParameter)
-            .Append('=');
-        UrlRules.Quote(builder, UrlRules.LocalPath((request.PathBase + request.Path).Value ?? "/"));
-        if (request.QueryString.HasValue && request.QueryString.Value!.Length > 1)
+        var request = context.Request;
+        var returnUrl = UrlRules.ReturnUrl(request);
+        await context.ChallengeAsync(schemes.ChallengeScheme, new AuthenticationProperties { RedirectUri = returnUrl });
+        var response = context.Response;
+        if (response.HasStarted)
         {
-            // The original appends quote_plus("?" + query) to the quoted path.
-            UrlRules.QuotePlus(builder, request.QueryString.Value);
+            return;
         }
 
-        return builder.ToString();
-    }
-
-    private async Task<LoginTarget> ResolveTargetAsync()
-    {
-        CookieAuthenticationOptions? cookie = null;
-        if (_schemes is not null && await _schemes.GetDefaultChallengeSchemeAsync() is { } scheme &&
-            typeof(CookieAuthenticationHandler).IsAssignableFrom(scheme.HandlerType))
+        var redirected = response.StatusCode is >= 300 and < 400 && response.Headers.Location.Count > 0;
+        if (redirected && (overridden is not null || _options.LoginUrl is not null))
         {
-            cookie = _cookieOptions.Get(scheme.Name);
+            response.Headers.Location = overridden ?? LoginUrlRedirect(request, _options.LoginUrl!, schemes.ReturnUrlParameter, returnUrl);
         }
 
-        var loginUrl = _options.LoginUrl ?? (cookie?.LoginPath.HasValue == true ? cookie.LoginPath.Value : null)
-            ?? throw new InvalidOperationException(
-                $"{LoginRequiredOptions.SectionName}:LoginUrl is not set and the default challenge scheme is not a cookie scheme with a LoginPath: set LoginUrl, e.g. /account/login.");
-        var parameter = _options.ReturnUrlParameter
-            ?? (cookie is not null && !string.IsNullOrEmpty(cookie.ReturnUrlParameter) ? cookie.ReturnUrlParameter : "next");
-        return new LoginTarget(loginUrl, UrlRules.PathOf(loginUrl), parameter);
+        if (request.IsAjaxRequest() && (redirected || response.StatusCode == StatusCodes.Status401Unauthorized) &&
+            (overridden ?? LoginUrlOf(request, schemes, response)) is { } loginUrl)
+        {
+            Log.AjaxUnauthorized(_logger, LogText.Escape(request.Path.Value, MaxLoggedPath));
+            response.StatusCode = StatusCodes.Status401Unauthorized;
+            response.ContentType = "application/json";
+            await response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["login_url"] = loginUrl }), context.RequestAborted);
+            return;
+        }
+
+        Log.Challenged(_logger, LogText.Escape(request.Path.Value, MaxLoggedPath), response.StatusCode);
     }
 
-    internal sealed record LoginTarget(string LoginUrl, string LoginPath, string ReturnUrlParameter);
+    private static string LoginUrlRedirect(HttpRequest request, string loginUrl, string parameter, string returnUrl) =>
+        UrlRules.WithPathBase(request, loginUrl) + (loginUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?") + QueryString.Create(parameter, returnUrl).Value![1..];
+
+    // The login page without a return parameter, as the original's login_url: the configured one, else the cookie
+    // scheme's, else (a policy scheme that forwarded to a cookie scheme) where the challenge pointed.
+    private string? LoginUrlOf(HttpRequest request, LoginRequiredSchemes.Result schemes, HttpResponse response)
+    {
+        if ((_options.LoginUrl ?? schemes.CookieLoginPath) is { } loginUrl)
+        {
+            return UrlRules.WithPathBase(request, loginUrl);
+        }
+
+        var location = response.Headers.Location.ToString();
+        if (location.Length == 0)
+        {
+            return null;
+        }
+
+        var query = location.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? location : location[..query];
+    }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, EventName = "RedirectingToLogin", Level = LogLevel.Debug, Message = "Anonymous request to {Path} redirected to the login page.")]
-        public static partial void RedirectingToLogin(ILogger logger, string? path);
+        [LoggerMessage(EventId = 1001, EventName = "LoginChallenge", Level = LogLevel.Debug, Message = "Anonymous request to {Path} challenged by the authentication scheme: {StatusCode}.")]
+        public static partial void Challenged(ILogger logger, string? path, int statusCode);
 
         [LoggerMessage(EventId = 1002, EventName = "AjaxUnauthorized", Level = LogLevel.Debug, Message = "Anonymous AJAX request to {Path} answered 401 with the login URL.")]
         public static partial void AjaxUnauthorized(ILogger logger, string? path);

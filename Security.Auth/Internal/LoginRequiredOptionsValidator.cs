@@ -21,6 +21,11 @@ internal sealed class LoginRequiredOptionsValidator(IConfiguration? configuratio
             errors.Add(Section + ":ReturnUrlParameter",
                 $"'{options.ReturnUrlParameter}' must be a non-empty query parameter name of letters, digits, '_', '-' or '.', e.g. next or ReturnUrl.");
         }
+        else if (options.ReturnUrlParameter is not null && options.LoginUrl is null)
+        {
+            errors.Add(Section + ":ReturnUrlParameter",
+                $"'{options.ReturnUrlParameter}' applies only to redirects to {Section}:LoginUrl, which is not set; the cookie scheme's own redirect uses its CookieAuthenticationOptions.ReturnUrlParameter: set that instead (ConfigureApplicationCookie(o => o.ReturnUrlParameter = \"{options.ReturnUrlParameter}\")).");
+        }
 
         errors.RequirePathPatterns(Section + ":ExemptPaths", options.ExemptPaths);
         UserCheckCache<bool>.ValidateInterval(errors, Section + ":ValidationInterval", options.ValidationInterval);

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Security.Abstractions;
 
 namespace Security.Auth.Internal;
@@ -78,48 +79,21 @@ internal static class UrlRules
         return builder.ToString();
     }
 
-    /// <summary>Python's <c>urllib.parse.quote(value, safe="/")</c>: UTF-8 percent-encoding keeping unreserved characters and <c>/</c>.</summary>
-    public static void Quote(StringBuilder builder, string value) => Encode(builder, value, keepSlash: true, spaceAsPlus: false);
+    /// <summary>
+    /// The return URL of a sign-in challenge, in the form the cookie handler gives it (<c>PathBase + Path + query</c>,
+    /// escaped as a URL), but with the path made local by <see cref="LocalPath"/>.
+    /// </summary>
+    public static string ReturnUrl(HttpRequest request) =>
+        new PathString(LocalPath((request.PathBase + request.Path).Value ?? "/")).ToUriComponent() + request.QueryString.ToUriComponent();
 
-    /// <summary>Python's <c>urllib.parse.quote_plus(value)</c>: like <see cref="Quote"/> but <c>/</c> is encoded and a space becomes <c>+</c>.</summary>
-    public static void QuotePlus(StringBuilder builder, string value) => Encode(builder, value, keepSlash: false, spaceAsPlus: true);
+    /// <summary>Whether the request is for <paramref name="path"/>, ignoring case and a trailing slash, relative to the app or with its PathBase.</summary>
+    public static bool IsSamePath(HttpRequest request, string path) =>
+        SamePath(request.Path.Value, path) || SamePath((request.PathBase + request.Path).Value, path);
 
-    private static void Encode(StringBuilder builder, string value, bool keepSlash, bool spaceAsPlus)
-    {
-        Span<byte> bytes = stackalloc byte[4];
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '~' || (keepSlash && c == '/'))
-            {
-                builder.Append(c);
-                continue;
-            }
+    private static bool SamePath(string? path, string other) =>
+        path is not null && path.AsSpan().TrimEnd('/').Equals(other.AsSpan().TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 
-            if (spaceAsPlus && c == ' ')
-            {
-                builder.Append('+');
-                continue;
-            }
-
-            int count;
-            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                count = new Rune(c, value[i + 1]).EncodeToUtf8(bytes);
-                i++;
-            }
-            else
-            {
-                // A lone surrogate is not valid UTF-16: encode U+FFFD as Python's 'replace' would.
-                count = (Rune.TryCreate(c, out var rune) ? rune : Rune.ReplacementChar).EncodeToUtf8(bytes);
-            }
-
-            for (var b = 0; b < count; b++)
-            {
-                builder.Append('%').Append(HexUpper[bytes[b] >> 4]).Append(HexUpper[bytes[b] & 0xF]);
-            }
-        }
-    }
-
-    private const string HexUpper = "0123456789ABCDEF";
+    /// <summary>A local URL is relative to the app, as the cookie handler's <c>LoginPath</c> is: under <c>UsePathBase("/app")</c> it gains <c>/app</c>.</summary>
+    public static string WithPathBase(HttpRequest request, string url) =>
+        request.PathBase.HasValue && url.StartsWith('/') && !IsAbsoluteHttpUrl(url) ? request.PathBase.Value + url : url;
 }

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Security.EndToEnd;
+using Security.Auth;
 using Security.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -81,7 +82,7 @@ if (Uses("password-expiry"))
 
 if (hardened)
 {
-    identity.AddPasswordRulesValidator();
+    identity.AddErrorDescriber<PasswordRulesErrorDescriber>();
 }
 
 if (Uses("headers"))

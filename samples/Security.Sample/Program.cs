@@ -34,7 +34,7 @@ builder.Services
     .AddEntityFrameworkStores<SampleDbContext>()
     .AddPasswordExpiry()
     .AddLoginThrottling()
-    .AddPasswordRulesValidator();
+    .AddErrorDescriber<PasswordRulesErrorDescriber>();
 
 builder.Services.ConfigureApplicationCookie(cookie =>
 {

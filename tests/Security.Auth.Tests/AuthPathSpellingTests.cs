@@ -98,7 +98,7 @@ public sealed class AuthPathSpellingTests
     {
         await using var app = await StartAsync();
         using var redirect = await app.Client.GetAsync("/app/private/page");
-        Assert.That(redirect.Headers.Location!.OriginalString, Is.EqualTo("/app/accounts/login?ReturnUrl=/app/private/page"));
+        Assert.That(redirect.Headers.Location!.OriginalString, Is.EqualTo("http://localhost/app/accounts/login?ReturnUrl=%2Fapp%2Fprivate%2Fpage"));
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/app/private/page");
         request.Headers.Add("X-Requested-With", "XMLHttpRequest");

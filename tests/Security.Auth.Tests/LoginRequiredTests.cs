@@ -37,31 +37,24 @@ public sealed class LoginRequiredTests
     [Test]
     public async Task Anonymous_request_is_redirected_to_the_login_url_with_the_path()
     {
-        await using var app = await StartAsync(o => o.ReturnUrlParameter = "next");
-        using var response = await app.Client.GetAsync("/home/");
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Found));
-        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("/accounts/login/?next=/home/"));
-    }
-
-    [Test]
-    public async Task Query_string_is_appended_with_quote_plus_as_in_the_original()
-    {
-        await using var app = await StartAsync(o => o.ReturnUrlParameter = "next");
-        using var response = await app.Client.GetAsync("/custom-path/?priority=7,8,9,10&type=Custom");
-        Assert.That(response.Headers.Location!.OriginalString,
-            Is.EqualTo("/accounts/login/?next=/custom-path/%3Fpriority%3D7%2C8%2C9%2C10%26type%3DCustom"));
-    }
-
-    [Test]
-    public async Task Return_parameter_defaults_to_the_cookie_schemes_ReturnUrl()
-    {
         await using var app = await StartAsync();
         using var response = await app.Client.GetAsync("/home/");
-        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("/accounts/login/?ReturnUrl=/home/"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Found));
+        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("http://localhost/accounts/login/?ReturnUrl=%2Fhome%2F"));
+    }
+
+    // The cookie handler's encoding, not the original's quote_plus: the login page reads back the same path and query.
+    [Test]
+    public async Task Query_string_is_part_of_the_return_url()
+    {
+        await using var app = await StartAsync();
+        using var response = await app.Client.GetAsync("/custom-path/?priority=7,8,9,10&type=Custom");
+        Assert.That(response.Headers.Location!.OriginalString,
+            Is.EqualTo("http://localhost/accounts/login/?ReturnUrl=%2Fcustom-path%2F%3Fpriority%3D7,8,9,10%26type%3DCustom"));
     }
 
     [Test]
-    public async Task Return_parameter_defaults_to_next_without_cookie_authentication()
+    public async Task A_scheme_that_is_not_a_cookie_scheme_answers_with_its_own_challenge_even_with_a_login_url()
     {
         await using var app = await AuthTestApp.StartAsync(
             builder =>
@@ -76,7 +69,11 @@ public sealed class LoginRequiredTests
                 app.MapFallback(() => "page");
             });
         using var response = await app.Client.GetAsync("/home/?a=b");
-        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("/login?next=/home/%3Fa%3Db"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the scheme's own 401: LoginUrl changes where a redirect goes, never whether there is one");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/home/");
+        request.Headers.Add("X-Requested-With", "XMLHttpRequest");
+        using var ajax = await app.Client.SendAsync(request);
+        Assert.That(await ajax.Content.ReadAsStringAsync(), Is.EqualTo("{\"login_url\":\"/login\"}"));
     }
 
     [Test]
@@ -84,23 +81,33 @@ public sealed class LoginRequiredTests
     {
         await using var app = await StartAsync(o => { o.LoginUrl = "https://sso.example.com/login?app=1"; o.ReturnUrlParameter = "next"; });
         using var response = await app.Client.GetAsync("/home/");
-        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("https://sso.example.com/login?app=1&next=/home/"));
+        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("https://sso.example.com/login?app=1&next=%2Fhome%2F"));
     }
 
     [Test]
     public async Task Path_and_query_are_percent_encoded_as_utf8()
     {
-        await using var app = await StartAsync(o => o.ReturnUrlParameter = "next");
+        await using var app = await StartAsync();
         using var response = await app.Client.GetAsync("/caf%C3%A9 menu/?q=a b");
-        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("/accounts/login/?next=/caf%C3%A9%20menu/%3Fq%3Da%2520b"));
+        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("http://localhost/accounts/login/?ReturnUrl=%2Fcaf%25C3%25A9%2520menu%2F%3Fq%3Da%2520b"));
     }
 
     [Test]
     public async Task Path_base_is_part_of_the_login_url_and_of_the_return_path()
     {
-        await using var app = await StartAsync(o => o.ReturnUrlParameter = "next");
+        await using var app = await StartAsync();
         var response = await app.Server.SendAsync(c => { c.Request.PathBase = "/app"; c.Request.Path = "/home/"; });
-        Assert.That(response.Response.Headers.Location.ToString(), Is.EqualTo("/app/accounts/login/?next=/app/home/"));
+        Assert.That(response.Response.Headers.Location.ToString(), Is.EqualTo("http://localhost/app/accounts/login/?ReturnUrl=%2Fapp%2Fhome%2F"));
+    }
+
+    [Test]
+    public async Task Configured_local_login_url_is_relative_to_the_path_base()
+    {
+        await using var app = await StartAsync(o => { o.LoginUrl = "/sign-in"; o.ReturnUrlParameter = "next"; });
+        var response = await app.Server.SendAsync(c => { c.Request.PathBase = "/app"; c.Request.Path = "/home/"; });
+        Assert.That(response.Response.Headers.Location.ToString(), Is.EqualTo("/app/sign-in?next=%2Fapp%2Fhome%2F"));
+        var login = await app.Server.SendAsync(c => { c.Request.PathBase = "/app"; c.Request.Path = "/SIGN-IN/"; });
+        Assert.That(login.Response.StatusCode, Is.EqualTo(200), "the configured login page itself is public");
     }
 
     [Test]
@@ -157,12 +164,12 @@ public sealed class LoginRequiredTests
     {
         var logout = new RecordingLogoutHandler();
         await using var app = await StartAsync(
-            o => { o.ReturnUrlParameter = "next"; o.IsInactive = (_, user) => ValueTask.FromResult(user.Identity!.Name == "bob"); },
+            o => o.IsInactive = (_, user) => ValueTask.FromResult(user.Identity!.Name == "bob"),
             services: s => s.AddSingleton<ISecurityLogoutHandler>(logout));
         await app.SignInAsync("bob");
         using var response = await app.Client.GetAsync("/home/");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Found));
-        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("/accounts/login/?next=/home/"));
+        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("http://localhost/accounts/login/?ReturnUrl=%2Fhome%2F"));
         Assert.That(logout.Calls, Is.EqualTo(1));
     }
 
@@ -217,39 +224,6 @@ public sealed class LoginRequiredTests
     }
 
     [Test]
-    public async Task Missing_authentication_middleware_fails_the_first_request_naming_UseAuthentication()
-    {
-        await using var app = await AuthTestApp.StartAsync(
-            builder => builder.Services.AddLoginRequired(o => o.LoginUrl = "/login"),
-            app =>
-            {
-                app.UseLoginRequired();
-                app.MapFallback(() => "page");
-            });
-        var error = Assert.ThrowsAsync<InvalidOperationException>(() => app.Client.GetAsync("/home/"));
-        Assert.That(error!.Message, Does.Contain("UseAuthentication()"));
-    }
-
-    [Test]
-    public async Task Missing_login_url_without_a_cookie_scheme_fails_naming_the_option()
-    {
-        await using var app = await AuthTestApp.StartAsync(
-            builder =>
-            {
-                builder.Services.AddAuthentication("Header").AddScheme<AuthenticationSchemeOptions, NoResultHandler>("Header", null);
-                builder.Services.AddLoginRequired();
-            },
-            app =>
-            {
-                app.UseAuthentication();
-                app.UseLoginRequired();
-                app.MapFallback(() => "page");
-            });
-        var error = Assert.ThrowsAsync<InvalidOperationException>(() => app.Client.GetAsync("/home/"));
-        Assert.That(error!.Message, Does.Contain("Security:Auth:LoginRequired:LoginUrl"));
-    }
-
-    [Test]
     public void Invalid_options_fail_at_start_naming_every_option_and_value()
     {
         var error = Assert.ThrowsAsync<OptionsValidationException>(() => AuthTestApp.StartAsync(
@@ -293,7 +267,7 @@ public sealed class LoginRequiredTests
         using var health = await app.Client.GetAsync("/health");
         Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         using var response = await app.Client.GetAsync("/home");
-        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("/from-config?next=/home"));
+        Assert.That(response.Headers.Location!.OriginalString, Is.EqualTo("/from-config?next=%2Fhome"));
     }
 
     private sealed class RecordingLogoutHandler : ISecurityLogoutHandler

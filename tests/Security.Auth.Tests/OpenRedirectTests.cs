@@ -8,7 +8,9 @@ namespace Security.Auth.Tests;
 
 /// <summary>
 /// No request path, however crafted, makes the login redirect (or the return value the login page
-/// will redirect to after sign-in) leave the site.
+/// will redirect to after sign-in) leave the site. The redirect is the cookie handler's: an absolute URL on the
+/// host the request named (as a relative one would resolve in the browser), whose <c>ReturnUrl</c> login-required
+/// has made local.
 /// </summary>
 public sealed class OpenRedirectTests
 {
@@ -53,6 +55,9 @@ public sealed class OpenRedirectTests
         "/..//evil.example",
         "/\\t/evil.example",
         "/x/../../evil.example",
+        "/\ud800/evil.example",
+        "/\udc00\ud800//evil.example",
+        "/caf\u00e9/\ud83d\ude00",
     ];
 
     /// <summary>Request URLs sent through HttpClient and the server's own path decoding.</summary>
@@ -66,7 +71,7 @@ public sealed class OpenRedirectTests
         "http://localhost/%09/evil.example",
         "http://localhost/%0D%0A/evil.example",
         "http://localhost/%E3%80%80/evil.example",
-        "http://localhost/?next=//evil.example",
+        "http://localhost/?ReturnUrl=//evil.example",
         "http://localhost/home?%0d%0aLocation:%20https://evil.example",
     ];
 
@@ -76,7 +81,7 @@ public sealed class OpenRedirectTests
             builder =>
             {
                 AuthTestApp.AddCookieAuth(builder);
-                builder.Services.AddLoginRequired(o => o.ReturnUrlParameter = "next");
+                builder.Services.AddLoginRequired();
             },
             app =>
             {
@@ -92,7 +97,7 @@ public sealed class OpenRedirectTests
     public async Task Crafted_path_never_produces_a_redirect_off_the_site(string path)
     {
         var context = await _app.Server.SendAsync(c => c.Request.Path = path);
-        AssertStaysOnSite(context.Response.StatusCode, context.Response.Headers.Location.ToString());
+        AssertStaysOnSite(context.Response.StatusCode, context.Response.Headers.Location.ToString(), "localhost");
     }
 
     [TestCaseSource(nameof(RawPaths))]
@@ -102,27 +107,29 @@ public sealed class OpenRedirectTests
         {
             c.Request.Host = new HostString("evil.example");
             c.Request.Path = path;
-            c.Request.QueryString = new QueryString("?next=https://evil.example");
+            c.Request.QueryString = new QueryString("?ReturnUrl=https://evil.example");
         });
-        AssertStaysOnSite(context.Response.StatusCode, context.Response.Headers.Location.ToString());
+        // The client named that host itself: the browser would send it there with a relative Location too.
+        AssertStaysOnSite(context.Response.StatusCode, context.Response.Headers.Location.ToString(), "evil.example");
     }
 
     [TestCaseSource(nameof(RequestUrls))]
     public async Task Crafted_request_url_never_produces_a_redirect_off_the_site(string url)
     {
         using var response = await _app.Client.GetAsync(new Uri(url));
-        AssertStaysOnSite((int)response.StatusCode, response.Headers.Location!.OriginalString);
+        AssertStaysOnSite((int)response.StatusCode, response.Headers.Location!.OriginalString, "localhost");
     }
 
-    private static void AssertStaysOnSite(int status, string location)
+    private static void AssertStaysOnSite(int status, string location, string requestHost)
     {
         Assert.That(status, Is.EqualTo(302));
-        Assert.That(location, Does.StartWith("/accounts/login/?next=/"));
-        AssertLocal(location, "Location");
+        Assert.That(location, Does.StartWith("http://" + requestHost + "/accounts/login/?ReturnUrl=%2F"));
+        Assert.That(location.Any(char.IsControl), Is.False, $"Location '{location}' has a control character");
+        Assert.That(new Uri(location).Host, Is.EqualTo(requestHost), "Location");
 
         var query = QueryHelpers.ParseQuery(location[location.IndexOf('?', StringComparison.Ordinal)..]);
-        Assert.That(query.Keys, Is.EquivalentTo(new[] { "next" }), "one return parameter only");
-        var next = query["next"].ToString();
+        Assert.That(query.Keys, Is.EquivalentTo(new[] { "ReturnUrl" }), "one return parameter only");
+        var next = query["ReturnUrl"].ToString();
         AssertLocal(next, "return value");
     }
 

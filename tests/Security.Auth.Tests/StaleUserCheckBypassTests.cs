@@ -297,7 +297,7 @@ public sealed class StaleUserCheckBypassTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Found));
-            Assert.That(response.Headers.Location?.OriginalString, Does.StartWith("/account/login"));
+            Assert.That(response.Headers.Location?.OriginalString, Does.StartWith("http://localhost/account/login?ReturnUrl="));
             Assert.That(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith(".AspNetCore.Identity.Application=;", StringComparison.Ordinal)),
                 Is.True, "the sign-in cookie is cleared");
         }

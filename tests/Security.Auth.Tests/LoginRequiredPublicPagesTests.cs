@@ -1,0 +1,125 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+
+namespace Security.Auth.Tests;
+
+/// <summary>
+/// What an anonymous visitor must reach with no exemption configured (static assets, re-executed error pages, the
+/// cookie scheme's sign-in pages), and that none of it opens a page that is not one of these.
+/// </summary>
+public sealed class LoginRequiredPublicPagesTests
+{
+    private string _webRoot = null!;
+
+    [OneTimeSetUp]
+    public void CreateWebRoot()
+    {
+        // A web root with one file, and the manifest MapStaticAssets reads (as the SDK writes it when publishing).
+        _webRoot = Directory.CreateTempSubdirectory("login-required-assets-").FullName;
+        Directory.CreateDirectory(Path.Combine(_webRoot, "css"));
+        File.WriteAllText(Path.Combine(_webRoot, "css", "site.css"), "body { color: black; }");
+        File.WriteAllText(Path.Combine(_webRoot, "plain.txt"), "plain file");
+        File.WriteAllText(Path.Combine(_webRoot, "assets.staticwebassets.endpoints.json"), """
+            {"Version":1,"ManifestType":"Publish","Endpoints":[{"Route":"css/site.css","AssetFile":"css/site.css","Selectors":[],
+              "ResponseHeaders":[{"Name":"Cache-Control","Value":"max-age=3600, must-revalidate"},{"Name":"Content-Length","Value":"22"},
+                {"Name":"Content-Type","Value":"text/css"},{"Name":"ETag","Value":"\"x\""},{"Name":"Last-Modified","Value":"Thu, 01 Jan 2026 00:00:00 GMT"}],
+              "EndpointProperties":[]}]}
+            """);
+    }
+
+    [OneTimeTearDown]
+    public void DeleteWebRoot() => Directory.Delete(_webRoot, recursive: true);
+
+    private Task<AuthTestApp> StartAsync(Action<WebApplication>? beforeRouting = null) =>
+        AuthTestApp.StartAsync(
+            builder =>
+            {
+                builder.Environment.WebRootFileProvider = new PhysicalFileProvider(_webRoot);
+                builder.Services.AddAuthentication(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)
+                    .AddCookie(o =>
+                    {
+                        // Where Identity's default UI puts its pages.
+                        o.LoginPath = "/Identity/Account/Login";
+                        o.LogoutPath = "/Identity/Account/Logout";
+                        o.AccessDeniedPath = "/Identity/Account/AccessDenied";
+                    });
+                builder.Services.AddAuthorization();
+                builder.Services.AddLoginRequired();
+            },
+            app =>
+            {
+                beforeRouting?.Invoke(app);
+                app.UseRouting();
+                app.UseAuthentication();
+                app.UseLoginRequired();
+                app.UseAuthorization();
+                app.MapStaticAssets(Path.Combine(_webRoot, "assets.staticwebassets.endpoints.json"));
+                app.MapGet("/error", () => "error page");
+                app.MapGet("/status/{code:int}", (int code) => "status page " + code);
+                app.MapGet("/boom", string () => throw new InvalidOperationException("boom")).AllowAnonymous();
+                app.MapGet("/missing", () => Results.NotFound()).AllowAnonymous();
+                app.MapGet("/api/report.css", () => "not a file");
+                app.MapFallback((HttpContext c) => "page " + c.Request.Path);
+            });
+
+    [TestCase("/css/site.css")]
+    [TestCase("/CSS/Site.css")]
+    public async Task Static_asset_endpoint_from_MapStaticAssets_is_public(string path)
+    {
+        await using var app = await StartAsync();
+        using var response = await app.Client.GetAsync(path);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("body { color: black; }"));
+        Assert.That(response.Headers.CacheControl?.MaxAge, Is.EqualTo(TimeSpan.FromHours(1)), "the asset's own caching is kept");
+    }
+
+    // The sign-in pages the cookie scheme declares are public in every spelling routing accepts; pages that only look
+    // like them, or like static files, are not.
+    [TestCase("/Identity/Account/Login", HttpStatusCode.OK)]
+    [TestCase("/identity/account/login/", HttpStatusCode.OK)]
+    [TestCase("/IDENTITY/ACCOUNT/LOGOUT", HttpStatusCode.OK)]
+    [TestCase("/Identity/Account/AccessDenied", HttpStatusCode.OK)]
+    [TestCase("/Identity/Account/Manage", HttpStatusCode.Found)]
+    [TestCase("/Identity/Account/Login/more", HttpStatusCode.Found)]
+    [TestCase("/Identity/Account/LoginX", HttpStatusCode.Found)]
+    [TestCase("/css/other.css", HttpStatusCode.Found)]
+    [TestCase("/api/report.css", HttpStatusCode.Found)]
+    [TestCase("/css/site.css/more", HttpStatusCode.Found)]
+    public async Task Sign_in_pages_are_public_and_look_alikes_are_not(string path, HttpStatusCode expected)
+    {
+        await using var app = await StartAsync();
+        using var response = await app.Client.GetAsync(path);
+        Assert.That(response.StatusCode, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task Files_served_by_UseStaticFiles_before_login_required_are_public()
+    {
+        await using var app = await StartAsync(a => a.UseStaticFiles());
+        Assert.That(await app.Client.GetStringAsync("/plain.txt"), Is.EqualTo("plain file"));
+    }
+
+    private static IEnumerable<TestCaseData> ReExecutions() =>
+    [
+        new TestCaseData((Action<WebApplication>)(a => a.UseExceptionHandler("/error")), "/boom", HttpStatusCode.InternalServerError, "error page", "/error")
+            .SetArgDisplayNames("UseExceptionHandler"),
+        new TestCaseData((Action<WebApplication>)(a => a.UseStatusCodePagesWithReExecute("/status/{0}")), "/missing", HttpStatusCode.NotFound, "status page 404", "/status/404")
+            .SetArgDisplayNames("UseStatusCodePagesWithReExecute"),
+    ];
+
+    [TestCaseSource(nameof(ReExecutions))]
+    public async Task Re_executed_error_page_is_public_but_a_direct_request_for_it_is_not(
+        Action<WebApplication> errorPages, string failingPath, HttpStatusCode status, string errorPage, string errorPath)
+    {
+        await using var app = await StartAsync(errorPages);
+        using var failed = await app.Client.GetAsync(failingPath);
+        Assert.That(failed.StatusCode, Is.EqualTo(status));
+        Assert.That(await failed.Content.ReadAsStringAsync(), Is.EqualTo(errorPage));
+
+        using var direct = await app.Client.GetAsync(errorPath);
+        Assert.That(direct.StatusCode, Is.EqualTo(HttpStatusCode.Found), "the error page itself is a page like any other");
+    }
+}
