@@ -132,6 +132,17 @@ public sealed class CspSuggestionPoisoningTests
     }
 
     [Test]
+    public async Task A_report_from_a_configured_origin_of_the_app_counts()
+    {
+        await using var host = await AttackHost.StartAsync(configure: o => o.Reports.AppOrigins = ["https://www.app.example:8443"]);
+
+        await host.PostFromEachAsync(Report("img-src", "https://img.example/a.png", document: "https://www.app.example:8443/shop"), Clients);
+        using var json = await host.DashboardJsonAsync();
+
+        Assert.That(SuggestedPolicy(json), Does.Contain("img-src 'self' https://img.example;"));
+    }
+
+    [Test]
     public async Task User_info_is_cut_from_every_url_before_it_is_stored_or_logged()
     {
         await using var host = await AttackHost.StartAsync();
@@ -210,7 +221,7 @@ public sealed class CspSuggestionPoisoningTests
 
         public SignallingCspReportStore Store { get; }
 
-        public static async Task<AttackHost> StartAsync(int capacity = InMemoryCspReportStore.DefaultCapacity)
+        public static async Task<AttackHost> StartAsync(int capacity = InMemoryCspReportStore.DefaultCapacity, Action<SecurityCspOptions>? configure = null)
         {
             var store = new SignallingCspReportStore(new InMemoryCspReportStore(capacity));
             var app = await CspTestHost.StartAsync(
@@ -223,6 +234,7 @@ public sealed class CspSuggestionPoisoningTests
                         o.PolicyString = AppPolicy;
                         o.Reports.RetryDelay = TimeSpan.Zero;
                         o.Reports.QueueCapacity = 100_000;
+                        configure?.Invoke(o);
                     });
                 },
                 a =>

@@ -49,6 +49,12 @@ internal static class CspPolicyLinter
                 Add(directive, CspFindingSeverity.Medium, "unsafe-eval", "'unsafe-eval' lets strings run as script (eval, new Function); remove it.");
             }
 
+            // Browsers that know 'strict-dynamic' ignore host and scheme sources: they are only the fallback of older ones.
+            if (sources.Any(s => Is(s, "'strict-dynamic'")))
+            {
+                continue;
+            }
+
             foreach (var source in sources.Where(s => s == "*" || IsBareScheme(s)))
             {
                 Add(directive, CspFindingSeverity.High, "wildcard", $"{source} allows scripts from any host; name the hosts, or use nonces.");
