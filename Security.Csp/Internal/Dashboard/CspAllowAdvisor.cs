@@ -126,7 +126,10 @@ internal sealed class CspAllowAdvisor
             }
         }
 
-        return suggested;
+        // The grammar makes this hold; should it ever not, the operator gets the app's own policy rather than a broken one.
+        var errors = new OptionsValidationErrors();
+        CspPolicyCompiler.Compile(new SecurityCspOptions { PolicyString = suggested.ToString() }, new SecurityCspOptions(), SecurityCspOptions.SectionName, errors, []);
+        return errors.IsEmpty ? suggested : _policy.Clone();
     }
 
     // Everything below reads attacker text: the directive is looked up in the known set, the source parsed and written
