@@ -8,7 +8,10 @@ namespace Security.Csp.Internal.Dashboard;
 /// <summary>
 /// Says, for a group of violation reports, which source expression would allow what was blocked, written for the
 /// directive the app's policy actually uses (browsers fall back from <c>script-src-elem</c> to <c>script-src</c> to
-/// <c>default-src</c>, and so on), or why allowing it would be unsafe. Merges every safe answer into the policy.
+/// <c>default-src</c>, and so on), or why allowing it would be unsafe. Merges into the policy every safe answer that
+/// reports from enough distinct client addresses ask for. Reports are attacker input: only known directive names and
+/// sources of <see cref="CspSourceGrammar"/> come out, and the directives that guard against script injection, plugins,
+/// framing and redirected forms get advice only.
 /// </summary>
 internal sealed class CspAllowAdvisor
 {
