@@ -23,4 +23,12 @@ public sealed record CspReportGroup(
 {
     /// <summary><c>enforce</c> or <c>report</c> (report-only policy); <see langword="null"/> when the browser sent none.</summary>
     public string? Disposition { get; init; }
+
+    /// <summary>
+    /// How many distinct client addresses sent the reports of the group kept in full in the window
+    /// (<see cref="CspReportStoreOptions.ReportsKeptPerGroup"/> per hour): a lower bound of the distinct senders, which no
+    /// single client can raise. <see langword="null"/> when the store does not count them; the dashboard then suggests nothing
+    /// from the group.
+    /// </summary>
+    public int? DistinctSenders { get; init; }
 }

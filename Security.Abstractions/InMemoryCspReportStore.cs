@@ -124,6 +124,7 @@ public sealed class InMemoryCspReportStore : ICspReportStore
     public Task<CspReportGroupPage> QueryGroupsAsync(CspReportQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var senders = Senders(query.From, query.To);
         var groups = Groups(query.From, query.To, query.EffectiveDirective)
             .GroupBy(g => g.Key)
             .Select(g => new CspReportGroup(
@@ -135,6 +136,7 @@ public sealed class InMemoryCspReportStore : ICspReportStore
                 g.Max(w => w.LastSeen))
             {
                 Disposition = g.Key.Disposition,
+                DistinctSenders = senders.TryGetValue(g.Key, out var addresses) ? addresses.Count : 0,
             })
             .OrderByDescending(g => g.Count)
             .ThenByDescending(g => g.LastSeen)
@@ -195,6 +197,32 @@ public sealed class InMemoryCspReportStore : ICspReportStore
         }
 
         return Task.FromResult((int)Math.Min(int.MaxValue, reports));
+    }
+
+    // The distinct sender addresses of the full reports kept per group, in the hours that overlap [from, to).
+    private Dictionary<CspReportGroupKey, HashSet<string>> Senders(DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var fromWindow = from is { } start ? CspReportGroupKey.WindowStart(start) : (DateTimeOffset?)null;
+        var senders = new Dictionary<CspReportGroupKey, HashSet<string>>();
+        lock (_lock)
+        {
+            foreach (var report in _reports)
+            {
+                var window = CspReportGroupKey.WindowStart(report.ReceivedAt);
+                if (report.SenderIp is { } address && (fromWindow is not { } f || window >= f) && (to is not { } t || window < t))
+                {
+                    var key = CspReportGroupKey.For(report);
+                    if (!senders.TryGetValue(key, out var addresses))
+                    {
+                        senders[key] = addresses = new HashSet<string>(StringComparer.Ordinal);
+                    }
+
+                    addresses.Add(address);
+                }
+            }
+        }
+
+        return senders;
     }
 
     // Snapshot of the hourly groups whose hour overlaps [from, to), copied under the lock.

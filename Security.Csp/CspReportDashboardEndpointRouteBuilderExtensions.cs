@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Security.Abstractions;
 using Security.Csp;
 using Security.Csp.Internal;
@@ -38,7 +39,7 @@ public static class CspReportDashboardEndpointRouteBuilderExtensions
         // Resolved on first request, not here, so a store that needs configuration fails at startup validation first.
         var services = endpoints.ServiceProvider;
         CspReportDashboard? dashboard = null;
-        CspReportDashboard Dashboard() => dashboard ??= new CspReportDashboard(services.GetService<TimeProvider>() ?? TimeProvider.System);
+        CspReportDashboard Dashboard() => dashboard ??= new CspReportDashboard(services.GetService<TimeProvider>() ?? TimeProvider.System, services.GetRequiredService<IOptions<SecurityCspOptions>>());
 
         var group = endpoints.MapGroup(pattern);
         group.MapGet(string.Empty, (RequestDelegate)(context => Dashboard().HandleHtmlAsync(context)))

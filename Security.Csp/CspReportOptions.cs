@@ -5,6 +5,12 @@ namespace Security.Csp;
 /// </summary>
 public sealed class CspReportOptions
 {
+    /// <summary>The default of <see cref="SuggestionMinClients"/>: 3.</summary>
+    public const int DefaultSuggestionMinClients = 3;
+
+    /// <summary>The default of <see cref="MaxNewGroupsPerHour"/>: 10000.</summary>
+    public const int DefaultMaxNewGroupsPerHour = 10_000;
+
     /// <summary>Largest accepted request body in bytes; larger bodies get 413. Default 65536 (64 KiB).</summary>
     public int MaxBodySize { get; set; } = 64 * 1024;
 
@@ -39,6 +45,27 @@ public sealed class CspReportOptions
     /// carry reset tokens, OAuth codes and session ids.
     /// </summary>
     public bool KeepQueryStrings { get; set; }
+
+    /// <summary>
+    /// Further origins of the app, for an app reached under several names, e.g. <c>["https://www.example.com",
+    /// "https://example.com:8443"]</c>. A report counts only when its document is on the host the report was sent to or
+    /// on one of these origins (scheme, host and port); any other is dropped and counted
+    /// (<c>security.csp.reports.rejected</c>, reason <c>foreign_document</c>). Default: none.
+    /// </summary>
+    public string[] AppOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Distinct client addresses whose reports must ask for a source before the dashboard's suggested policy adds it
+    /// (counted among the reports kept in full, see <c>ReportsKeptPerGroup</c>): one forged client cannot write the
+    /// policy an operator copies. Default 3; 1 to 1000.
+    /// </summary>
+    public int SuggestionMinClients { get; set; } = DefaultSuggestionMinClients;
+
+    /// <summary>
+    /// Most new report groups per UTC clock hour on this app instance, across all clients; past it, reports of new groups
+    /// are counted in one group named <c>other</c> and the dashboard says the ceiling was reached. Default 10000.
+    /// </summary>
+    public int MaxNewGroupsPerHour { get; set; } = DefaultMaxNewGroupsPerHour;
 
     /// <summary>The per-client limit on report requests (<c>Security:Csp:Reports:RateLimit</c>).</summary>
     public CspReportRateLimitOptions RateLimit { get; set; } = new();

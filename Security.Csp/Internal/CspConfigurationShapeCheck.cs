@@ -27,6 +27,7 @@ internal sealed class CspConfigurationShapeCheck(IConfiguration? configuration) 
 
         var section = configuration.GetSection(SecurityCspOptions.SectionName);
         CheckPolicy(section, SecurityCspOptions.SectionName, options, options.ConfigurationErrors);
+        options.ConfigurationErrors.RequireList(configuration, SecurityCspOptions.SectionName + ":Reports:AppOrigins");
         foreach (var named in section.GetSection("Policies").GetChildren())
         {
             if (options.Policies.TryGetValue(named.Key, out var policy) && policy is not null)

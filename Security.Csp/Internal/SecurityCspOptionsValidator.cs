@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
 using Security.Csp.Internal.Policy;
+using Security.Csp.Internal.Reports;
 
 namespace Security.Csp.Internal;
 
@@ -80,6 +81,18 @@ internal sealed class SecurityCspOptionsValidator : IValidateOptions<SecurityCsp
         }
 
         ValidateReportLimits(reports, path, errors);
+
+        if (reports.SuggestionMinClients is < 1 or > 1000)
+        {
+            errors.Add(path + ":SuggestionMinClients", $"'{reports.SuggestionMinClients}' must be between 1 and 1000, e.g. 3.");
+        }
+
+        if (reports.MaxNewGroupsPerHour is < 1 or > 10_000_000)
+        {
+            errors.Add(path + ":MaxNewGroupsPerHour", $"'{reports.MaxNewGroupsPerHour}' must be between 1 and 10000000, e.g. 10000.");
+        }
+
+        CspAppOrigins.Validate(reports.AppOrigins, path + ":AppOrigins", errors);
 
         if (reports.QueueCapacity <= 0)
         {

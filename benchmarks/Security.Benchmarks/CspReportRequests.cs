@@ -35,6 +35,10 @@ internal static class CspReportRequests
     {
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";
+
+        // The reports' pages are on this host: a report about another site's page is dropped before the queue.
+        context.Request.Scheme = "https";
+        context.Request.Host = new HostString("app.example");
         context.Request.ContentType = "application/csp-report";
         context.Request.ContentLength = body.Length;
         context.Request.Body = new MemoryStream(body, writable: false);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Security.Abstractions;
 using Security.Csp.Internal.Dashboard;
@@ -39,19 +40,20 @@ public sealed class CspAllowAdvisorTests
         // Older Firefox: no effective directive, only the violated one with its sources.
         Case(Policy, "script-src 'self' 'nonce-abc'", "eval", null, CspAllowAdvisor.EvalAdvice),
         // Chromium: WebAssembly.compile.
-        Case(Policy, "script-src", "wasm-eval", "script-src 'wasm-unsafe-eval'", null),
-        // Chromium: <img src="data:...">, blocked URI "data".
-        Case(Policy, "img-src", "data", "img-src data:", null),
+        Case(Policy, "script-src", "wasm-eval", null, CspAllowAdvisor.WasmAdvice),
+        // Chromium: <img src="data:...">, blocked URI "data": a scheme is advice, never an allow.
+        Case(Policy, "img-src", "data", null, Scheme("data", "img-src")),
         // Firefox: the whole data URL.
-        Case(Policy, "img-src", "data:image/svg+xml;base64,PHN2Zz4=", "img-src data:", null),
-        // Chromium: a data: image under a policy with default-src alone: allowing it there would allow data: scripts.
-        Case(DefaultOnly, "img-src", "data", null, "Add the directive img-src with data: and the sources of default-src: in default-src, data: would allow scripts too."),
+        Case(Policy, "img-src", "data:image/svg+xml;base64,PHN2Zz4=", null, Scheme("data", "img-src")),
+        // Chromium: a data: image under a policy with default-src alone: the advice names img-src, not default-src (scripts).
+        Case(DefaultOnly, "img-src", "data", null, Scheme("data", "img-src")),
         // Chromium: a script from a blob: URL.
         Case(Policy, "script-src-elem", "blob", null, CspAllowAdvisor.SchemeScriptAdvice),
         // Chromium: a blob: media source, governed by default-src next to an explicit script-src.
-        Case(Policy, "media-src", "blob", "default-src blob:", null),
-        // Chromium: a CDN script; the policy has script-src, so that is where it goes.
-        Case(Policy, "script-src-elem", "https://cdn.example.com/lib/jquery.min.js", "script-src https://cdn.example.com", null),
+        Case(Policy, "media-src", "blob", null, Scheme("blob", "media-src")),
+        // Chromium: a CDN script: script-src is never widened from reports, so advice.
+        Case(Policy, "script-src-elem", "https://cdn.example.com/lib/jquery.min.js", null,
+            string.Format(CultureInfo.InvariantCulture, CspAllowAdvisor.ScriptHostAdvice, "https://cdn.example.com", "script-src")),
         // The same under 'strict-dynamic', which ignores host sources.
         Case(StrictDynamic, "script-src-elem", "https://cdn.example.com/lib/jquery.min.js", null, CspAllowAdvisor.StrictDynamicAdvice),
         // Chromium: a same-origin image under a policy whose img-src lacks 'self'.
@@ -60,12 +62,20 @@ public sealed class CspAllowAdvisorTests
         Case(Policy, "connect-src", "wss://app.example/hub", "connect-src 'self'", null),
         // Chromium: a WebSocket elsewhere, on a port: scheme, host and port are kept.
         Case(Policy, "connect-src", "wss://socket.example.com:8443/live", "connect-src wss://socket.example.com:8443", null),
-        // Firefox: a web font; the policy has no font-src, so default-src governs it.
-        Case(Policy, "font-src", "https://fonts.gstatic.com/s/roboto/v30/KFOmCnqEu92Fr1Mu4mxK.woff2", "default-src https://fonts.gstatic.com", null),
+        // Firefox: a web font; the policy has no font-src: font-src is added with default-src's sources, default-src (scripts too) stays.
+        Case(Policy, "font-src", "https://fonts.gstatic.com/s/roboto/v30/KFOmCnqEu92Fr1Mu4mxK.woff2", "font-src 'self' https://fonts.gstatic.com", null),
         // Chromium: a stylesheet from Google Fonts.
         Case(Policy, "style-src-elem", "https://fonts.googleapis.com/css2", "style-src https://fonts.googleapis.com", null),
-        // Chromium: an embedded video; no frame-src or child-src, so default-src.
-        Case(Policy, "frame-src", "https://www.youtube.com/embed/dQw4w9WgXcQ", "default-src https://www.youtube.com", null),
+        // Chromium: an embedded video; no frame-src or child-src: frame-src is added; the host serves JSONP, which is flagged.
+        Case(Policy, "frame-src", "https://www.youtube.com/embed/dQw4w9WgXcQ", "frame-src 'self' https://www.youtube.com",
+            string.Format(CultureInfo.InvariantCulture, CspAllowAdvisor.GadgetNote, "www.youtube.com").TrimStart()),
+        // A directive name with an injected directive after it names no directive at all.
+        Case(Policy, "img-src;script-src\t'unsafe-inline'", "https://evil.example/x.js", null, CspAllowAdvisor.UnknownDirectiveAdvice),
+        // An IP address is never suggested.
+        Case(Policy, "img-src", "https://192.0.2.1/a.png", null, CspAllowAdvisor.IpAddressAdvice),
+        // frame-ancestors guards against clickjacking: advice only.
+        Case(Policy, "frame-ancestors", "https://attacker.example/", null,
+            string.Format(CultureInfo.InvariantCulture, CspAllowAdvisor.GuardAdvice, "frame-ancestors", "https://attacker.example")),
         // Chromium: a fetch to another port of localhost during development.
         Case(Policy, "connect-src", "http://localhost:5001/api/orders", "connect-src http://localhost:5001", null),
         // Chromium: an extension's content script, blocked URI "chrome-extension".
@@ -95,11 +105,11 @@ public sealed class CspAllowAdvisorTests
     {
         var advisor = new CspAllowAdvisor(Policy.Replace(" 'nonce-{nonce}'", "", StringComparison.Ordinal), CspModes.Enforce);
 
-        var suggested = advisor.Suggest(Groups())!.ToString();
+        var suggested = advisor.Suggest(Groups(), minClients: 3)!.ToString();
 
         Assert.That(suggested, Is.EqualTo(
-            "default-src 'self' https://fonts.gstatic.com; script-src 'self' https://cdn.example.com; style-src 'self'; " +
-            "img-src 'self' https://img.example data:; connect-src 'self' wss://socket.example.com:8443; object-src 'none'; frame-ancestors 'none'"));
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https://img.example; " +
+            "connect-src 'self' wss://socket.example.com:8443; object-src 'none'; frame-ancestors 'none'; font-src 'self' https://fonts.gstatic.com"));
         var errors = new OptionsValidationErrors();
         var compiled = CspPolicyCompiler.Compile(new SecurityCspOptions { PolicyString = suggested }, new SecurityCspOptions(), "Security:Csp", errors, []);
         Assert.That(errors.Failures, Is.Empty);
@@ -111,7 +121,7 @@ public sealed class CspAllowAdvisorTests
     {
         var advisor = new CspAllowAdvisor(Policy, CspModes.Enforce);
 
-        var suggested = advisor.Suggest(Groups())!;
+        var suggested = advisor.Suggest(Groups(), minClients: 3)!;
         var options = new SecurityCspOptions { Policy = new(suggested.ToDirectives(), StringComparer.OrdinalIgnoreCase) };
         options.Nonce.Enabled = true;
         options.Nonce.Directives = ["script-src"];
@@ -120,17 +130,18 @@ public sealed class CspAllowAdvisorTests
         var compiled = CspPolicyCompiler.Compile(options, new SecurityCspOptions(), "Security:Csp", errors, []);
         Assert.That(errors.Failures, Is.Empty);
         Assert.That(compiled!.WithoutReports.Enforce!.ToString(), Is.EqualTo(suggested.ToString()));
-        Assert.That(suggested.ToString(), Does.Contain("script-src 'self' 'nonce-{nonce}' https://cdn.example.com"));
+        Assert.That(suggested.ToString(), Does.Contain("script-src 'self' 'nonce-{nonce}';"), "script-src is never widened");
+        Assert.That(suggested.ToString(), Does.Contain("font-src 'self' https://fonts.gstatic.com"));
     }
 
     [Test]
     public void Report_only_violations_are_not_merged_into_the_enforced_policy()
     {
         var advisor = new CspAllowAdvisor(DefaultOnly, CspModes.Enforce);
-        var report = new CspReportGroup("img-src", "https://img.example/a.png", Page, 1, Now, Now) { Disposition = "report" };
+        var report = new CspReportGroup("img-src", "https://img.example/a.png", Page, 1, Now, Now) { Disposition = "report", DistinctSenders = 3 };
 
-        Assert.That(advisor.Suggest([report])!.ToString(), Is.EqualTo(DefaultOnly));
-        Assert.That(advisor.Advise(report).Allow, Is.EqualTo("default-src https://img.example"));
+        Assert.That(advisor.Suggest([report], minClients: 1)!.ToString(), Is.EqualTo(DefaultOnly));
+        Assert.That(advisor.Advise(report).Allow, Is.EqualTo("img-src 'self' https://img.example"));
     }
 
     [Test]
@@ -138,13 +149,17 @@ public sealed class CspAllowAdvisorTests
     {
         var store = await StoreAsync(
             Report(Now.AddMinutes(-5)),
-            Report(Now.AddMinutes(-4), "img-src", "https://cdn.example.com/logo.png"),
-            Report(Now.AddMinutes(-3), "connect-src", "wss://socket.example.com:8443/live"));
-        await using var app = await StartAsync(store, o => o.UsePolicy(p =>
+            Report(Now.AddMinutes(-4), "img-src", "https://cdn.example.com/logo.png") with { SenderIp = "203.0.113.1" },
+            Report(Now.AddMinutes(-3), "connect-src", "wss://socket.example.com:8443/live") with { SenderIp = "203.0.113.1" });
+        await using var app = await StartAsync(store, o =>
         {
-            p.DefaultSrc().Self();
-            p.ImgSrc().Self();
-        }));
+            o.UsePolicy(p =>
+            {
+                p.DefaultSrc().Self();
+                p.ImgSrc().Self();
+            });
+            o.Reports.SuggestionMinClients = 1;
+        });
 
         using var json = JsonDocument.Parse(await app.Client.GetStringAsync(DashboardPath + "/json"));
         var groups = json.RootElement.GetProperty("groups").EnumerateArray()
@@ -153,8 +168,8 @@ public sealed class CspAllowAdvisorTests
 
         Assert.That(groups["inline"], Is.EqualTo(((string?)null, (string?)CspAllowAdvisor.InlineScriptAdvice)));
         Assert.That(groups["https://cdn.example.com/logo.png"], Is.EqualTo(("img-src https://cdn.example.com", (string?)null)));
-        Assert.That(groups["wss://socket.example.com:8443/live"], Is.EqualTo(("default-src wss://socket.example.com:8443", (string?)null)));
-        Assert.That(suggested, Is.EqualTo("default-src 'self' wss://socket.example.com:8443; img-src 'self' https://cdn.example.com"));
+        Assert.That(groups["wss://socket.example.com:8443/live"], Is.EqualTo(("connect-src 'self' wss://socket.example.com:8443", (string?)null)));
+        Assert.That(suggested, Is.EqualTo("default-src 'self'; img-src 'self' https://cdn.example.com; connect-src 'self' wss://socket.example.com:8443"));
         var errors = new OptionsValidationErrors();
         CspPolicyCompiler.Compile(new SecurityCspOptions { PolicyString = suggested }, new SecurityCspOptions(), "Security:Csp", errors, []);
         Assert.That(errors.Failures, Is.Empty);
@@ -166,13 +181,17 @@ public sealed class CspAllowAdvisorTests
     [Test]
     public async Task Dashboard_page_shows_each_allow_and_the_suggested_policy_in_a_read_only_text_area()
     {
-        var store = await StoreAsync(Report(Now.AddMinutes(-4), "img-src", "https://cdn.example.com/logo.png"));
-        await using var app = await StartAsync(store);
+        var store = await StoreAsync(Report(Now.AddMinutes(-4), "img-src", "https://cdn.example.com/logo.png") with { SenderIp = "203.0.113.1" });
+        await using var app = await StartAsync(store, o =>
+        {
+            o.UsePolicy(p => p.DefaultSrc().Self());
+            o.Reports.SuggestionMinClients = 1;
+        });
 
         var page = await app.GetPageAsync();
 
-        Assert.That(page, Does.Contain("<code class=\"allow\">default-src https://cdn.example.com</code>"));
-        Assert.That(page, Does.Contain("<textarea id=\"suggested-policy\" readonly rows=\"4\">default-src &#x27;self&#x27; https://cdn.example.com</textarea>"));
+        Assert.That(page, Does.Contain("<code class=\"allow\">img-src &#x27;self&#x27; https://cdn.example.com</code>"));
+        Assert.That(page, Does.Contain("<textarea id=\"suggested-policy\" readonly rows=\"4\">default-src &#x27;self&#x27;; img-src &#x27;self&#x27; https://cdn.example.com</textarea>"));
     }
 
     private static CspReportGroup[] Groups() =>
@@ -189,7 +208,9 @@ public sealed class CspAllowAdvisorTests
     ];
 
     private static CspReportGroup Group(string directive, string blocked) =>
-        new(directive, blocked, Page, 1, Now, Now) { Disposition = "enforce" };
+        new(directive, blocked, Page, 1, Now, Now) { Disposition = "enforce", DistinctSenders = 3 };
+
+    private static string Scheme(string scheme, string directive) => string.Format(CultureInfo.InvariantCulture, CspAllowAdvisor.SchemeAdvice, scheme, directive);
 
     private static object[] Case(string policy, string directive, string blocked, string? allow, string? advice) =>
         [policy, directive, blocked, allow!, advice!];

@@ -56,6 +56,11 @@ public sealed class CspOptionsValidationTests
     [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"RateLimit": {"Window": "00:00:00"}}}""", "Security:Csp:Reports:RateLimit:Window", "'00:00:00'", "00:00:01")]
     [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"RateLimit": {"Window": "2.00:00:00"}}}""", "Security:Csp:Reports:RateLimit:Window", "'2.00:00:00'", "1.00:00:00")]
     [TestCase("""{"Policy": {"default-src": ["self"]}, "Policies": {"api": {"Mode": "nope", "Policy": {"default-src": ["none"]}}}}""", "Security:Csp:Policies:api:Mode", "'nope'", "")]
+    [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"SuggestionMinClients": 0}}""", "Security:Csp:Reports:SuggestionMinClients", "'0'", "between 1 and 1000")]
+    [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"MaxNewGroupsPerHour": 0}}""", "Security:Csp:Reports:MaxNewGroupsPerHour", "'0'", "between 1 and 10000000")]
+    [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"AppOrigins": ["https://www.example.com/shop"]}}""", "Security:Csp:Reports:AppOrigins[0]", "'https://www.example.com/shop'", "no path or query")]
+    [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"AppOrigins": ["www.example.com"]}}""", "Security:Csp:Reports:AppOrigins[0]", "'www.example.com'", "https://www.example.com")]
+    [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"AppOrigins": "https://www.example.com"}}""", "Security:Csp:Reports:AppOrigins", "must be a list", "[ \"https://www.example.com\" ]")]
     public async Task Invalid_configuration_fails_at_startup_naming_option_and_value(string csp, string option, string value, string allowed)
     {
         var ex = await StartFailsAsync(json: Settings(csp));

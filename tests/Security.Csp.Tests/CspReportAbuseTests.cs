@@ -63,11 +63,12 @@ public sealed class CspReportAbuseTests
     [Test]
     public async Task One_body_of_1000_reports_stores_at_most_100_and_counts_the_rest_as_dropped()
     {
-        await using var app = await CspReportTestHost.StartAsync();
+        // A thousand reports that each name their page are a little over the default 64 KiB.
+        await using var app = await CspReportTestHost.StartAsync(o => o.Reports.MaxBodySize = 128 * 1024);
         using var dropped = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), SecurityTelemetry.MeterName, "security.csp.reports.dropped");
         // Each report blocks another path, so no store can fold them into one group.
-        var body = "[" + string.Join(",", Enumerable.Range(0, 1000).Select(i => $$$"""{"type":"csp-violation","body":{"blockedURL":"/{{{i}}}"}}""")) + "]";
-        Assert.That(Encoding.UTF8.GetByteCount(body), Is.LessThan(64 * 1024), "the body fits the default size limit");
+        var body = "[" + string.Join(",", Enumerable.Range(0, 1000).Select(i => $$$"""{"type":"csp-violation","url":"https://app.example/","body":{"blockedURL":"/{{{i}}}"}}""")) + "]";
+        Assert.That(Encoding.UTF8.GetByteCount(body), Is.LessThan(128 * 1024), "the body fits the size limit");
 
         var status = await app.PostStatusAsync(body, "application/reports+json");
         var stored = await app.StopAndReadStoreAsync();
@@ -182,7 +183,7 @@ public sealed class CspReportAbuseTests
     public async Task The_per_request_limit_is_configurable()
     {
         await using var app = await CspReportTestHost.StartAsync(o => o.Reports.MaxReportsPerRequest = 2);
-        var body = "[" + string.Join(",", Enumerable.Repeat("""{"type":"csp-violation","body":{"blockedURL":"inline"}}""", 5)) + "]";
+        var body = "[" + string.Join(",", Enumerable.Repeat("""{"type":"csp-violation","url":"https://app.example/","body":{"blockedURL":"inline"}}""", 5)) + "]";
 
         Assert.That(await app.PostStatusAsync(body, "application/reports+json"), Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That(await app.StopAndReadStoreAsync(), Has.Count.EqualTo(2));

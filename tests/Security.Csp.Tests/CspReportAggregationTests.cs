@@ -114,6 +114,7 @@ public sealed class CspReportAggregationTests
                 s.AddSecurityCsp(o =>
                 {
                     o.UsePolicy(p => p.DefaultSrc().Self());
+                    o.Reports.UseTestOrigins();
                     o.Reports.RetryDelay = TimeSpan.Zero;
                 });
             },
@@ -141,6 +142,7 @@ public sealed class CspReportAggregationTests
                 s.AddSecurityCsp(o =>
                 {
                     o.UsePolicy(p => p.DefaultSrc().Self());
+                    o.Reports.UseTestOrigins();
                     o.Reports.RateLimit.Enabled = false;
                 });
             },

@@ -243,11 +243,12 @@ public sealed class CspReportEndpointTests
     {
         await using var app = await CspReportTestHost.StartAsync();
 
-        var status = await app.PostStatusAsync("""{"csp-report": {"document-uri": {"a": 1}, "blocked-uri": ["x"], "line-number": 1e40, "disposition": true}}""");
+        var status = await app.PostStatusAsync("""{"csp-report": {"document-uri": "https://a.example/", "referrer": {"a": 1}, "blocked-uri": ["x"], "line-number": 1e40, "disposition": true}}""");
         var report = (await app.StopAndReadStoreAsync()).Single();
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.NoContent));
-        Assert.That(report.DocumentUri, Is.Null);
+        Assert.That(report.Referrer, Is.Null);
+        Assert.That(report.BlockedUri, Is.Null);
         Assert.That(report.LineNumber, Is.Null);
         Assert.That(report.Disposition, Is.EqualTo("true"));
     }

@@ -42,10 +42,15 @@ internal static class CspReportTestHost
                 {
                     o.UsePolicy(p => p.DefaultSrc().Self());
                     o.Reports.RetryDelay = TimeSpan.Zero;
+
+                    o.Reports.UseTestOrigins();
                     configure?.Invoke(o);
                 });
             },
             a => a.MapCspReports("/csp-report"));
+
+    /// <summary>The origins of the test reports' pages count as the app's own: TestServer's host is localhost.</summary>
+    public static void UseTestOrigins(this CspReportOptions reports) => reports.AppOrigins = ["https://app.example", "https://a.example"];
 
     public static async Task<HttpResponseMessage> PostAsync(this TestApp app, string body, string contentType = "application/csp-report")
     {

@@ -129,6 +129,7 @@ public sealed class CspReportWriterTests
                 s.AddSecurityCsp(o =>
                 {
                     o.UsePolicy(p => p.DefaultSrc().Self());
+                    o.Reports.UseTestOrigins();
                     o.Reports.RetryDelay = retryDelay;
                 });
             },

@@ -24,7 +24,7 @@ public sealed partial class DashboardPageTests
         Assert.That(rows, Is.EqualTo(new[]
         {
             new[] { "script-src-elem", "inline", "https://app.example/", "3", "2026-03-01 10:30:00", "2026-03-01 12:25:00", CspAllowAdvisor.InlineScriptAdvice },
-            new[] { "img-src", "https://evil.example/x.png", "https://app.example/shop", "1", "2026-03-01 12:29:00", "2026-03-01 12:29:00", "default-src https://evil.example" },
+            new[] { "img-src", "https://evil.example/x.png", "https://app.example/shop", "1", "2026-03-01 12:29:00", "2026-03-01 12:29:00", "img-src 'self' https://evil.example" },
         }));
     }
 

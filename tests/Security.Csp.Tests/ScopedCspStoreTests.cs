@@ -47,6 +47,7 @@ public sealed class ScopedCspStoreTests
                 s.AddSecurityCsp(o =>
                 {
                     o.UsePolicy(p => p.DefaultSrc().Self());
+                    o.Reports.UseTestOrigins();
                     o.Reports.BatchSize = 1;
                 });
                 s.AddScoped<ICspReportStore, ScopedStore>();
@@ -94,7 +95,11 @@ public sealed class ScopedCspStoreTests
             s =>
             {
                 s.AddSingleton<ICspReportStoreWriter>(writer);
-                s.AddSecurityCsp(o => o.UsePolicy(p => p.DefaultSrc().Self()));
+                s.AddSecurityCsp(o =>
+                {
+                    o.UsePolicy(p => p.DefaultSrc().Self());
+                    o.Reports.UseTestOrigins();
+                });
             },
             a => a.MapCspReports("/csp-report"));
 

@@ -231,9 +231,35 @@ public abstract class StoreContractTests
         Assert.That(page.TotalGroups, Is.EqualTo(2));
         Assert.That(page.Groups, Is.EqualTo(new[]
         {
-            new CspReportGroup("script-src-elem", "inline", "https://app.example/", 3, T0, T0.AddMinutes(2)) { Disposition = "enforce" },
-            new CspReportGroup("img-src", "https://evil.example/x.png", "https://app.example/", 1, T0.AddMinutes(3), T0.AddMinutes(3)) { Disposition = "enforce" },
+            new CspReportGroup("script-src-elem", "inline", "https://app.example/", 3, T0, T0.AddMinutes(2)) { Disposition = "enforce", DistinctSenders = 1 },
+            new CspReportGroup("img-src", "https://evil.example/x.png", "https://app.example/", 1, T0.AddMinutes(3), T0.AddMinutes(3)) { Disposition = "enforce", DistinctSenders = 1 },
         }));
+    }
+
+    [Test]
+    public async Task Distinct_senders_count_the_addresses_of_a_groups_kept_reports_in_the_window()
+    {
+        static CspReport From(CspReport report, string address) => report with { SenderIp = address };
+        await Csp.SaveAsync([From(Report(T0), "203.0.113.1"), From(Report(T0.AddMinutes(1)), "203.0.113.2"), From(Report(T0.AddMinutes(2)), "203.0.113.1")]);
+        await Csp.SaveAsync([From(Report(T0, "img-src", "https://a.example/x.png"), "203.0.113.3"), From(Report(T0.AddHours(-2)), "203.0.113.4")]);
+
+        var groups = (await Csp.QueryGroupsAsync(new CspReportQuery { From = T0, To = T0.AddHours(1) })).Groups;
+        var all = (await Csp.QueryGroupsAsync(new CspReportQuery())).Groups;
+
+        Assert.That(groups.Select(g => (g.EffectiveDirective, g.DistinctSenders)), Is.EquivalentTo(new[] { ("script-src-elem", (int?)2), ("img-src", 1) }));
+        Assert.That(all.Single(g => g.EffectiveDirective == "script-src-elem").DistinctSenders, Is.EqualTo(3), "the earlier hour's address too");
+    }
+
+    [Test]
+    public async Task A_flood_from_one_address_cannot_raise_the_distinct_senders_of_its_group()
+    {
+        await Csp.SaveAsync([.. Enumerable.Range(0, 20).Select(i => Report(T0.AddSeconds(i)) with { SenderIp = "203.0.113.9" })]);
+        await Csp.SaveAsync([.. Enumerable.Range(0, 5).Select(i => Report(T0.AddMinutes(1)) with { SenderIp = $"198.51.100.{i}" })]);
+
+        var group = (await Csp.QueryGroupsAsync(new CspReportQuery())).Groups.Single();
+
+        Assert.That(group.Count, Is.EqualTo(25));
+        Assert.That(group.DistinctSenders, Is.EqualTo(1), "counted among the first ten reports kept in full, all from one address");
     }
 
     [Test]
@@ -273,7 +299,7 @@ public abstract class StoreContractTests
         var page = await Csp.QueryGroupsAsync(new CspReportQuery { From = T0, To = T0.AddHours(1) });
         var fromMidHour = await Csp.QueryGroupsAsync(new CspReportQuery { From = T0.AddMinutes(30), To = T0.AddHours(1) });
 
-        var expected = new CspReportGroup("script-src-elem", "inline", "https://app.example/", 3, T0, T0.AddMinutes(59)) { Disposition = "enforce" };
+        var expected = new CspReportGroup("script-src-elem", "inline", "https://app.example/", 3, T0, T0.AddMinutes(59)) { Disposition = "enforce", DistinctSenders = 1 };
         Assert.That(page.Groups.Single(), Is.EqualTo(expected));
         Assert.That(fromMidHour.Groups.Single(), Is.EqualTo(expected), "an hour is counted whole");
     }

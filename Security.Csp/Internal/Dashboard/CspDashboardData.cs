@@ -1,4 +1,5 @@
 using Security.Abstractions;
+using Security.Csp.Internal.Policy;
 
 namespace Security.Csp.Internal.Dashboard;
 
@@ -17,5 +18,17 @@ internal sealed record CspDashboardData(
     IReadOnlyList<CspAllowAdvice> Advice,
     CspPolicyText? Suggested)
 {
+    /// <summary>Distinct client addresses a group needs before its allow enters <see cref="Suggested"/>.</summary>
+    public int MinClients { get; init; } = 1;
+
+    /// <summary>Reports of the window counted past the ceiling of new groups per hour (0 when it was never reached).</summary>
+    public long OverCeiling { get; init; }
+
+    /// <summary>The ceiling of new groups per hour and app instance.</summary>
+    public int MaxNewGroupsPerHour { get; init; }
+
+    /// <summary>The findings of the policy linter on the app's configured policies.</summary>
+    public IReadOnlyList<CspPolicyFinding> Findings { get; init; } = [];
+
     public long PageCount => Math.Max(1, (Groups.TotalGroups + CspDashboardQuery.PageSize - 1) / CspDashboardQuery.PageSize);
 }

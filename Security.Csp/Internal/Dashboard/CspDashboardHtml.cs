@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http;
 
+using Security.Csp.Internal.Policy;
+
 namespace Security.Csp.Internal.Dashboard;
 
 /// <summary>
@@ -25,6 +27,7 @@ internal static class CspDashboardHtml
         .chart .axis{stroke:#555}
         .chart .label{font-size:11px;fill:#555}
         .muted{color:#666}
+        .warning{color:#a40;font-weight:bold}
         nav a{margin-right:1rem}
         code{font:13px ui-monospace,monospace}
         textarea{width:100%;font:13px ui-monospace,monospace}
@@ -89,7 +92,8 @@ internal static class CspDashboardHtml
             {
                 html.Append("<code class=\"allow\">").Append(Encoder.Encode(allow)).Append("</code>");
             }
-            else
+
+            if (advice.Advice is not null || advice.Allow is null)
             {
                 html.Append("<span class=\"advice muted\">").Append(Encoder.Encode(advice.Advice ?? string.Empty)).Append("</span>");
             }
@@ -115,17 +119,49 @@ internal static class CspDashboardHtml
         }
 
         html.Append("</nav>\n");
+        if (data.OverCeiling > 0)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"warning\">The ceiling of {data.MaxNewGroupsPerHour} new groups per hour was reached: ")
+                .Append(CultureInfo.InvariantCulture, $"{data.OverCeiling} reports of further groups were counted in the group \"other\" without their details.</p>\n");
+        }
+
         if (data.Suggested is { } suggested)
         {
             // A read-only text area: selectable and copyable without any script on the page.
-            html.Append("<h2>Suggested policy</h2>\n<p class=\"muted\">The app's policy with every allow of the window merged in; ")
-                .Append("review it before use, then copy it into the configuration.</p>\n")
+            html.Append("<h2>Suggested policy</h2>\n<p class=\"muted\">The app's policy with the allow of every group merged in whose reports came from ")
+                .Append(CultureInfo.InvariantCulture, $"at least {data.MinClients} client addresses; scripts, plugins, framing, base URLs and form targets are never widened. ")
+                .Append("Review it before use, then copy it into the configuration.</p>\n")
                 .Append("<textarea id=\"suggested-policy\" readonly rows=\"4\">").Append(Encoder.Encode(suggested.ToString())).Append("</textarea>\n");
+        }
+
+        html.Append("<h2>Policy findings</h2>\n");
+        if (data.Findings.Count == 0)
+        {
+            html.Append("<p class=\"muted\">The linter found no weakness in the app's policies.</p>\n");
+        }
+        else
+        {
+            html.Append("<ul id=\"policy-findings\">\n");
+            foreach (var finding in data.Findings)
+            {
+                html.Append("<li>").Append(Severity(finding.Severity)).Append(": policy ").Append(Encoder.Encode(finding.Policy))
+                    .Append(" (").Append(Encoder.Encode(finding.Disposition)).Append("), <code>").Append(Encoder.Encode(finding.Directive))
+                    .Append("</code>: ").Append(Encoder.Encode(finding.Message)).Append("</li>\n");
+            }
+
+            html.Append("</ul>\n");
         }
 
         html.Append("</body>\n</html>\n");
         return html.ToString();
     }
+
+    public static string Severity(CspFindingSeverity severity) => severity switch
+    {
+        CspFindingSeverity.High => "high",
+        CspFindingSeverity.Medium => "medium",
+        _ => "low",
+    };
 
     public static string Time(DateTimeOffset value, bool seconds = false) =>
         value.UtcDateTime.ToString(seconds ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);

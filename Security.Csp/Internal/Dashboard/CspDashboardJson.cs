@@ -27,6 +27,15 @@ internal static class CspDashboardJson
                 json.WriteString("blockedUri", group.BlockedUri);
                 json.WriteString("documentUri", group.DocumentUri);
                 json.WriteNumber("count", group.Count);
+                if (group.DistinctSenders is { } clients)
+                {
+                    json.WriteNumber("clients", clients);
+                }
+                else
+                {
+                    json.WriteNull("clients");
+                }
+
                 json.WriteString("firstSeen", group.FirstSeen);
                 json.WriteString("lastSeen", group.LastSeen);
                 json.WriteString("disposition", group.Disposition);
@@ -54,6 +63,23 @@ internal static class CspDashboardJson
                 json.WriteEndArray();
             }
 
+            json.WriteBoolean("groupCeilingReached", data.OverCeiling > 0);
+            json.WriteNumber("reportsOverCeiling", data.OverCeiling);
+            json.WriteNumber("suggestionMinClients", data.MinClients);
+            json.WriteStartArray("policyFindings");
+            foreach (var finding in data.Findings)
+            {
+                json.WriteStartObject();
+                json.WriteString("policy", finding.Policy);
+                json.WriteString("disposition", finding.Disposition);
+                json.WriteString("directive", finding.Directive);
+                json.WriteString("severity", CspDashboardHtml.Severity(finding.Severity));
+                json.WriteString("kind", finding.Kind);
+                json.WriteString("message", finding.Message);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteString("suggestedPolicy", data.Suggested?.ToString());
             if (data.Suggested is null)
             {

@@ -38,13 +38,16 @@ internal sealed class CspPolicyText
 
     public CspPolicyText Clone() => new([.. _directives.Select(d => (d.Name, new List<string>(d.Sources)))]);
 
-    /// <summary>Adds a source to a directive (appended when the policy lacks it); <c>'none'</c> goes, as it only means "nothing".</summary>
-    public void Add(string directive, string source)
+    /// <summary>
+    /// Adds a source to a directive (appended when the policy lacks it, with the sources of <paramref name="seed"/>);
+    /// <c>'none'</c> goes, as it only means "nothing".
+    /// </summary>
+    public void Add(string directive, string source, IReadOnlyList<string>? seed = null)
     {
         var index = _directives.FindIndex(d => d.Name == directive);
         if (index < 0)
         {
-            _directives.Add((directive, [source]));
+            _directives.Add((directive, [.. (seed ?? []).Where(s => !string.Equals(s, "'none'", StringComparison.OrdinalIgnoreCase)), source]));
             return;
         }
 

@@ -5,12 +5,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 using Security.Abstractions;
 using Security.Csp.Internal.Policy;
+using Security.Csp.Internal.Reports;
+using Microsoft.Extensions.Options;
 
 namespace Security.Csp.Internal.Dashboard;
 
 /// <summary>Serves the dashboard page and its JSON twin from <see cref="ICspReportStore"/>.</summary>
-internal sealed class CspReportDashboard(TimeProvider timeProvider)
+internal sealed class CspReportDashboard(TimeProvider timeProvider, IOptions<SecurityCspOptions> options)
 {
+    private readonly int _minClients = options.Value.Reports.SuggestionMinClients;
+    private readonly int _maxNewGroupsPerHour = options.Value.Reports.MaxNewGroupsPerHour;
+
     // The only inline content is this stylesheet; its hash, not a nonce, allows it, so the header never changes.
     private static readonly StringValues PagePolicy = new(
         $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(CspDashboardHtml.Stylesheet)))}'; " +
@@ -38,7 +43,8 @@ internal sealed class CspReportDashboard(TimeProvider timeProvider)
             return;
         }
 
-        var data = await ReadAsync(context.RequestServices.GetRequiredService<ICspReportStoreReader>(), query, Advisor(context), context.RequestAborted);
+        var findings = context.RequestServices.GetService<CspPolicyProvider>()?.Findings ?? [];
+        var data = await ReadAsync(context.RequestServices.GetRequiredService<ICspReportStoreReader>(), query, Advisor(context), findings, context.RequestAborted);
         if (html)
         {
             response.ContentType = "text/html; charset=utf-8";
@@ -63,7 +69,8 @@ internal sealed class CspReportDashboard(TimeProvider timeProvider)
             : new CspAllowAdvisor(null, CspModes.Enforce);
 
     // The store comes from the request's scope: it may be scoped (a DbContext), never resolved from the root.
-    private async Task<CspDashboardData> ReadAsync(ICspReportStoreReader store, CspDashboardQuery query, CspAllowAdvisor advisor, CancellationToken cancellationToken)
+    private async Task<CspDashboardData> ReadAsync(
+        ICspReportStoreReader store, CspDashboardQuery query, CspAllowAdvisor advisor, IReadOnlyList<CspPolicyFinding> findings, CancellationToken cancellationToken)
     {
         // The window is whole UTC clock hours ending with the current one, so each chart bar is one full hour.
         var now = timeProvider.GetUtcNow();
@@ -95,8 +102,16 @@ internal sealed class CspReportDashboard(TimeProvider timeProvider)
         var window = groups.TotalGroups <= groups.Groups.Count && query.Directive is null && query.Page == 1
             ? groups
             : await store.QueryGroupsAsync(new CspReportQuery { From = from, To = to, Take = SuggestionGroups }, cancellationToken);
+        var other = await store.QueryGroupsAsync(
+            new CspReportQuery { From = from, To = to, EffectiveDirective = CspReportGroupCeiling.OtherDirective, Take = 10 }, cancellationToken);
         return new CspDashboardData(
-            query, from, to, groups, hourly, [.. groups.Groups.Select(advisor.Advise)], advisor.Suggest(window.Groups));
+            query, from, to, groups, hourly, [.. groups.Groups.Select(advisor.Advise)], advisor.Suggest(window.Groups, _minClients))
+        {
+            MinClients = _minClients,
+            OverCeiling = other.Groups.Where(CspReportGroupCeiling.IsOther).Sum(g => g.Count),
+            MaxNewGroupsPerHour = _maxNewGroupsPerHour,
+            Findings = findings,
+        };
     }
 
     // The page's own URL without a trailing slash, so "/json" and query strings append cleanly.

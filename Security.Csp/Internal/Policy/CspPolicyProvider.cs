@@ -27,9 +27,19 @@ internal sealed partial class CspPolicyProvider
 
         Default = compiled;
         _named = named;
+
+        // The linter runs on what the app will send; each high finding is one startup warning.
+        Findings = [.. Lint("default", compiled).Concat(named.SelectMany(n => Lint(n.Key, n.Value)))];
+        foreach (var finding in Findings.Where(f => f.Severity == CspFindingSeverity.High))
+        {
+            Log.PolicyWeakness(logger, finding.Policy, finding.Disposition, finding.Directive, finding.Kind, finding.Message);
+        }
     }
 
     public CompiledCspPolicy Default { get; }
+
+    /// <summary>What the linter found in the default and the named policies, enforced and report-only.</summary>
+    public IReadOnlyList<CspPolicyFinding> Findings { get; }
 
     public CompiledCspPolicy Get(string name) =>
         _named.TryGetValue(name, out var policy)
@@ -58,8 +68,23 @@ internal sealed partial class CspPolicyProvider
         }
     }
 
+    private static IEnumerable<CspPolicyFinding> Lint(string name, CompiledCspPolicy policy)
+    {
+        var headers = policy.WithoutReports;
+        var enforced = headers.Enforce?.ToString();
+        var reported = headers.ReportOnly?.ToString();
+        var findings = enforced is null ? [] : CspPolicyLinter.Lint(name, CspModes.Enforce, enforced);
+
+        // The report-only header carries the enforced policy when no separate one is given: no second list of the same findings.
+        return reported is null || reported == enforced ? findings : findings.Concat(CspPolicyLinter.Lint(name, "report", reported));
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(EventId = 3002, EventName = "CspPolicyWeakness", Level = LogLevel.Warning,
+            Message = "Content Security Policy '{Policy}' ({Disposition}), directive {Directive}: {Kind}: {Finding}")]
+        public static partial void PolicyWeakness(ILogger logger, string policy, string disposition, string directive, string kind, string finding);
+
         [LoggerMessage(EventId = 3001, EventName = "CspConfigurationWarning", Level = LogLevel.Warning,
             Message = "Content Security Policy configuration: {Warning}")]
         public static partial void ConfigurationWarning(ILogger logger, string warning);

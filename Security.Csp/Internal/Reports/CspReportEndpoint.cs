@@ -17,6 +17,8 @@ internal sealed partial class CspReportEndpoint(
     ILogger<CspReportEndpoint> logger, CspReportLogThrottle logThrottle)
 {
     private readonly CspReportOptions _options = options.Value.Reports;
+    private readonly CspAppOrigins _appOrigins = new(options.Value.Reports.AppOrigins);
+    private readonly CspReportGroupCeiling _ceiling = new(options.Value.Reports.MaxNewGroupsPerHour);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -95,6 +97,14 @@ internal sealed partial class CspReportEndpoint(
                 Log.OverRequestLimit(logger, dropped, _options.MaxReportsPerRequest);
             }
 
+            // Answered 204 all the same: the sender learns nothing about which origins count.
+            var foreign = reports.RemoveAll(r => !_appOrigins.Contains(r.DocumentUri, request.Host));
+            if (foreign > 0)
+            {
+                metrics.Rejected("foreign_document", foreign);
+                Log.ForeignDocument(logger, foreign);
+            }
+
             Accept(reports);
             response.StatusCode = StatusCodes.Status204NoContent;
         }
@@ -107,8 +117,9 @@ internal sealed partial class CspReportEndpoint(
     private void Accept(List<CspReport> reports)
     {
         metrics.Received(reports.Count);
-        foreach (var report in reports)
+        foreach (var received in reports)
         {
+            var report = _ceiling.Admit(received);
             // The first report of a group in an hour is logged in full, the rest in one summary line.
             if (_options.LogReports && logger.IsEnabled(LogLevel.Warning) && logThrottle.ShouldLog(report))
             {
@@ -182,6 +193,10 @@ internal sealed partial class CspReportEndpoint(
         [LoggerMessage(EventId = 3012, EventName = "CspReportQueueFull", Level = LogLevel.Debug,
             Message = "CSP report dropped: the report queue is full")]
         public static partial void QueueFull(ILogger logger);
+
+        [LoggerMessage(EventId = 3014, EventName = "CspReportForeignDocument", Level = LogLevel.Debug,
+            Message = "{Count} CSP reports dropped: their document is not one of the app's origins")]
+        public static partial void ForeignDocument(ILogger logger, int count);
 
         [LoggerMessage(EventId = 3013, EventName = "CspReportsOverRequestLimit", Level = LogLevel.Debug,
             Message = "{Dropped} CSP reports dropped: one request may carry at most {MaxReportsPerRequest}")]

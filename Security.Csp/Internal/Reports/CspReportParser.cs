@@ -200,8 +200,35 @@ internal static class CspReportParser
 
     private static string? Url(JsonElement element, string name, Context context)
     {
-        var value = Text(element, name);
+        var value = WithoutUserInfo(Text(element, name));
         return context.KeepQueryStrings ? value : WithoutQueryAndFragment(value);
+    }
+
+    /// <summary>
+    /// Cuts the user info off a URL with an authority (<c>https://user:password@host/path</c> becomes
+    /// <c>https://host/path</c>), whatever <see cref="CspReportOptions.KeepQueryStrings"/> says: it is a credential.
+    /// </summary>
+    internal static string? WithoutUserInfo(string? value)
+    {
+        if (value is null || !HasAuthorityOrIsPath(value))
+        {
+            return value;
+        }
+
+        // "scheme://authority..." or a scheme-relative "//authority..."; any other path has no authority.
+        var start = value.StartsWith('/')
+            ? (value.StartsWith("//", StringComparison.Ordinal) ? 2 : -1)
+            : value.IndexOf("://", StringComparison.Ordinal) + 3;
+        if (start < 0)
+        {
+            return value;
+        }
+
+        // The authority ends at the path, query or fragment; browsers treat a backslash as a slash.
+        var end = value.AsSpan(start).IndexOfAny("/?#\\");
+        var authority = end < 0 ? value.AsSpan(start) : value.AsSpan(start, end);
+        var at = authority.LastIndexOf('@');
+        return at < 0 ? value : string.Concat(value.AsSpan(0, start), value.AsSpan(start + at + 1));
     }
 
     /// <summary>

@@ -99,13 +99,42 @@ internal sealed partial class EfCspReportStore<TContext>(
 
         // A first page that is not full holds every group: no second query to count them.
         var total = skip == 0 && page.Count < take ? page.Count : await grouped.CountAsync(cancellationToken);
+        var hashes = page.ToDictionary(x => x, x => CspReportGroups.Hash(new CspReportGroupKey(x.EffectiveDirective, x.BlockedUri, x.DocumentUri, x.Disposition)));
+        var senders = page.Count == 0 ? [] : await DistinctSendersAsync(context, [.. hashes.Values.Distinct()], query.From, query.To, cancellationToken);
         var groups = page
             .Select(x => new CspReportGroup(x.EffectiveDirective, x.BlockedUri, x.DocumentUri, x.Count, x.FirstSeen.ToUniversalTime(), x.LastSeen.ToUniversalTime())
             {
                 Disposition = x.Disposition,
+                DistinctSenders = senders.GetValueOrDefault(hashes[x]),
             })
             .ToList();
         return new CspReportGroupPage(groups, total);
+    }
+
+    // The distinct sender addresses among the reports kept in full for each group, in the hours of the window: the evidence
+    // the dashboard asks for before it suggests a source. Bounded by the kept reports, so one client cannot raise it.
+    private static async Task<Dictionary<long, int>> DistinctSendersAsync(
+        TContext context, List<long> hashes, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    {
+        var rows = context.Set<CspReportRow>().AsNoTracking().Where(r => r.GroupId != null && hashes.Contains(r.GroupId.Value) && r.SenderIp != null);
+        if (from is { } start)
+        {
+            var first = CspReportGroupKey.WindowStart(start).ToUniversalTime();
+            rows = rows.Where(r => r.ReceivedAt >= first);
+        }
+
+        if (to is { } end)
+        {
+            // Whole hours, as the groups: a report counts when its hour starts before the end.
+            var hour = CspReportGroupKey.WindowStart(end);
+            var last = (hour == end ? end : hour + CspReportGroupKey.Window).ToUniversalTime();
+            rows = rows.Where(r => r.ReceivedAt < last);
+        }
+
+        var counts = await rows.GroupBy(r => r.GroupId!.Value)
+            .Select(g => new { g.Key, Senders = g.Select(r => r.SenderIp).Distinct().Count() })
+            .ToListAsync(cancellationToken);
+        return counts.ToDictionary(c => c.Key, c => c.Senders);
     }
 
     public async Task<IReadOnlyList<CspReportHourlyCount>> CountByHourAsync(

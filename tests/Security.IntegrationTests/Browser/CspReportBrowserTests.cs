@@ -23,7 +23,10 @@ public class CspReportBrowserTests : BrowserFixture
     [Test]
     public async Task Report_uri_reports_from_an_http_page_are_stored_in_PostgreSQL()
     {
-        await using var app = new SampleApp(PostgresSettings());
+        // One browser is one client address: the suggested policy asks for three by default.
+        var settings = PostgresSettings();
+        settings["Security:Csp:Reports:SuggestionMinClients"] = "1";
+        await using var app = new SampleApp(settings);
         await using var context = await Browser.NewContextAsync();
         var page = await context.NewPageAsync();
 
@@ -71,7 +74,8 @@ public class CspReportBrowserTests : BrowserFixture
         {
             ["csp-report"] = new Dictionary<string, string>
             {
-                ["document-uri"] = "http://evil.example/" + Payload,
+                // On the app's own host: a report about another site's page is dropped.
+                ["document-uri"] = app.Url("/") + Payload,
                 ["blocked-uri"] = Payload,
                 ["violated-directive"] = "script-src-elem",
             },

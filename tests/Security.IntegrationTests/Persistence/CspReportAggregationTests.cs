@@ -54,6 +54,7 @@ public sealed class CspReportAggregationTests(string storage)
                         o.UsePolicy(p => p.DefaultSrc().Self());
                         o.Reports.QueueCapacity = Bodies * ReportsPerBody;
                         o.Reports.RateLimit.Enabled = false; // one test client posts the whole flood
+                        o.Reports.AppOrigins = ["https://app.example"]; // the reports' page; TestServer's host is localhost
 
                     });
                     if (storage == "postgres")

@@ -81,6 +81,7 @@ public sealed class CspReportOutageTests
                     {
                         o.UsePolicy(p => p.DefaultSrc().Self());
                         o.Reports.LogReports = false;
+                        o.Reports.AppOrigins = ["https://app.example"]; // the reports' page; TestServer's host is localhost
                         // One client posts a steady stream of distinct reports, told apart by their query strings.
                         o.Reports.RateLimit.Enabled = false;
                         o.Reports.KeepQueryStrings = true;
