@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Security.Abstractions;
+using Security.Testing;
 
 namespace Security.Auth.Tests;
 
@@ -349,12 +350,11 @@ public sealed class LoginThrottlingBypassTests
 
 /// <summary>
 /// Holds every sign-in that passed throttling just before its password is checked (Identity asks
-/// <see cref="IUserConfirmation{TUser}"/> first), until each of n racing attempts has either arrived here or been
-/// answered: the worst interleaving for a check-then-act, made certain.
+/// <see cref="IUserConfirmation{TUser}"/> first) at a <see cref="RaceGate"/>.
 /// </summary>
 internal sealed class SignInGate : IUserConfirmation<IdentityUser>
 {
-    private Func<Task>? _gate;
+    private readonly RaceGate _gate = new();
 
     public void Register(IServiceCollection services)
     {
@@ -364,48 +364,12 @@ internal sealed class SignInGate : IUserConfirmation<IdentityUser>
 
     public async Task<bool> IsConfirmedAsync(UserManager<IdentityUser> manager, IdentityUser user)
     {
-        if (_gate is { } gate)
-        {
-            await gate();
-        }
-
+        await _gate.ArriveAsync();
         return true;
     }
 
-    public async Task<HttpStatusCode[]> RaceAsync(ThrottlingIdentityApp app, string username, int n)
-    {
-        var settled = 0;
-        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Settle()
-        {
-            if (Interlocked.Increment(ref settled) == n)
-            {
-                open.SetResult();
-            }
-        }
-
-        _gate = () =>
-        {
-            Settle();
-            return open.Task;
-        };
-        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var attempts = Enumerable.Range(0, n).Select(async i =>
-        {
-            await go.Task;
-            using var response = await app.LoginAsync(username, "wrong-" + i, client: app.App.NewClient());
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                Settle();
-            }
-
-            return response.StatusCode;
-        }).ToArray();
-        go.SetResult();
-        var statuses = await Task.WhenAll(attempts);
-        _gate = null;
-        return statuses;
-    }
+    public Task<HttpStatusCode[]> RaceAsync(ThrottlingIdentityApp app, string username, int n) =>
+        _gate.RaceAsync(n, i => app.LoginAsync(username, "wrong-" + i, client: app.App.NewClient()));
 }
 
 /// <summary>An in-memory store that records every key it is asked about.</summary>

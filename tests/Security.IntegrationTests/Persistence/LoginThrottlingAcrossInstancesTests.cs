@@ -27,7 +27,7 @@ public sealed class LoginThrottlingAcrossInstancesTests
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
     private int _arrived;
-    private Func<Task>? _gate;
+    private readonly RaceGate _gate = new();
 
     private PostgresDatabase _database = null!;
 
@@ -84,38 +84,8 @@ public sealed class LoginThrottlingAcrossInstancesTests
 
         _time.Advance(TimeSpan.FromSeconds(5));
         const int Attempts = 50;
-        var settled = 0;
-        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Settle()
-        {
-            if (Interlocked.Increment(ref settled) == Attempts)
-            {
-                open.SetResult();
-            }
-        }
-
-        // The login code holds what reaches it until all 50 have reached it or been answered: no attempt can be
-        // counted late while another is still deciding.
-        _gate = () =>
-        {
-            Settle();
-            return open.Task;
-        };
         var before = Volatile.Read(ref _arrived);
-        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var attempts = Enumerable.Range(0, Attempts).Select(async i =>
-        {
-            await go.Task;
-            using var response = await PostAsync(i % 2 == 0 ? a : b, "Bob", "wrong-" + i);
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                Settle();
-            }
-
-            return response.StatusCode;
-        }).ToArray();
-        go.SetResult();
-        var statuses = await Task.WhenAll(attempts);
+        var statuses = await _gate.RaceAsync(Attempts, i => PostAsync(i % 2 == 0 ? a : b, "Bob", "wrong-" + i));
 
         Assert.That(Volatile.Read(ref _arrived) - before, Is.EqualTo(1), "one attempt fits in the open window, across both instances");
         Assert.That(statuses.Count(s => s == HttpStatusCode.TooManyRequests), Is.EqualTo(Attempts - 1));
@@ -188,10 +158,7 @@ public sealed class LoginThrottlingAcrossInstancesTests
                     }
 
                     Interlocked.Increment(ref _arrived);
-                    if (_gate is { } gate)
-                    {
-                        await gate();
-                    }
+                    await _gate.ArriveAsync();
 
                     attempt.Failed();
                     return Results.Text("Wrong user name or password.");
