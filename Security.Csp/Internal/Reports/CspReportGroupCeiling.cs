@@ -5,7 +5,8 @@ namespace Security.Csp.Internal.Reports;
 /// <summary>
 /// Bounds the new report groups one app instance admits per UTC clock hour (<see cref="CspReportOptions.MaxNewGroupsPerHour"/>),
 /// across all clients: past the ceiling a report of a new group is counted in the one group <see cref="OtherDirective"/>, so
-/// many addresses together cannot turn storage into one row per forged URL. Memory: one 64-bit hash per admitted group.
+/// many addresses together cannot turn storage into one row per forged URL. Memory: the key of each admitted group (at most
+/// the ceiling's count), compared in full: a hash of attacker-chosen URLs could collide and let extra groups in.
 /// </summary>
 internal sealed class CspReportGroupCeiling(int maxNewGroupsPerHour)
 {
@@ -16,7 +17,7 @@ internal sealed class CspReportGroupCeiling(int maxNewGroupsPerHour)
     public const string OtherDirective = "other";
 
     private readonly Lock _lock = new();
-    private readonly HashSet<long> _groups = [];
+    private readonly HashSet<CspReportGroupKey> _groups = [];
     private DateTimeOffset _window;
 
     /// <summary>The report itself while its group is known or the ceiling is not reached; else its stand-in in <see cref="OtherDirective"/>.</summary>
@@ -25,10 +26,6 @@ internal sealed class CspReportGroupCeiling(int maxNewGroupsPerHour)
         var key = CspReportGroupKey.For(report);
         var window = CspReportGroupKey.WindowStart(report.ReceivedAt);
 
-        // Two differently seeded 32-bit hashes: the process-random seed keeps a sender from aiming at a collision,
-        // and a collision would only let one more group in.
-        var hash = ((long)HashCode.Combine(key.EffectiveDirective, key.BlockedUri, key.DocumentUri, key.Disposition) << 32) |
-            (uint)HashCode.Combine(key.Disposition, key.DocumentUri, key.BlockedUri, key.EffectiveDirective, 1);
         lock (_lock)
         {
             if (window > _window)
@@ -37,7 +34,7 @@ internal sealed class CspReportGroupCeiling(int maxNewGroupsPerHour)
                 _groups.Clear();
             }
 
-            if (_groups.Contains(hash) || (_groups.Count < maxNewGroupsPerHour && _groups.Add(hash)))
+            if (_groups.Contains(key) || (_groups.Count < maxNewGroupsPerHour && _groups.Add(key)))
             {
                 return report;
             }

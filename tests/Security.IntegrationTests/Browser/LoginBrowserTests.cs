@@ -101,6 +101,15 @@ public class LoginBrowserTests : BrowserFixture
         await page.FillAsync("input[name=username]", username);
         await page.FillAsync("input[name=password]", password);
         await page.ClickAsync("button:has-text('Sign in')");
-        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.Ordinal));
+        try
+        {
+            await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.Ordinal));
+        }
+        catch (TimeoutException)
+        {
+            // Say what the login page said (a wrong password, a throttling message) rather than only that it stayed.
+            var alert = await page.Locator("[role=alert]").AllInnerTextsAsync();
+            Assert.Fail($"Signing in as {username} stayed on {page.Url}: {string.Join(" | ", alert)}");
+        }
     }
 }
