@@ -28,4 +28,46 @@ public sealed class LocalRequestExtensionsTests
 
         Assert.That(context.IsLocalRequest(), Is.EqualTo(local));
     }
+
+    // The client-address headers proxies and CDNs send in the wild: behind any of them every caller is loopback.
+    [TestCase("CF-Connecting-IP")]
+    [TestCase("True-Client-IP")]
+    [TestCase("X-Client-IP")]
+    [TestCase("X-Original-Forwarded-For")]
+    [TestCase("X-ProxyUser-Ip")]
+    [TestCase("X-Cluster-Client-IP")]
+    [TestCase("Fastly-Client-IP")]
+    [TestCase("X-Forwarded-Host")]
+    [TestCase("X-Forwarded-Proto")]
+    [TestCase("X-Azure-ClientIP")]
+    [TestCase("X-Azure-SocketIP")]
+    [TestCase("X-Envoy-External-Address")]
+    [TestCase("X-Original-Host")]
+    [TestCase("X-Appengine-User-IP")]
+    [TestCase("Akamai-Client-IP")]
+    [TestCase("Via")]
+    [TestCase("x-forwarded-for")]
+    public void Loopback_request_carrying_a_proxys_client_address_header_is_not_local(string header)
+    {
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Loopback;
+        context.Request.Headers[header] = "203.0.113.7";
+
+        Assert.That(context.IsLocalRequest(), Is.False);
+    }
+
+    [TestCase("User-Agent")]
+    [TestCase("Accept")]
+    [TestCase("Referer")]
+    [TestCase("X-Requested-With")]
+    [TestCase("X-Profile")]
+    [TestCase("Cookie")]
+    public void Loopback_request_with_ordinary_headers_stays_local(string header)
+    {
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Loopback;
+        context.Request.Headers[header] = "x";
+
+        Assert.That(context.IsLocalRequest(), Is.True);
+    }
 }

@@ -318,12 +318,17 @@ public sealed class CspReportAbuseTests
         Assert.That(context.Response.StatusCode, Is.EqualTo(StatusCodes.Status200OK));
     }
 
-    [Test]
-    public async Task Dashboard_without_a_policy_answers_403_to_a_loopback_request_forwarded_by_a_proxy()
+    [TestCase("X-Forwarded-For")]
+    [TestCase("CF-Connecting-IP")]
+    [TestCase("True-Client-IP")]
+    [TestCase("X-Client-IP")]
+    [TestCase("X-Original-Forwarded-For")]
+    [TestCase("X-ProxyUser-Ip")]
+    public async Task Dashboard_without_a_policy_answers_403_to_a_loopback_request_forwarded_by_a_proxy(string header)
     {
         await using var app = await StartAsync(await StoreAsync(Report(Now)));
 
-        var context = await GetFromAsync(app, DashboardPath, IPAddress.Loopback, c => c.Request.Headers["X-Forwarded-For"] = "203.0.113.10");
+        var context = await GetFromAsync(app, DashboardPath, IPAddress.Loopback, c => c.Request.Headers[header] = "203.0.113.10");
 
         Assert.That(context.Response.StatusCode, Is.EqualTo(StatusCodes.Status403Forbidden));
     }

@@ -93,6 +93,11 @@ public sealed class ProfilingTriggerTests
     [TestCase("X-Forwarded-For", "198.51.100.1")]
     [TestCase("Forwarded", "for=198.51.100.1")]
     [TestCase("X-Real-IP", "198.51.100.1")]
+    [TestCase("CF-Connecting-IP", "198.51.100.1")]
+    [TestCase("True-Client-IP", "198.51.100.1")]
+    [TestCase("X-Client-IP", "198.51.100.1")]
+    [TestCase("X-Original-Forwarded-For", "198.51.100.1")]
+    [TestCase("X-ProxyUser-Ip", "198.51.100.1")]
     public async Task Loopback_caller_speaking_for_someone_through_a_proxy_is_refused(string header, string value)
     {
         var (app, logs) = await ProfilingHost.StartAsync(Endpoints);
