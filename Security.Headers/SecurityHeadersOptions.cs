@@ -91,4 +91,11 @@ public sealed class SecurityHeadersOptions
     /// an attacker what to try. Also turns off Kestrel's <c>AddServerHeader</c>. Default: <see langword="true"/>.
     /// </summary>
     public bool RemoveServerHeader { get; set; } = true;
+
+    /// <summary>
+    /// Whether to answer <c>TRACE</c> and <c>TRACK</c> requests with <c>405 Method Not Allowed</c> before the app
+    /// runs. A server that echoes a request back (TRACE's purpose) hands a script the request's own headers, and
+    /// scanners flag it; no browser or API client needs either method. Default: <see langword="true"/>.
+    /// </summary>
+    public bool RejectTraceMethods { get; set; } = true;
 }

@@ -28,6 +28,7 @@ internal sealed partial class SecurityHeadersMiddleware
     private readonly StringValues _clearSiteData;
     private readonly bool _echoDoNotTrack;
     private readonly bool _removeServerHeader;
+    private readonly bool _rejectTraceMethods;
 
     // One callback per combination of path decisions, made once, so that OnStarting gets only the
     // HttpContext as its state and a request allocates nothing.
@@ -54,6 +55,7 @@ internal sealed partial class SecurityHeadersMiddleware
         _clearSiteData = HeaderValues.ClearSiteData(o.ClearSiteData.Directives);
         _echoDoNotTrack = o.EchoDoNotTrack;
         _removeServerHeader = o.RemoveServerHeader;
+        _rejectTraceMethods = o.RejectTraceMethods;
 
         _pathRules = new PathRules(o);
         foreach (var warning in PathRules.OverMatchingExemptions(o))
@@ -84,8 +86,19 @@ internal sealed partial class SecurityHeadersMiddleware
         // path must keep the original's confidentiality.
         var decision = _pathRules.Decide(context.Request.Path.Value ?? "");
         context.Response.OnStarting(_onStarting[(int)decision], context);
+        if (_rejectTraceMethods && IsTrace(context.Request.Method))
+        {
+            // Answered here, with the security headers, before anything could echo the request back.
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return Task.CompletedTask;
+        }
+
         return _next(context);
     }
+
+    // TRACK is IIS's name for TRACE; methods are case-sensitive, but servers in front may not be.
+    private static bool IsTrace(string method) =>
+        HttpMethods.IsTrace(method) || method.Equals("TRACK", StringComparison.OrdinalIgnoreCase);
 
     private void WriteHeaders(HttpContext context, PathDecision decision)
     {
