@@ -64,6 +64,20 @@ public sealed class SecurityHeadersOptions
     public string PermittedCrossDomainPolicies { get; set; } = "none";
 
     /// <summary>
+    /// <c>Origin-Agent-Cluster</c>: <c>?1</c> (default) asks the browser to keep your origin in its own agent
+    /// cluster (its own process where it can), so same-site pages of other origins cannot share memory with it;
+    /// <c>?0</c> or <c>off</c> (no header).
+    /// </summary>
+    public string OriginAgentCluster { get; set; } = "?1";
+
+    /// <summary>
+    /// <c>X-DNS-Prefetch-Control</c>: <c>disabled</c> (default, sends <c>off</c>: the browser does not resolve the
+    /// host names of links on your pages ahead of a click, which would tell a DNS observer what the page links to),
+    /// <c>enabled</c> (sends <c>on</c>) or <c>off</c> (no header).
+    /// </summary>
+    public string DnsPrefetchControl { get; set; } = "disabled";
+
+    /// <summary>
     /// <c>Permissions-Policy</c>, written as given: <c>off</c> (default) or a policy such as
     /// <c>camera=(), geolocation=(self "https://maps.example"), fullscreen=*</c>.
     /// </summary>

@@ -20,6 +20,8 @@ internal static class HeaderValues
     public static readonly string[] OpenerPolicyAllowed = ["same-origin", "same-origin-allow-popups", "noopener-allow-popups", "unsafe-none", Off];
     public static readonly string[] EmbedderPolicyAllowed = ["require-corp", "credentialless", "unsafe-none", Off];
     public static readonly string[] ResourcePolicyAllowed = ["same-origin", "same-site", "cross-origin", Off];
+    public static readonly string[] OriginAgentClusterAllowed = ["?1", "?0", Off];
+    public static readonly string[] DnsPrefetchControlAllowed = ["disabled", "enabled", Off];
     public static readonly string[] CrossDomainPoliciesAllowed = ["none", "master-only", "by-content-type", "by-ftp-filename", "all", "none-this-response", Off];
 
     // Canonical spellings: the spec's directives are case-sensitive, configuration is not.

@@ -181,6 +181,8 @@ internal sealed partial class SecurityHeadersMiddleware
         HeaderValues.TryToken(o.CrossOriginResourcePolicy, HeaderValues.ResourcePolicyAllowed, out var resource);
         HeaderValues.TryToken(o.PermittedCrossDomainPolicies, HeaderValues.CrossDomainPoliciesAllowed, out var crossDomain);
         var permissions = HeaderValues.IsOff(o.PermissionsPolicy) ? null : o.PermissionsPolicy.Trim();
+        HeaderValues.TryToken(o.OriginAgentCluster, HeaderValues.OriginAgentClusterAllowed, out var agentCluster);
+        HeaderValues.TryToken(o.DnsPrefetchControl, HeaderValues.DnsPrefetchControlAllowed, out var dnsPrefetch);
 
         (string Name, string? Value)[] all =
         [
@@ -191,6 +193,8 @@ internal sealed partial class SecurityHeadersMiddleware
             ("Cross-Origin-Resource-Policy", resource),
             ("X-Permitted-Cross-Domain-Policies", crossDomain),
             ("Permissions-Policy", permissions),
+            ("Origin-Agent-Cluster", agentCluster),
+            ("X-DNS-Prefetch-Control", dnsPrefetch switch { "disabled" => "off", "enabled" => "on", _ => null }),
         ];
 
         // "off" gives no value: no header.

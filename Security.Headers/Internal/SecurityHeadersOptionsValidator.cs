@@ -19,6 +19,8 @@ internal sealed class SecurityHeadersOptionsValidator(IConfiguration? configurat
         RequireToken(errors, "CrossOriginEmbedderPolicy", options.CrossOriginEmbedderPolicy, HeaderValues.EmbedderPolicyAllowed);
         RequireToken(errors, "CrossOriginResourcePolicy", options.CrossOriginResourcePolicy, HeaderValues.ResourcePolicyAllowed);
         RequireToken(errors, "PermittedCrossDomainPolicies", options.PermittedCrossDomainPolicies, HeaderValues.CrossDomainPoliciesAllowed);
+        RequireToken(errors, "OriginAgentCluster", options.OriginAgentCluster, HeaderValues.OriginAgentClusterAllowed);
+        RequireToken(errors, "DnsPrefetchControl", options.DnsPrefetchControl, HeaderValues.DnsPrefetchControlAllowed);
 
         var permissions = Path("PermissionsPolicy");
         if (string.IsNullOrWhiteSpace(options.PermissionsPolicy))

@@ -11,8 +11,8 @@ namespace Security.Benchmarks;
 /// <summary>
 /// One HTTPS GET through an in-process pipeline (no TestServer, no sockets), the same header set in
 /// every case: X-Frame-Options DENY, Referrer-Policy same-origin, X-Content-Type-Options nosniff,
-/// COOP and CORP same-origin, X-Permitted-Cross-Domain-Policies none, HSTS one year with subdomains,
-/// Server removed. Run once over <c>HeaderDictionary</c> and once over Kestrel's header collections.
+/// COOP and CORP same-origin, X-Permitted-Cross-Domain-Policies none, Origin-Agent-Cluster ?1,
+/// X-DNS-Prefetch-Control off, HSTS one year with subdomains, Server removed. Run once over <c>HeaderDictionary</c> and once over Kestrel's header collections.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -26,6 +26,8 @@ public class HeadersBenchmarks
     private static readonly StringValues SameOrigin = "same-origin";
     private static readonly StringValues NoSniff = "nosniff";
     private static readonly StringValues None = "none";
+    private static readonly StringValues AgentCluster = "?1";
+    private static readonly StringValues Off = "off";
     private static readonly StringValues Hsts = "max-age=31536000; includeSubDomains";
     private static readonly Func<object, Task> HandWrittenCallback = HandWrittenHeaders;
 
@@ -85,6 +87,8 @@ public class HeadersBenchmarks
             .AddCrossOriginOpenerPolicy(b => b.SameOrigin())
             .AddCrossOriginResourcePolicy(b => b.SameOrigin())
             .AddCustomHeader("X-Permitted-Cross-Domain-Policies", "none")
+            .AddCustomHeader("Origin-Agent-Cluster", "?1")
+            .AddCustomHeader("X-DNS-Prefetch-Control", "off")
             .AddStrictTransportSecurityMaxAgeIncludeSubDomains(31536000)
             .RemoveServerHeader()));
 
@@ -114,7 +118,8 @@ public class HeadersBenchmarks
             if (headers.XFrameOptions != "DENY" || headers["Referrer-Policy"] != "same-origin" ||
                 headers.XContentTypeOptions != "nosniff" || headers["Cross-Origin-Opener-Policy"] != "same-origin" ||
                 headers["Cross-Origin-Resource-Policy"] != "same-origin" || headers["X-Permitted-Cross-Domain-Policies"] != "none" ||
-                headers.StrictTransportSecurity != Hsts.ToString() || headers.Count != 7)
+                headers["Origin-Agent-Cluster"] != "?1" || headers["X-DNS-Prefetch-Control"] != "off" ||
+                headers.StrictTransportSecurity != Hsts.ToString() || headers.Count != 9)
             {
                 throw new InvalidOperationException($"{name} sent another header set: " +
                     string.Join("; ", headers.Select(h => h.Key + ": " + h.Value)));
@@ -162,6 +167,8 @@ public class HeadersBenchmarks
         headers["Cross-Origin-Opener-Policy"] = SameOrigin;
         headers["Cross-Origin-Resource-Policy"] = SameOrigin;
         headers["X-Permitted-Cross-Domain-Policies"] = None;
+        headers["Origin-Agent-Cluster"] = AgentCluster;
+        headers["X-DNS-Prefetch-Control"] = Off;
         if (context.Request.IsHttps)
         {
             headers.StrictTransportSecurity = Hsts;

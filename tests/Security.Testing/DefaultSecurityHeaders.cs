@@ -15,5 +15,7 @@ public static class DefaultSecurityHeaders
         ("Cross-Origin-Opener-Policy", "same-origin"),
         ("Cross-Origin-Resource-Policy", "same-origin"),
         ("X-Permitted-Cross-Domain-Policies", "none"),
+        ("Origin-Agent-Cluster", "?1"),
+        ("X-DNS-Prefetch-Control", "off"),
     ];
 }
