@@ -10,8 +10,9 @@ public static class SecurityHeadersApplicationBuilderExtensions
     /// <summary>
     /// Sends the configured security headers on every response, including static files, 404s and
     /// error pages (they are written when the response starts). Call it first in the pipeline,
-    /// before <c>UseExceptionHandler</c>, <c>UseStatusCodePages</c> and <c>UseStaticFiles</c>.
-    /// Requires <c>services.AddSecurityHeaders()</c>.
+    /// before <c>UseExceptionHandler</c>, <c>UseStatusCodePages</c> and <c>UseStaticFiles</c>. With
+    /// <c>.AddSecureCookies()</c> it also runs ASP.NET Core's cookie policy middleware right after, so the policy covers
+    /// every cookie written later in the pipeline. Requires <c>services.AddSecurityHeaders()</c>.
     /// </summary>
     /// <param name="app">The application builder.</param>
     /// <returns>The application builder, for chaining.</returns>
@@ -20,6 +21,7 @@ public static class SecurityHeadersApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         RegistrationMarker<SecurityHeadersOptions>.ThrowIfMissing(app.ApplicationServices, "Security.Headers", "AddSecurityHeaders()");
-        return app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        return app.ApplicationServices.GetService(typeof(RegistrationMarker<SecureCookieOptions>)) is null ? app : app.UseCookiePolicy();
     }
 }

@@ -36,12 +36,17 @@ builder.Services
     .AddLoginThrottling()
     .AddErrorDescriber<PasswordRulesErrorDescriber>();
 
+// Outside Development the sample is served over HTTPS only, and its cookies carry the __Host- prefix: the browser
+// keeps such a cookie only if it is Secure, for this host, path /, so no sibling subdomain can plant or overwrite it.
+// Plain-http `dotnet run` (Development) keeps the unprefixed names.
+var cookiePrefix = builder.Environment.IsDevelopment() ? "" : "__Host-";
+
 builder.Services.ConfigureApplicationCookie(cookie =>
 {
     cookie.LoginPath = "/account/login";
     cookie.LogoutPath = "/account/logout";
     cookie.AccessDeniedPath = "/account/access-denied";
-    cookie.Cookie.Name = "Security.Sample.Auth";
+    cookie.Cookie.Name = cookiePrefix + "Security.Sample.Auth";
     // The cookie is a browser-session cookie: the login page signs in with isPersistent: false.
 });
 
@@ -51,9 +56,13 @@ builder.Services.AddRazorPages(pages =>
     pages.Conventions.AuthorizePage("/Account/ChangePassword");
 });
 
+builder.Services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = cookiePrefix + "Security.Sample.Antiforgery");
+
 // Security.Headers: secure defaults (X-Frame-Options DENY, Referrer-Policy same-origin, nosniff,
 // COOP/CORP same-origin, HSTS on HTTPS), /account/* confidential (Security:Headers in appsettings.json).
-builder.Services.AddSecurityHeaders();
+// AddSecureCookies(): every cookie (auth, session, antiforgery) is Secure outside Development, HttpOnly, SameSite=Lax,
+// through ASP.NET Core's cookie policy, which UseSecurityHeaders() runs.
+builder.Services.AddSecurityHeaders().AddSecureCookies();
 
 // Security.Csp: the policy from Security:Csp, a nonce per request for inline scripts and styles,
 // violation reports stored in the same database as everything else.
@@ -74,11 +83,10 @@ builder.Services.AddLoginThrottling().AddEntityFrameworkStore(securityDatabase);
 builder.Services.AddDistributedMemoryCache();
 builder.Services.AddSession(session =>
 {
-    // __Host-: the browser keeps it only if Secure, for this host, path /: no sibling subdomain can
-    // plant or overwrite it. Secure needs HTTPS, so plain-http `dotnet run` (Development) keeps the
-    // unprefixed name; HttpOnly keeps it from scripts; SameSite=Lax off cross-site POSTs.
+    // __Host- outside Development, as the other cookies; HttpOnly keeps it from scripts; SameSite=Lax off
+    // cross-site POSTs (the cookie policy would add all three, the session says so itself too).
     var https = !builder.Environment.IsDevelopment();
-    session.Cookie.Name = https ? "__Host-Security.Sample.Session" : "Security.Sample.Session";
+    session.Cookie.Name = cookiePrefix + "Security.Sample.Session";
     session.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
     session.Cookie.HttpOnly = true;
     session.Cookie.SameSite = SameSiteMode.Lax;

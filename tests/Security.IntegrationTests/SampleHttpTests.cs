@@ -82,7 +82,7 @@ public partial class SampleHttpTests
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("image/x-icon"));
-            Assert.That(cookies.GetAllCookies().Select(c => c.Name), Has.None.StartsWith(".AspNetCore.Antiforgery"));
+            Assert.That(cookies.GetAllCookies().Select(c => c.Name), Has.None.StartsWith("Security.Sample.Antiforgery"));
         }
     }
 

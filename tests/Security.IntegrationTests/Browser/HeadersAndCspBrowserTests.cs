@@ -68,7 +68,7 @@ public class HeadersAndCspBrowserTests : BrowserFixture
 
         var cookies = await context.CookiesAsync(app.BaseAddress.ToString());
         Assert.That(cookies.Select(c => c.Name), Has.None.StartsWith("Security.Sample.Auth"), "the auth cookie is gone");
-        Assert.That(cookies.Select(c => c.Name), Has.None.StartsWith(".AspNetCore.Antiforgery"), "Clear-Site-Data removed every cookie, not just the one sign-out deletes");
+        Assert.That(cookies.Select(c => c.Name), Has.None.StartsWith("Security.Sample.Antiforgery"), "Clear-Site-Data removed every cookie, not just the one sign-out deletes");
         Assert.That(await page.EvaluateAsync<string?>("() => localStorage.getItem('draft')"), Is.Null, "local storage cleared");
     }
 }

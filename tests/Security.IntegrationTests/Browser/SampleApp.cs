@@ -22,15 +22,18 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
     private readonly string _dataFolder = Directory.CreateTempSubdirectory("security-sample-").FullName;
 
     private readonly TimeProvider? _time;
+    private readonly string _environment;
     private readonly ConcurrentQueue<string> _reportContentTypes = new();
     private readonly Channel<CspReport> _savedReports = Channel.CreateUnbounded<CspReport>();
 
     /// <param name="settings">Configuration that wins over appsettings.json, e.g. <c>["Security:Sessions:InactivityTimeout"] = "00:05:00"</c>.</param>
     /// <param name="time">A clock to use instead of the system's (e.g. a <c>FakeTimeProvider</c>), for every TimeProvider user.</param>
     /// <param name="httpsCertificate">When set, listen on HTTPS with it (e.g. <c>TestCertificate.Create()</c>) instead of HTTP.</param>
-    public SampleApp(IDictionary<string, string?>? settings = null, TimeProvider? time = null, X509Certificate2? httpsCertificate = null)
+    /// <param name="environment">The hosting environment; default <c>Development</c>.</param>
+    public SampleApp(IDictionary<string, string?>? settings = null, TimeProvider? time = null, X509Certificate2? httpsCertificate = null, string environment = "Development")
     {
         _time = time;
+        _environment = environment;
         _settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Security"] = $"Data Source={Path.Combine(_dataFolder, "sample.db")}",
@@ -73,7 +76,7 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(_environment);
         // UseSetting, not ConfigureAppConfiguration: the sample reads configuration before Build(),
         // which only sees settings given this early.
         foreach (var (key, value) in _settings)
