@@ -118,6 +118,10 @@ app.UseContentSecurityPolicy();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error");
+    // HTTPS or nothing: an http request is redirected to the https endpoint (when the app has one), after the
+    // security headers so the redirect carries them; HSTS (Security.Headers, on https responses) then keeps
+    // browsers on https.
+    app.UseHttpsRedirection();
 }
 
 app.UseStaticFiles();

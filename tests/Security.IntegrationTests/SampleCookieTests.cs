@@ -7,7 +7,7 @@ namespace Security.IntegrationTests;
 
 /// <summary>
 /// The sample in Production, over HTTPS and over plain http on Kestrel: every cookie it writes (antiforgery, auth,
-/// session) is Secure, HttpOnly and SameSite=Lax, and carries the <c>__Host-</c> prefix.
+/// session) is Secure, HttpOnly and SameSite=Lax, and carries the <c>__Host-</c> prefix; plain http is redirected.
 /// </summary>
 [NonParallelizable]
 public sealed partial class SampleCookieTests
@@ -62,6 +62,20 @@ public sealed partial class SampleCookieTests
                 Assert.That(cookie, Does.StartWith("__Host-"), cookie);
             }
         });
+    }
+
+    [Test]
+    public async Task Plain_http_in_Production_is_redirected_to_https_with_the_security_headers()
+    {
+        await using var app = new SampleApp(new Dictionary<string, string?>(Production) { ["https_port"] = "8443" }, environment: "Production");
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+
+        using var response = await client.GetAsync("/account/login?x=1");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.TemporaryRedirect));
+        Assert.That(response.Headers.Location, Is.EqualTo(new Uri("https://127.0.0.1:8443/account/login?x=1")));
+        Assert.That(response.Headers.GetValues("X-Content-Type-Options"), Is.EqualTo(new[] { "nosniff" }));
+        Assert.That(response.Headers.Contains("Set-Cookie"), Is.False, "nothing is issued over http");
     }
 
     [GeneratedRegex("""name="__RequestVerificationToken"[^>]*?value="([^"]+)""")]
