@@ -1,0 +1,18 @@
+using Security.Testing;
+
+namespace Security.IntegrationTests.Templates;
+
+/// <summary>The lines the template harness adds are the lines the root README shows a reader, character for character.</summary>
+public sealed class TemplateReadmeTests
+{
+    [TestCase(nameof(WebAppTemplateWiring.Identity), WebAppTemplateWiring.Identity)]
+    [TestCase(nameof(WebAppTemplateWiring.Services), WebAppTemplateWiring.Services)]
+    [TestCase(nameof(WebAppTemplateWiring.FirstMiddleware), WebAppTemplateWiring.FirstMiddleware)]
+    [TestCase(nameof(WebAppTemplateWiring.AuthMiddleware), WebAppTemplateWiring.AuthMiddleware)]
+    public void Root_readme_shows_the_webapp_lines_the_harness_adds(string name, string lines)
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "README.md")).ReplaceLineEndings("\n");
+
+        Assert.That(readme, Does.Contain(lines), $"{name}: the README's \"Using it in the stock templates\" must show these lines");
+    }
+}
