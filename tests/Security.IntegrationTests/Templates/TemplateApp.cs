@@ -78,12 +78,14 @@ internal sealed class TemplateApp : IAsyncDisposable
         File.WriteAllText(path, text[..at] + replacement + text[(at + anchor.Length)..]);
     }
 
-    /// <summary>Writes a file of the app (a new one, or one that overrides a Razor class library's).</summary>
-    public void Write(string file, string content)
+    /// <summary>Copies a file of the app to another path in it (e.g. one that overrides a Razor class library's file).</summary>
+    /// <param name="from">Path relative to the project folder.</param>
+    /// <param name="to">Path relative to the project folder; its folder is created.</param>
+    public void Copy(string from, string to)
     {
-        var path = Path.Combine(ProjectDirectory, file);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
+        var target = Path.Combine(ProjectDirectory, to);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(Path.Combine(ProjectDirectory, from), target);
     }
 
     /// <summary>Publishes the app (in the test assembly's configuration, so our projects are already built) and starts it in Production over HTTPS.</summary>

@@ -9,10 +9,23 @@ public sealed class TemplateReadmeTests
     [TestCase(nameof(WebAppTemplateWiring.Services), WebAppTemplateWiring.Services)]
     [TestCase(nameof(WebAppTemplateWiring.FirstMiddleware), WebAppTemplateWiring.FirstMiddleware)]
     [TestCase(nameof(WebAppTemplateWiring.AuthMiddleware), WebAppTemplateWiring.AuthMiddleware)]
+    [TestCase(nameof(WebAppTemplateWiring.ViewImports), WebAppTemplateWiring.ViewImports)]
+    [TestCase(nameof(WebAppTemplateWiring.ImportMap), WebAppTemplateWiring.ImportMap)]
+    [TestCase(nameof(WebAppTemplateWiring.ValidationScriptsTo), "cp " + WebAppTemplateWiring.ValidationScriptsFrom + " " + WebAppTemplateWiring.ValidationScriptsTo)]
     public void Root_readme_shows_the_webapp_lines_the_harness_adds(string name, string lines)
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "README.md")).ReplaceLineEndings("\n");
 
         Assert.That(readme, Does.Contain(lines), $"{name}: the README's \"Using it in the stock templates\" must show these lines");
+    }
+
+    [TestCase(nameof(WebAppTemplateWiring.ImportMap), WebAppTemplateWiring.ImportMap)]
+    [TestCase(nameof(WebAppTemplateWiring.ValidationScriptsTo), "cp " + WebAppTemplateWiring.ValidationScriptsFrom + " " + WebAppTemplateWiring.ValidationScriptsTo)]
+    [TestCase("img-src", "p.ImgSrc().Self().Data();")]
+    public void Csp_readme_shows_the_webapp_lines_the_harness_adds(string name, string lines)
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "Security.Csp", "README.md")).ReplaceLineEndings("\n");
+
+        Assert.That(readme, Does.Contain(lines), $"{name}: Security.Csp's README \"With the stock templates\" must show these lines");
     }
 }

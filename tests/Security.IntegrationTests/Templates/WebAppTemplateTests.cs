@@ -103,7 +103,7 @@ public sealed class WebAppTemplateTests : BrowserFixture
         await Assert.MultipleAsync(async () =>
         {
             Assert.That(new Uri(visit.Page.Url).AbsolutePath, Is.EqualTo("/Identity/Account/Manage/ChangePassword"), "a new user's password is expired");
-            Assert.That(await visit.BackgroundColorAsync("button[type=submit]"), Is.EqualTo(BootstrapPrimary), "Bootstrap's CSS applies for a user whose password expired");
+            Assert.That(await visit.BackgroundColorAsync("main button.btn-primary"), Is.EqualTo(BootstrapPrimary), "Bootstrap's CSS applies for a user whose password expired");
             visit.AssertNoSilentFailure();
         });
     }
@@ -188,7 +188,7 @@ public sealed class WebAppTemplateTests : BrowserFixture
         {
             lock (_failures)
             {
-                Assert.That(_failures, Is.Empty, $"on {Page.Url}");
+                Assert.That(_failures, Is.Empty, $"on {Page.Url}:{Environment.NewLine}{string.Join(Environment.NewLine, _failures)}");
             }
         }
 

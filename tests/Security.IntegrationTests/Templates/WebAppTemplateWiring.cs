@@ -23,6 +23,7 @@ internal static class WebAppTemplateWiring
         {
             p.DefaultSrc().Self();
             p.ScriptSrc().Self().WithNonce();
+            p.ImgSrc().Self().Data();
         }));
         builder.Services.AddLoginRequired();
         builder.Services.AddPasswordExpiry(o => o.ChangePasswordUrl = "/Identity/Account/Manage/ChangePassword");
@@ -46,6 +47,25 @@ internal static class WebAppTemplateWiring
         app.UseAuthorization();
         """;
 
+    public const string ViewImportsAnchor = "@addTagHelper *, Microsoft.AspNetCore.Mvc.TagHelpers";
+
+    public const string ViewImports = """
+        @addTagHelper *, Microsoft.AspNetCore.Mvc.TagHelpers
+        @addTagHelper *, Security.Csp
+        """;
+
+    public const string ImportMapAnchor = """<script type="importmap"></script>""";
+
+    public const string ImportMap = """<script type="importmap" asp-add-nonce></script>""";
+
+    /// <summary>
+    /// Identity's own partial loads jquery-validate from a CDN with inline fallbacks outside Development; the template's
+    /// partial, at the path that overrides Identity's, loads the app's local copies instead.
+    /// </summary>
+    public const string ValidationScriptsFrom = "Pages/Shared/_ValidationScriptsPartial.cshtml";
+
+    public const string ValidationScriptsTo = "Areas/Identity/Pages/_ValidationScriptsPartial.cshtml";
+
     /// <summary>Applies every line above to a fresh <c>webapp --auth Individual</c> app.</summary>
     public static void Apply(TemplateApp app)
     {
@@ -53,5 +73,8 @@ internal static class WebAppTemplateWiring
         app.Replace("Program.cs", ServicesAnchor, Services);
         app.Replace("Program.cs", FirstMiddlewareAnchor, FirstMiddleware);
         app.Replace("Program.cs", AuthMiddlewareAnchor, AuthMiddleware);
+        app.Replace("Pages/_ViewImports.cshtml", ViewImportsAnchor, ViewImports);
+        app.Replace("Pages/Shared/_Layout.cshtml", ImportMapAnchor, ImportMap);
+        app.Copy(ValidationScriptsFrom, ValidationScriptsTo);
     }
 }
