@@ -41,6 +41,7 @@ public sealed class WebAppTemplateTests : BrowserFixture
         await Assert.MultipleAsync(async () =>
         {
             Assert.That(await visit.BackgroundColorAsync("#login-submit"), Is.EqualTo(BootstrapPrimary), "Bootstrap's CSS applies");
+            Assert.That(await visit.AssetStatusesAsync(), Is.All.EndsWith(": 200"), "an anonymous visitor gets every asset of the page");
             visit.AssertNoSilentFailure();
         });
     }
@@ -104,6 +105,7 @@ public sealed class WebAppTemplateTests : BrowserFixture
         {
             Assert.That(new Uri(visit.Page.Url).AbsolutePath, Is.EqualTo("/Identity/Account/Manage/ChangePassword"), "a new user's password is expired");
             Assert.That(await visit.BackgroundColorAsync("main button.btn-primary"), Is.EqualTo(BootstrapPrimary), "Bootstrap's CSS applies for a user whose password expired");
+            Assert.That(await visit.AssetStatusesAsync(), Is.All.EndsWith(": 200"), "this user's browser gets every asset of the page, not a redirect to it");
             visit.AssertNoSilentFailure();
         });
     }
@@ -183,6 +185,24 @@ public sealed class WebAppTemplateTests : BrowserFixture
 
         public Task<string> BackgroundColorAsync(string selector) =>
             Page.EvalOnSelectorAsync<string>(selector, "e => getComputedStyle(e).backgroundColor");
+
+        /// <summary>
+        /// Fetches every stylesheet and script of the page again with this context's cookies, bypassing the browser's cache
+        /// (which would hide an asset the app now redirects, loaded on an earlier page).
+        /// </summary>
+        public async Task<IReadOnlyList<string>> AssetStatusesAsync()
+        {
+            var urls = await Page.EvaluateAsync<string[]>(
+                "() => [...document.querySelectorAll('link[rel=stylesheet]')].map(e => e.href).concat([...document.querySelectorAll('script[src]')].map(e => e.src))");
+            var statuses = new List<string>();
+            foreach (var url in urls)
+            {
+                var response = await Context.APIRequest.GetAsync(url, new APIRequestContextOptions { MaxRedirects = 0 });
+                statuses.Add($"{url}: {response.Status}");
+            }
+
+            return statuses;
+        }
 
         public void AssertNoSilentFailure()
         {
