@@ -78,6 +78,23 @@ internal sealed class TemplateApp : IAsyncDisposable
         File.WriteAllText(path, text[..at] + replacement + text[(at + anchor.Length)..]);
     }
 
+    /// <summary>Adds package references at the version of the template's own ASP.NET Core packages (so they restore beside them).</summary>
+    /// <param name="packages">Package ids, e.g. <c>Microsoft.EntityFrameworkCore.Sqlite</c>.</param>
+    public void AddPackages(IReadOnlyList<string> packages)
+    {
+        var project = File.ReadAllText(Path.Combine(ProjectDirectory, Name + ".csproj"));
+        var version = System.Text.RegularExpressions.Regex.Match(project, "Include=\"Microsoft\\.AspNetCore\\.[^\"]+\" Version=\"(10\\.[^\"]+)\"").Groups[1].Value;
+        foreach (var package in packages)
+        {
+            Dotnet(ProjectDirectory, ["add", "package", package, "--version", version, "--no-restore"]);
+        }
+    }
+
+    /// <summary>Writes a new file of the app.</summary>
+    /// <param name="file">Path relative to the project folder.</param>
+    /// <param name="content">Its text.</param>
+    public void Write(string file, string content) => File.WriteAllText(Path.Combine(ProjectDirectory, file), content);
+
     /// <summary>Copies a file of the app to another path in it (e.g. one that overrides a Razor class library's file).</summary>
     /// <param name="from">Path relative to the project folder.</param>
     /// <param name="to">Path relative to the project folder; its folder is created.</param>

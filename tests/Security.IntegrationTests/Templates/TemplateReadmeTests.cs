@@ -12,7 +12,12 @@ public sealed class TemplateReadmeTests
     [TestCase(nameof(WebAppTemplateWiring.ViewImports), WebAppTemplateWiring.ViewImports)]
     [TestCase(nameof(WebAppTemplateWiring.ImportMap), WebAppTemplateWiring.ImportMap)]
     [TestCase(nameof(WebAppTemplateWiring.ValidationScriptsTo), "cp " + WebAppTemplateWiring.ValidationScriptsFrom + " " + WebAppTemplateWiring.ValidationScriptsTo)]
-    public void Root_readme_shows_the_webapp_lines_the_harness_adds(string name, string lines)
+    [TestCase("webapi " + nameof(WebApiTemplateWiring.Context), WebApiTemplateWiring.Context)]
+    [TestCase("webapi " + nameof(WebApiTemplateWiring.Services), WebApiTemplateWiring.Services)]
+    [TestCase("webapi " + nameof(WebApiTemplateWiring.AuthMiddleware), WebApiTemplateWiring.AuthMiddleware)]
+    [TestCase("webapi usings", "`using Microsoft.AspNetCore.Identity;` and `using Microsoft.EntityFrameworkCore;`")]
+    [TestCase("webapi first middleware", "`app.UseSecurityHeaders();` right after `var app = builder.Build();`")]
+    public void Root_readme_shows_the_lines_the_harness_adds(string name, string lines)
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "README.md")).ReplaceLineEndings("\n");
 
