@@ -41,8 +41,12 @@ public sealed class WebApiTemplateTests
     [OneTimeTearDown]
     public async Task StopApp()
     {
-        _client.Dispose();
-        await _app.DisposeAsync();
+        // Also after a failed set-up, which may have stopped before either was made.
+        _client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
     }
 
     [Test]

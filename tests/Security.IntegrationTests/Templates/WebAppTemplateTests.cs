@@ -31,7 +31,14 @@ public sealed class WebAppTemplateTests : BrowserFixture
     }
 
     [OneTimeTearDown]
-    public async Task StopApp() => await _app.DisposeAsync();
+    public async Task StopApp()
+    {
+        // Also after a failed set-up, which may have stopped before the app was made.
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
 
     [Test]
     public async Task Login_page_is_styled_and_breaks_no_csp_rule()
