@@ -19,6 +19,7 @@ internal static class WebApiTemplateWiring
 
     public const string Services = """
         builder.Services.AddOpenApi();
+        builder.Services.AddProblemDetails();
         builder.Services.AddDbContext<AppDbContext>(o => o.UseSqlite("Data Source=app.db"));
         builder.Services.AddAuthorization();
         builder.Services.AddIdentityApiEndpoints<IdentityUser>()
@@ -40,6 +41,7 @@ internal static class WebApiTemplateWiring
 
     public const string AuthMiddleware = """
         app.UseHttpsRedirection();
+        app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseLoginRequired();
         app.UseAuthorization();
