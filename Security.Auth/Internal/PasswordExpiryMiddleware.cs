@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
@@ -69,8 +70,9 @@ internal sealed partial class PasswordExpiryMiddleware
             return true;
         }
 
+        // Static-asset endpoints (MapStaticAssets) too: the change page needs its CSS and scripts.
         var endpoint = context.GetEndpoint();
-        if (endpoint?.Metadata.GetMetadata<IAllowExpiredPasswordMetadata>() is not null)
+        if (endpoint?.Metadata.GetMetadata<IAllowExpiredPasswordMetadata>() is not null || endpoint?.Metadata.GetMetadata<StaticAssetDescriptor>() is not null)
         {
             return true;
         }

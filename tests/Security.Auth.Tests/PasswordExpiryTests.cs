@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -45,6 +46,8 @@ public sealed class PasswordExpiryTests
                 app.MapGet("/Home/Index/{id}", (string id) => id);
                 app.MapGet("/health", () => "ok").AllowExpiredPassword();
                 app.MapGroup("/assets").AllowExpiredPassword().MapGet("/{file}", (string file) => file);
+                // What MapStaticAssets() puts on each of its endpoints.
+                app.MapGet("/lib/site.css", () => "body {}").WithMetadata(new StaticAssetDescriptor { Route = "lib/site.css", AssetPath = "lib/site.css" });
             });
 
     private IPasswordExpiryStore Store(AuthTestApp app) => app.Services.GetRequiredService<IPasswordExpiryStore>();
@@ -153,6 +156,15 @@ public sealed class PasswordExpiryTests
         await app.SignInAsync("alice");
         using var response = await GetAsync(app, path);
         AssertRedirectedToChange(response);
+    }
+
+    [Test]
+    public async Task Static_asset_endpoints_stay_reachable_so_the_change_page_is_styled()
+    {
+        await using var app = await StartAsync();
+        await app.SignInAsync("alice");
+        using var response = await GetAsync(app, "/lib/site.css");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [TestCase("/health")]

@@ -34,16 +34,36 @@ public sealed class CleanupServiceTests
         return (services.BuildServiceProvider(), time, store);
     }
 
+    private static async Task<(ServiceProvider Services, TimerSignallingTimeProvider Time, FlakyReportStore Store, BackgroundService Service)> StartAsync()
+    {
+        var (services, time, store) = Build(enabled: true);
+        var service = (BackgroundService)services.GetServices<IHostedService>().Single();
+        await service.StartAsync(CancellationToken.None);
+        // ExecuteAsync starts on the thread pool: advance only once its timer exists, or the tick would be lost.
+        await time.TimerCreated.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return (services, time, store, service);
+    }
+
+    // A host whose start fails (another service's startup check) disposes its services without stopping them; a
+    // cancelled ExecuteTask then reads as a crashed background service ("crit") after the real error.
+    [Test]
+    public async Task Disposed_without_a_stop_it_ends_quietly_rather_than_as_a_cancelled_task()
+    {
+        var (services, _, _, service) = await StartAsync();
+        await using var _ = services;
+
+        service.Dispose();
+
+        await Task.WhenAny(service.ExecuteTask!).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(service.ExecuteTask!.Status, Is.EqualTo(TaskStatus.RanToCompletion));
+    }
+
     [Test]
     public async Task A_failed_run_is_logged_and_the_next_interval_runs_again()
     {
-        var (services, time, store) = Build(enabled: true);
+        var (services, time, store, service) = await StartAsync();
         await using var _ = services;
-        var service = (BackgroundService)services.GetServices<IHostedService>().Single();
-        await service.StartAsync(CancellationToken.None);
 
-        // ExecuteAsync starts on the thread pool: advance only once its timer exists, or the tick would be lost.
-        await time.TimerCreated.Task.WaitAsync(TimeSpan.FromSeconds(30));
         time.Advance(Interval);
         await store.Called(1).WaitAsync(TimeSpan.FromSeconds(30));
         // The timer keeps a tick that comes while the failed run is still unwinding, so this advance is never lost.

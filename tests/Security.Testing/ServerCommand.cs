@@ -2,18 +2,20 @@ using System.Diagnostics;
 
 namespace Security.Testing;
 
-/// <summary>Runs a database server's command-line tool (initdb, mariadb-install-db, ...) to completion, optionally as the server's own user.</summary>
-internal static class ServerCommand
+/// <summary>Runs a command-line tool (initdb, mariadb-install-db, dotnet, ...) to completion, optionally as a server's own user.</summary>
+public static class ServerCommand
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
 
     /// <summary>Runs <paramref name="fileName"/> and returns its standard output; throws with both outputs when it fails or hangs.</summary>
     /// <param name="fileName">The tool.</param>
     /// <param name="arguments">Its arguments.</param>
     /// <param name="runAsUser">Run through <c>runuser -u</c> as this user (servers refuse root); <see langword="null"/> for the current user.</param>
     /// <param name="workingDirectory">The working directory; <see langword="null"/> for the current one.</param>
-    public static string Run(string fileName, IReadOnlyList<string> arguments, string? runAsUser = null, string? workingDirectory = null)
+    /// <param name="timeout">How long it may run; <see langword="null"/> for 2 minutes.</param>
+    public static string Run(string fileName, IReadOnlyList<string> arguments, string? runAsUser = null, string? workingDirectory = null, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? DefaultTimeout;
         var start = new ProcessStartInfo
         {
             FileName = runAsUser is null ? fileName : "runuser",
@@ -42,10 +44,10 @@ internal static class ServerCommand
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
+        if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} did not finish within {Timeout}.");
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} did not finish within {limit}.");
         }
 
         process.WaitForExit();

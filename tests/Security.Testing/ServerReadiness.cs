@@ -4,7 +4,7 @@ namespace Security.Testing;
 /// Waits for a server process this fixture started to accept connections. Another process cannot signal this one,
 /// so asking it again on a short period, up to a bound, is the only way to learn that it is ready.
 /// </summary>
-internal static class ServerReadiness
+public static class ServerReadiness
 {
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
 

@@ -64,21 +64,25 @@ internal sealed partial class SecurityStoreCleanupService(
         }
 
         using var timer = new PeriodicTimer(settings.Interval, timeProvider);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await RunOnceAsync(stoppingToken);
+                try
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // An unreachable database must not stop the app: the next run tries again.
+                    Log.Failed(_logger, e);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // An unreachable database must not stop the app: the next run tries again.
-                Log.Failed(_logger, e);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Ends as a completed task: when the app fails to start, the host disposes this service without
+            // stopping it, and a cancelled task would be logged as a crashed service after the real error.
         }
     }
 

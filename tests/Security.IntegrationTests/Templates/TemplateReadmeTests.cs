@@ -1,0 +1,36 @@
+using Security.Testing;
+
+namespace Security.IntegrationTests.Templates;
+
+/// <summary>The lines the template harness adds are the lines the root README shows a reader, character for character.</summary>
+public sealed class TemplateReadmeTests
+{
+    [TestCase(nameof(WebAppTemplateWiring.Identity), WebAppTemplateWiring.Identity)]
+    [TestCase(nameof(WebAppTemplateWiring.Services), WebAppTemplateWiring.Services)]
+    [TestCase(nameof(WebAppTemplateWiring.FirstMiddleware), WebAppTemplateWiring.FirstMiddleware)]
+    [TestCase(nameof(WebAppTemplateWiring.AuthMiddleware), WebAppTemplateWiring.AuthMiddleware)]
+    [TestCase(nameof(WebAppTemplateWiring.ViewImports), WebAppTemplateWiring.ViewImports)]
+    [TestCase(nameof(WebAppTemplateWiring.ImportMap), WebAppTemplateWiring.ImportMap)]
+    [TestCase(nameof(WebAppTemplateWiring.ValidationScriptsTo), "cp " + WebAppTemplateWiring.ValidationScriptsFrom + " " + WebAppTemplateWiring.ValidationScriptsTo)]
+    [TestCase("webapi " + nameof(WebApiTemplateWiring.Context), WebApiTemplateWiring.Context)]
+    [TestCase("webapi " + nameof(WebApiTemplateWiring.Services), WebApiTemplateWiring.Services)]
+    [TestCase("webapi " + nameof(WebApiTemplateWiring.AuthMiddleware), WebApiTemplateWiring.AuthMiddleware)]
+    [TestCase("webapi usings", "`using Microsoft.AspNetCore.Identity;` and `using Microsoft.EntityFrameworkCore;`")]
+    [TestCase("webapi first middleware", "`app.UseSecurityHeaders();` right after `var app = builder.Build();`")]
+    public void Root_readme_shows_the_lines_the_harness_adds(string name, string lines)
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "README.md")).ReplaceLineEndings("\n");
+
+        Assert.That(readme, Does.Contain(lines), $"{name}: the README's \"Using it in the stock templates\" must show these lines");
+    }
+
+    [TestCase(nameof(WebAppTemplateWiring.ImportMap), WebAppTemplateWiring.ImportMap)]
+    [TestCase(nameof(WebAppTemplateWiring.ValidationScriptsTo), "cp " + WebAppTemplateWiring.ValidationScriptsFrom + " " + WebAppTemplateWiring.ValidationScriptsTo)]
+    [TestCase("img-src", "p.ImgSrc().Self().Data();")]
+    public void Csp_readme_shows_the_webapp_lines_the_harness_adds(string name, string lines)
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "Security.Csp", "README.md")).ReplaceLineEndings("\n");
+
+        Assert.That(readme, Does.Contain(lines), $"{name}: Security.Csp's README \"With the stock templates\" must show these lines");
+    }
+}
