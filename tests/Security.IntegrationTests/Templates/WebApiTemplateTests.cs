@@ -72,6 +72,7 @@ public sealed class WebApiTemplateTests
 
         using var login = await _client.PostAsJsonAsync("account/login", new { email, password = Password });
         Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.OK), await login.Content.ReadAsStringAsync());
+        Assert.That(login.Headers.CacheControl?.NoStore, Is.True, "a token response is never cached");
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "weatherforecast");

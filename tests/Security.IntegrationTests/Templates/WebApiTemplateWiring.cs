@@ -45,7 +45,7 @@ internal static class WebApiTemplateWiring
         app.UseAuthentication();
         app.UseLoginRequired();
         app.UseAuthorization();
-        app.MapGroup("/account").MapIdentityApi<IdentityUser>();
+        app.MapGroup("/account").MapIdentityApi<IdentityUser>().Confidential();
         """;
 
     public const string ContextFile = "AppDbContext.cs";
