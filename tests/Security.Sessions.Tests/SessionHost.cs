@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Time.Testing;
 using Security.Sessions.Internal;
 using Security.Testing;
@@ -21,15 +23,21 @@ internal sealed class SessionHost : IAsyncDisposable
 
     private readonly TestApp _host;
 
-    private SessionHost(TestApp host, FakeTimeProvider time, CookieContainer cookies)
+    private static readonly Lazy<string> WebRoot = new(CreateWebRoot);
+
+    private SessionHost(TestApp host, FakeTimeProvider time, SwitchableCache cache, CookieContainer cookies)
     {
         _host = host;
         Time = time;
+        Cache = cache;
         Cookies = cookies;
         Client = host.CreateClient(cookies);
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>The session store, counting its calls.</summary>
+    public SwitchableCache Cache { get; }
 
     public CookieContainer Cookies { get; }
 
@@ -40,13 +48,14 @@ internal sealed class SessionHost : IAsyncDisposable
     public static async Task<SessionHost> StartAsync(Action<SessionExpiryOptions>? configure = null, bool useSession = true)
     {
         var time = new FakeTimeProvider(Epoch);
+        var cache = new SwitchableCache();
         var host = await TestHost.StartAsync(
             services =>
             {
                 services.AddSingleton<TimeProvider>(time);
                 services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
                     .AddCookie(o => o.TimeProvider = time);
-                services.AddDistributedMemoryCache();
+                services.AddSingleton<IDistributedCache>(cache);
                 services.AddSession();
                 services.AddSessionExpiry(o =>
                 {
@@ -67,15 +76,42 @@ internal sealed class SessionHost : IAsyncDisposable
 
                 app.UseAuthentication();
                 app.UseSessionExpiry();
+                // Files served by the middleware (after session expiry, so it sees them) and by MapStaticAssets endpoints.
+                app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(WebRoot.Value) });
+                app.MapStaticAssets(Path.Combine(WebRoot.Value, "assets.staticwebassets.endpoints.json"));
                 MapEndpoints(app);
-            });
-        return new SessionHost(host, time, new CookieContainer());
+            },
+            configureBuilder: builder => builder.Environment.WebRootFileProvider = new PhysicalFileProvider(WebRoot.Value));
+        return new SessionHost(host, time, cache, new CookieContainer());
+    }
+
+    // A web root with a plain file and an asset, and the manifest MapStaticAssets reads (as the SDK writes it when publishing).
+    private static string CreateWebRoot()
+    {
+        var root = Directory.CreateTempSubdirectory("session-expiry-assets-").FullName;
+        Directory.CreateDirectory(Path.Combine(root, "css"));
+        File.WriteAllText(Path.Combine(root, "css", "site.css"), "body { color: black; }");
+        File.WriteAllText(Path.Combine(root, "plain.txt"), "plain file");
+        File.WriteAllText(Path.Combine(root, "assets.staticwebassets.endpoints.json"), """
+            {"Version":1,"ManifestType":"Publish","Endpoints":[{"Route":"css/site.css","AssetFile":"css/site.css","Selectors":[],
+              "ResponseHeaders":[{"Name":"Cache-Control","Value":"max-age=31536000, immutable"},{"Name":"Content-Length","Value":"22"},
+                {"Name":"Content-Type","Value":"text/css"},{"Name":"ETag","Value":"\"x\""},{"Name":"Last-Modified","Value":"Thu, 01 Jan 2026 00:00:00 GMT"}],
+              "EndpointProperties":[]}]}
+            """);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(root, recursive: true);
+        return root;
     }
 
     private static void MapEndpoints(WebApplication app)
     {
         app.MapGet("/", () => "home");
         app.MapGet("/health", () => "ok");
+        app.MapGet("/public", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "public, max-age=600";
+            return "cacheable";
+        });
+        app.MapGet("/api/status", () => Results.Json(new { ok = true }));
         app.MapGet("/signin/{user}", async (HttpContext context, string user) =>
         {
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user), new Claim(ClaimTypes.Name, user)], "test");
