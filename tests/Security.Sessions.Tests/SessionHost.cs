@@ -23,7 +23,8 @@ internal sealed class SessionHost : IAsyncDisposable
 
     private readonly TestApp _host;
 
-    private static readonly Lazy<string> WebRoot = new(CreateWebRoot);
+    // One web root for every host of the run; the OS cleans its temp folder.
+    private static readonly Lazy<StaticAssetsWebRoot> WebRoot = new(() => StaticAssetsWebRoot.Create("max-age=31536000, immutable"));
 
     private SessionHost(TestApp host, FakeTimeProvider time, SwitchableCache cache, CookieContainer cookies)
     {
@@ -77,29 +78,12 @@ internal sealed class SessionHost : IAsyncDisposable
                 app.UseAuthentication();
                 app.UseSessionExpiry();
                 // Files served by the middleware (after session expiry, so it sees them) and by MapStaticAssets endpoints.
-                app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(WebRoot.Value) });
-                app.MapStaticAssets(Path.Combine(WebRoot.Value, "assets.staticwebassets.endpoints.json"));
+                app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(WebRoot.Value.Path) });
+                app.MapStaticAssets(WebRoot.Value.Manifest);
                 MapEndpoints(app);
             },
-            configureBuilder: builder => builder.Environment.WebRootFileProvider = new PhysicalFileProvider(WebRoot.Value));
+            configureBuilder: builder => builder.Environment.WebRootFileProvider = new PhysicalFileProvider(WebRoot.Value.Path));
         return new SessionHost(host, time, cache, new CookieContainer());
-    }
-
-    // A web root with a plain file and an asset, and the manifest MapStaticAssets reads (as the SDK writes it when publishing).
-    private static string CreateWebRoot()
-    {
-        var root = Directory.CreateTempSubdirectory("session-expiry-assets-").FullName;
-        Directory.CreateDirectory(Path.Combine(root, "css"));
-        File.WriteAllText(Path.Combine(root, "css", "site.css"), "body { color: black; }");
-        File.WriteAllText(Path.Combine(root, "plain.txt"), "plain file");
-        File.WriteAllText(Path.Combine(root, "assets.staticwebassets.endpoints.json"), """
-            {"Version":1,"ManifestType":"Publish","Endpoints":[{"Route":"css/site.css","AssetFile":"css/site.css","Selectors":[],
-              "ResponseHeaders":[{"Name":"Cache-Control","Value":"max-age=31536000, immutable"},{"Name":"Content-Length","Value":"22"},
-                {"Name":"Content-Type","Value":"text/css"},{"Name":"ETag","Value":"\"x\""},{"Name":"Last-Modified","Value":"Thu, 01 Jan 2026 00:00:00 GMT"}],
-              "EndpointProperties":[]}]}
-            """);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(root, recursive: true);
-        return root;
     }
 
     private static void MapEndpoints(WebApplication app)
