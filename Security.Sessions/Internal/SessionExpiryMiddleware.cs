@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
