@@ -7,8 +7,8 @@ public sealed class CspNonceOptions
 {
     /// <summary>
     /// Whether a fresh 128-bit random nonce (<c>'nonce-...'</c>) is added to <see cref="Directives"/> on
-    /// every response. Default <see langword="false"/>. Read it in a page with
-    /// <c>HttpContext.GetCspNonce()</c> or <c>&lt;script asp-add-nonce&gt;</c>.
+    /// every response that asks for one with <c>HttpContext.GetCspNonce()</c> or <c>&lt;script asp-add-nonce&gt;</c>;
+    /// a response that never asks carries the policy without it. Default <see langword="false"/>.
     /// </summary>
     public bool Enabled { get; set; }
 

@@ -59,6 +59,7 @@ public static class CspServiceCollectionExtensions
         services.TryAddTransient<ICspReportStoreReader>(static sp => sp.GetRequiredService<ICspReportStore>());
         services.TryAddTransient<ICspReportStoreRetention>(static sp => sp.GetRequiredService<ICspReportStore>());
         services.TryAddSingleton<CspPolicyProvider>();
+        services.TryAddSingleton<CspLateNonce>();
         services.TryAddSingleton<CspReportLogThrottle>();
         services.TryAddSingleton<CspMetrics>();
         services.TryAddSingleton<CspReportQueue>();

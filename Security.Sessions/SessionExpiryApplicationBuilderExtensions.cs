@@ -10,6 +10,8 @@ public static class SessionExpiryApplicationBuilderExtensions
     /// <summary>
     /// Expires sessions on absolute age and inactivity. Place it after <c>UseSession()</c> and
     /// <c>UseAuthentication()</c>, and before <c>UseLoginRequired()</c> so an expired user is redirected to sign in.
+    /// A request with no session cookie and no signed-in user, and a static-asset endpoint, is passed through without
+    /// loading, storing or creating a session; last activity is stored once it has moved by a tenth of the inactivity timeout.
     /// Needs <c>services.AddSessionExpiry()</c>: without it, this call throws <see cref="InvalidOperationException"/>.
     /// </summary>
     /// <param name="app">The application.</param>

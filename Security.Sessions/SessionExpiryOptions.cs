@@ -20,7 +20,8 @@ public sealed class SessionExpiryOptions
     public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
-    /// The longest a session may stay idle between two requests. Default 30 minutes (<c>00:30:00</c>).
+    /// The longest a session may stay idle between two requests. Default 30 minutes (<c>00:30:00</c>). Last
+    /// activity is stored once it has moved by a tenth of this, so a session may end up to that step early, never late.
     /// </summary>
     public TimeSpan InactivityTimeout { get; set; } = TimeSpan.FromMinutes(30);
 

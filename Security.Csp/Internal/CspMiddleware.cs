@@ -15,8 +15,9 @@ internal sealed class CspMiddleware
     private readonly CspPolicyProvider _policies;
     private readonly double _samplingPercentage;
     private readonly Func<object, Task> _apply;
+    private readonly CspLateNonce _late;
 
-    public CspMiddleware(RequestDelegate next, CspPolicyProvider policies, IOptions<SecurityCspOptions> options, IServiceProvider services)
+    public CspMiddleware(RequestDelegate next, CspPolicyProvider policies, IOptions<SecurityCspOptions> options, CspLateNonce late, IServiceProvider services)
     {
         // The pipeline is built at startup, after endpoints are mapped: a policy name typo fails here, not on a request.
         if (services.GetService(typeof(EndpointDataSource)) is EndpointDataSource endpoints)
@@ -28,6 +29,7 @@ internal sealed class CspMiddleware
         _policies = policies;
         _samplingPercentage = options.Value.ReportSamplingPercentage;
         _apply = Apply;
+        _late = late;
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -55,7 +57,8 @@ internal sealed class CspMiddleware
         }
 
         var variant = !IsSampled() ? policy.WithoutReports : context.Request.IsHttps ? policy.Https : policy.Http;
-        var nonce = variant.UsesNonce ? CspNonce.GetOrCreate(context) : null;
+        // Only a response that asked for a nonce (a page that renders one) carries it; the rest get the policy without it.
+        var nonce = variant.UsesNonce ? CspNonce.ForHeaders(context, _late) : null;
         var headers = context.Response.Headers;
         if (variant.Enforce is { } enforce)
         {

@@ -1,9 +1,13 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OutputCaching;
 
 namespace Security.Csp.Internal;
 
-/// <summary>The per-request nonce: created on first use, kept in the request's features.</summary>
+/// <summary>
+/// The per-request nonce: created on first use, kept in the request's features. A response that never asks for one
+/// carries its policy without a nonce source, and one that asks is never stored by output caching.
+/// </summary>
 internal static class CspNonce
 {
     /// <summary>128 bits, the minimum CSP3 recommends.</summary>
@@ -30,14 +34,40 @@ internal static class CspNonce
     public static string GetOrCreate(HttpContext context)
     {
         // Stored as the plain string under a private key type: no feature object to allocate.
+        var state = context.Features[typeof(CspNonceKey)];
+        if (state is string nonce)
+        {
+            return nonce;
+        }
+
+        // The header already went out without a nonce.
+        (state as CspLateNonce)?.Report(context);
+
+        nonce = Create();
+        context.Features[typeof(CspNonceKey)] = nonce;
+
+        // A nonce served twice is no nonce: a cached copy would hand every visitor the same one.
+        if (context.Features.Get<IOutputCacheFeature>() is { } outputCache)
+        {
+            outputCache.Context.AllowCacheStorage = false;
+        }
+
+        return nonce;
+    }
+
+    /// <summary>
+    /// For the headers, as the response starts: the nonce drawn so far, or <see langword="null"/> when none was, and
+    /// then <paramref name="late"/> stands in its place so a nonce asked for later is reported.
+    /// </summary>
+    public static string? ForHeaders(HttpContext context, CspLateNonce late)
+    {
         if (context.Features[typeof(CspNonceKey)] is string nonce)
         {
             return nonce;
         }
 
-        nonce = Create();
-        context.Features[typeof(CspNonceKey)] = nonce;
-        return nonce;
+        context.Features[typeof(CspNonceKey)] = late;
+        return null;
     }
 
     /// <summary>A fresh nonce: 16 bytes never handed out before, as base64 (24 characters, one allocation).</summary>

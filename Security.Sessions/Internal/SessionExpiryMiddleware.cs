@@ -1,8 +1,10 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
+using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -23,6 +25,10 @@ internal sealed partial class SessionExpiryMiddleware
     private const int RetryAfterSeconds = 30;
     private static readonly string RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
 
+    // Last activity is stored once it has moved by a tenth of the inactivity timeout: steady browsing then costs no
+    // session write per request, and a session ends at most that step early (3 minutes of 30), never late.
+    private const int ActivityStepsPerTimeout = 10;
+
     private readonly RequestDelegate _next;
     private readonly TimeProvider _time;
     private readonly ISecurityLogoutHandler _logout;
@@ -32,11 +38,14 @@ internal sealed partial class SessionExpiryMiddleware
     private readonly PathPatternMatcher _exempt;
     private readonly TimeSpan _absoluteTimeout;
     private readonly TimeSpan _inactivityTimeout;
+    private readonly TimeSpan _activityStep;
+    private readonly string _sessionCookie;
     private readonly SessionStoreUnavailableAction _onStoreUnavailable;
 
     public SessionExpiryMiddleware(
         RequestDelegate next,
         IOptions<SessionExpiryOptions> options,
+        IOptions<SessionOptions> sessionOptions,
         TimeProvider time,
         ISecurityLogoutHandler logout,
         SessionRenewer renewer,
@@ -53,6 +62,8 @@ internal sealed partial class SessionExpiryMiddleware
         _exempt = PathPatternMatcher.Create(value.ExemptPaths);
         _absoluteTimeout = value.AbsoluteTimeout;
         _inactivityTimeout = value.InactivityTimeout;
+        _activityStep = value.InactivityTimeout / ActivityStepsPerTimeout;
+        _sessionCookie = sessionOptions.Value.Cookie.Name!;
         _onStoreUnavailable = value.OnStoreUnavailable;
 
         // Built once with the pipeline, so each is said once at startup.
@@ -76,12 +87,31 @@ internal sealed partial class SessionExpiryMiddleware
             return;
         }
 
-        var session = context.Features.Get<ISessionFeature>()?.Session
+        var feature = context.Features.Get<ISessionFeature>();
+        var session = feature?.Session
             ?? throw new InvalidOperationException(
                 "UseSessionExpiry needs ASP.NET Core session: call services.AddSession() and app.UseSession() before app.UseSessionExpiry().");
 
+        // A static asset is public and is not activity: whoever asks, its session is neither checked, loaded nor stored.
+        if (context.GetEndpoint()?.Metadata.GetMetadata<StaticAssetDescriptor>() is not null)
+        {
+            feature.Session = new UnusedSession(session, startAt: null);
+            await _next(context);
+            return;
+        }
+
         var user = SessionUser.Key(context.User);
         var now = _time.GetUtcNow();
+
+        // No session cookie and nobody signed in: no session exists, so there is nothing to check. None is made
+        // either (no cookie, no store write, the response's caching left alone) unless the app stores something.
+        if (user is null && string.IsNullOrEmpty(context.Request.Cookies[_sessionCookie]))
+        {
+            feature.Session = new UnusedSession(session, startAt: now);
+            await _next(context);
+            return;
+        }
+
         var signIn = user is null ? default : SignInTime(context, now);
 
         if (await TryLoadAsync(context, session) is { } failure)
@@ -96,6 +126,7 @@ internal sealed partial class SessionExpiryMiddleware
 
         var stored = SessionTimes.Read(session);
         var times = stored;
+        var startedOver = false;
         if (!string.Equals(times?.Owner, user, StringComparison.Ordinal))
         {
             // Not this user's session: another user's, a signed-in user's seen by an anonymous request,
@@ -108,14 +139,25 @@ internal sealed partial class SessionExpiryMiddleware
             }
 
             session = await _renewer.StartOverAsync(context, session);
+            startedOver = true;
             stored = null;
             times = user is null ? null : new SessionTimes(signIn.At, signIn.At, user);
         }
 
         if (times is not { } current)
         {
-            // A session without (readable) times gets both set to now.
-            new SessionTimes(now, now, null).Write(session);
+            // Only an anonymous session gets here. One that holds nothing (a cookie whose session the store no longer
+            // has, a forged one, or one just started over) is left unstored until the app stores something; one that
+            // holds data without (readable) times gets both set to now.
+            if (!startedOver && session.Keys.Any())
+            {
+                new SessionTimes(now, now, null).Write(session);
+            }
+            else
+            {
+                feature.Session = new UnusedSession(session, startAt: now);
+            }
+
             await _next(context);
             return;
         }
@@ -132,8 +174,11 @@ internal sealed partial class SessionExpiryMiddleware
         }
         else if (stored is { } unchanged && unchanged.Start == current.Start && string.Equals(unchanged.Owner, current.Owner, StringComparison.Ordinal))
         {
-            // The usual request: only last activity moves; start and owner are already stored.
-            SessionTimes.WriteLastActivity(session, now);
+            // The usual request: only last activity moves (start and owner are already stored), and only by whole steps.
+            if (now - unchanged.LastActivity >= _activityStep)
+            {
+                SessionTimes.WriteLastActivity(session, now);
+            }
         }
         else
         {

@@ -19,6 +19,7 @@ public class CspMiddlewareBenchmarks
     private RequestDelegate _baseline = null!;
     private RequestDelegate _oursStatic = null!;
     private RequestDelegate _oursNonce = null!;
+    private RequestDelegate _oursNonceNotAsked = null!;
     private RequestDelegate _netEscapadesStatic = null!;
     private RequestDelegate _netEscapadesNonce = null!;
 
@@ -35,6 +36,11 @@ public class CspMiddlewareBenchmarks
             s => s.AddSecurityCsp(o => o.UsePolicy(p => Policy(p, nonce: true))),
             a => a.UseContentSecurityPolicy(),
             static c => { _ = c.GetCspNonce(); return Task.CompletedTask; });
+        // The same nonce policy on a response that renders no HTML (a static file, a 404, JSON): no nonce is drawn.
+        _oursNonceNotAsked = Build(
+            s => s.AddSecurityCsp(o => o.UsePolicy(p => Policy(p, nonce: true))),
+            a => a.UseContentSecurityPolicy(),
+            static _ => Task.CompletedTask);
 
         _netEscapadesStatic = Build(
             s => s.AddSecurityHeaderPolicies(),
@@ -46,7 +52,7 @@ public class CspMiddlewareBenchmarks
             static c => { _ = c.GetNonce(); return Task.CompletedTask; });
 
         // Guard: every compared pipeline must really send the header, the nonce ones a nonce.
-        foreach (var (name, pipeline, nonce) in new[] { ("ours static", _oursStatic, false), ("ours nonce", _oursNonce, true), ("NetEscapades static", _netEscapadesStatic, false), ("NetEscapades nonce", _netEscapadesNonce, true) })
+        foreach (var (name, pipeline, nonce) in new[] { ("ours static", _oursStatic, false), ("ours nonce", _oursNonce, true), ("ours nonce, not asked", _oursNonceNotAsked, false), ("NetEscapades static", _netEscapadesStatic, false), ("NetEscapades nonce", _netEscapadesNonce, true) })
         {
             var header = _harness.RunAsync(pipeline).GetAwaiter().GetResult().Response.Headers.ContentSecurityPolicy.ToString();
             Console.WriteLine($"// {name}: {header}");
@@ -68,6 +74,9 @@ public class CspMiddlewareBenchmarks
 
     [Benchmark]
     public Task<HttpContext> Ours_nonce_policy() => _harness.RunAsync(_oursNonce);
+
+    [Benchmark]
+    public Task<HttpContext> Ours_nonce_policy_response_that_never_asks() => _harness.RunAsync(_oursNonceNotAsked);
 
     [Benchmark]
     public Task<HttpContext> NetEscapades_nonce_policy() => _harness.RunAsync(_netEscapadesNonce);

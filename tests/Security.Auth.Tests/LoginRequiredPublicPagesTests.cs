@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
+using Security.Testing;
 
 namespace Security.Auth.Tests;
 
@@ -12,32 +13,19 @@ namespace Security.Auth.Tests;
 /// </summary>
 public sealed class LoginRequiredPublicPagesTests
 {
-    private string _webRoot = null!;
+    private StaticAssetsWebRoot _webRoot = null!;
 
     [OneTimeSetUp]
-    public void CreateWebRoot()
-    {
-        // A web root with one file, and the manifest MapStaticAssets reads (as the SDK writes it when publishing).
-        _webRoot = Directory.CreateTempSubdirectory("login-required-assets-").FullName;
-        Directory.CreateDirectory(Path.Combine(_webRoot, "css"));
-        File.WriteAllText(Path.Combine(_webRoot, "css", "site.css"), "body { color: black; }");
-        File.WriteAllText(Path.Combine(_webRoot, "plain.txt"), "plain file");
-        File.WriteAllText(Path.Combine(_webRoot, "assets.staticwebassets.endpoints.json"), """
-            {"Version":1,"ManifestType":"Publish","Endpoints":[{"Route":"css/site.css","AssetFile":"css/site.css","Selectors":[],
-              "ResponseHeaders":[{"Name":"Cache-Control","Value":"max-age=3600, must-revalidate"},{"Name":"Content-Length","Value":"22"},
-                {"Name":"Content-Type","Value":"text/css"},{"Name":"ETag","Value":"\"x\""},{"Name":"Last-Modified","Value":"Thu, 01 Jan 2026 00:00:00 GMT"}],
-              "EndpointProperties":[]}]}
-            """);
-    }
+    public void CreateWebRoot() => _webRoot = StaticAssetsWebRoot.Create("max-age=3600, must-revalidate");
 
     [OneTimeTearDown]
-    public void DeleteWebRoot() => Directory.Delete(_webRoot, recursive: true);
+    public void DeleteWebRoot() => _webRoot.Dispose();
 
     private Task<AuthTestApp> StartAsync(Action<WebApplication>? beforeRouting = null) =>
         AuthTestApp.StartAsync(
             builder =>
             {
-                builder.Environment.WebRootFileProvider = new PhysicalFileProvider(_webRoot);
+                builder.Environment.WebRootFileProvider = new PhysicalFileProvider(_webRoot.Path);
                 builder.Services.AddAuthentication(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)
                     .AddCookie(o =>
                     {
@@ -56,7 +44,7 @@ public sealed class LoginRequiredPublicPagesTests
                 app.UseAuthentication();
                 app.UseLoginRequired();
                 app.UseAuthorization();
-                app.MapStaticAssets(Path.Combine(_webRoot, "assets.staticwebassets.endpoints.json"));
+                app.MapStaticAssets(_webRoot.Manifest);
                 app.MapGet("/error", () => "error page");
                 app.MapGet("/status/{code:int}", (int code) => "status page " + code);
                 app.MapGet("/boom", string () => throw new InvalidOperationException("boom")).AllowAnonymous();

@@ -101,8 +101,8 @@ public sealed class CspReportingDirectiveTests
               "ReportToEndpoint": "/csp-report"}}}
             """);
 
-        using var http = await app.ClientAt("http://localhost/").GetAsync("/");
-        using var https = await app.ClientAt("https://localhost/").GetAsync("/");
+        using var http = await app.ClientAt("http://localhost/").GetAsync("/nonced");
+        using var https = await app.ClientAt("https://localhost/").GetAsync("/nonced");
 
         Assert.That(http.Headers.GetValues("Content-Security-Policy").Single(), Does.Match(
             "^base-uri 'self'; default-src 'self'; form-action 'self'; frame-ancestors 'none'; img-src 'self' data:; object-src 'none'; " +

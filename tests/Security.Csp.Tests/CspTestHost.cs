@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,10 +12,11 @@ namespace Security.Csp.Tests;
 internal static class CspTestHost
 {
     public static Task<TestApp> StartAsync(
-        Action<IServiceCollection> services, Action<WebApplication> app, string? appSettingsJson = null) =>
+        Action<IServiceCollection> services, Action<WebApplication> app, string? appSettingsJson = null, string? environment = null) =>
         TestHost.StartAsync(
             services,
             app,
+            environment: environment,
             configureBuilder: builder =>
             {
                 builder.Logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Debug);
@@ -24,7 +26,7 @@ internal static class CspTestHost
                 }
             });
 
-    /// <summary>A host with the CSP middleware and one page at <c>/</c>.</summary>
+    /// <summary>A host with the CSP middleware, a page at <c>/</c>, and one at <c>/nonced</c> that renders the nonce.</summary>
     public static Task<TestApp> StartWithPageAsync(Action<SecurityCspOptions>? configure = null, string? appSettingsJson = null) =>
         StartAsync(
             s => s.AddSecurityCsp(configure),
@@ -32,6 +34,7 @@ internal static class CspTestHost
             {
                 a.UseContentSecurityPolicy();
                 a.MapGet("/", () => "page");
+                a.MapGet("/nonced", (HttpContext c) => $"<script nonce=\"{c.GetCspNonce()}\"></script>");
             },
             appSettingsJson);
 

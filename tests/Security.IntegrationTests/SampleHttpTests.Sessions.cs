@@ -4,16 +4,33 @@ using Security.IntegrationTests.Browser;
 
 namespace Security.IntegrationTests;
 
-/// <summary>The sample's session: its cookie's attributes, and the visit counter starting over.</summary>
+/// <summary>The sample's session: none for a first visit, its cookie's attributes, and the visit counter starting over.</summary>
 public partial class SampleHttpTests
 {
+    [TestCase("/")]
+    [TestCase("/csp-demo")]
+    [TestCase("/site.css")]
+    [TestCase("/no-such-page")]
+    [TestCase("/api/ping")]
+    public async Task Anonymous_first_visit_gets_no_session_cookie(string path)
+    {
+        await using var app = new SampleApp();
+        using var client = Client(app, out _);
+
+        using var response = await client.GetAsync(path);
+
+        var cookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
+        Assert.That(cookies.Where(c => c.StartsWith("Security.Sample.Session=", StringComparison.Ordinal)), Is.Empty, $"{(int)response.StatusCode} {path}");
+        Assert.That(response.Headers.Pragma, Is.Empty, "no no-cache headers from the session");
+    }
+
     [Test]
     public async Task Session_cookie_on_the_http_development_url_is_HttpOnly_and_SameSite_Lax()
     {
         await using var app = new SampleApp();
         using var client = Client(app, out _);
 
-        using var response = await client.GetAsync("/");
+        using var response = await client.GetAsync("/account/login");
 
         var cookie = SetCookie(response, "Security.Sample.Session=");
         Assert.That(cookie, Does.Contain("; path=/").And.Contain("; samesite=lax").And.Contain("; httponly").And.Not.Contain("secure"), cookie);
@@ -30,7 +47,7 @@ public partial class SampleHttpTests
         });
         using var client = Client(app, out _);
 
-        using var response = await client.GetAsync("/");
+        using var response = await client.GetAsync("/account/login");
 
         var cookie = SetCookie(response, "__Host-Security.Sample.Session=");
         Assert.That(cookie, Does.Contain("; path=/").And.Contain("; secure").And.Contain("; samesite=lax").And.Contain("; httponly").And.Not.Contain("domain="), cookie);
@@ -42,7 +59,8 @@ public partial class SampleHttpTests
         await using var app = new SampleApp();
         using var client = Client(app, out _);
 
-        Assert.That(Visits(await client.GetStringAsync("/")), Is.EqualTo(1));
+        Assert.That(Visits(await client.GetStringAsync("/")), Is.EqualTo(-1), "a first visit starts no session");
+        Assert.That(Visits(await client.GetStringAsync("/account/login")), Is.EqualTo(1), "the sign-in page starts one");
         Assert.That(Visits(await client.GetStringAsync("/")), Is.EqualTo(2));
         await SignInAsync(client, "admin", "Admin-pass-1");
 
@@ -55,7 +73,7 @@ public partial class SampleHttpTests
     {
         await using var app = new SampleApp();
         using var attacker = Client(app, out var attackerCookies);
-        await attacker.GetStringAsync("/");
+        await attacker.GetStringAsync("/account/login");
         using var victim = Client(app, out var victimCookies);
         victimCookies.Add(app.BaseAddress, attackerCookies.GetCookies(app.BaseAddress)["Security.Sample.Session"]!);
         Assert.That(Visits(await victim.GetStringAsync("/")), Is.EqualTo(2), "before the sign-in the planted session is shared");

@@ -50,7 +50,7 @@ public class SessionExpiryAttackTests
             case "replaced":
                 using (var other = _app.NewBrowser())
                 {
-                    await other.GetAsync("/");
+                    await other.GetAsync("/data/set/other");
                     victim.SetCookie(IdentitySessionHost.SessionCookie, other.Cookie(IdentitySessionHost.SessionCookie)!);
                 }
 
@@ -108,7 +108,7 @@ public class SessionExpiryAttackTests
     public async Task Planted_session_cookie_cannot_write_into_the_victims_session()
     {
         using var attacker = _app.NewBrowser();
-        await attacker.GetAsync("/");
+        await attacker.GetAsync("/data/set/attacker");
         using var victim = _app.NewBrowser();
         victim.SetCookie(IdentitySessionHost.SessionCookie, attacker.Cookie(IdentitySessionHost.SessionCookie)!);
         await victim.SignInAsync("alice");
@@ -123,7 +123,7 @@ public class SessionExpiryAttackTests
     public async Task Planted_session_cookie_racing_the_sign_in_with_parallel_writes_reaches_nothing_of_the_victim()
     {
         using var attacker = _app.NewBrowser();
-        await attacker.GetAsync("/");
+        await attacker.GetAsync("/data/set/attacker");
         using var victim = _app.NewBrowser();
         victim.SetCookie(IdentitySessionHost.SessionCookie, attacker.Cookie(IdentitySessionHost.SessionCookie)!);
 
@@ -291,7 +291,7 @@ public class SessionExpiryAttackTests
         await _app.DisposeAsync();
         _app = await IdentitySessionHost.StartAsync(o => o.OnStoreUnavailable = action);
         using var visitor = _app.NewBrowser();
-        await visitor.GetAsync("/");
+        await visitor.GetAsync("/data/set/visitor");
 
         _app.Cache.Down = true;
 

@@ -13,7 +13,7 @@ public class SessionExpiryTests
     {
         await using var host = await SessionHost.StartAsync();
 
-        await host.GetAsync("/");
+        await host.GetAsync("/cart/set/book");
 
         var times = await host.ReadTimesAsync();
         Assert.That(times, Is.Not.Null);
@@ -25,7 +25,7 @@ public class SessionExpiryTests
     public async Task Activity_refreshes_last_activity_but_not_start()
     {
         await using var host = await SessionHost.StartAsync();
-        await host.GetAsync("/");
+        await host.GetAsync("/cart/set/book");
 
         host.Time.Advance(TimeSpan.FromMinutes(10));
         await host.GetAsync("/");

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Time.Testing;
 using Security.Sessions.Internal;
 using Security.Testing;
@@ -21,15 +23,22 @@ internal sealed class SessionHost : IAsyncDisposable
 
     private readonly TestApp _host;
 
-    private SessionHost(TestApp host, FakeTimeProvider time, CookieContainer cookies)
+    // One web root for every host of the run; the OS cleans its temp folder.
+    private static readonly Lazy<StaticAssetsWebRoot> WebRoot = new(() => StaticAssetsWebRoot.Create("max-age=31536000, immutable"));
+
+    private SessionHost(TestApp host, FakeTimeProvider time, SwitchableCache cache, CookieContainer cookies)
     {
         _host = host;
         Time = time;
+        Cache = cache;
         Cookies = cookies;
         Client = host.CreateClient(cookies);
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>The session store, counting its calls.</summary>
+    public SwitchableCache Cache { get; }
 
     public CookieContainer Cookies { get; }
 
@@ -40,13 +49,14 @@ internal sealed class SessionHost : IAsyncDisposable
     public static async Task<SessionHost> StartAsync(Action<SessionExpiryOptions>? configure = null, bool useSession = true)
     {
         var time = new FakeTimeProvider(Epoch);
+        var cache = new SwitchableCache();
         var host = await TestHost.StartAsync(
             services =>
             {
                 services.AddSingleton<TimeProvider>(time);
                 services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
                     .AddCookie(o => o.TimeProvider = time);
-                services.AddDistributedMemoryCache();
+                services.AddSingleton<IDistributedCache>(cache);
                 services.AddSession();
                 services.AddSessionExpiry(o =>
                 {
@@ -67,15 +77,25 @@ internal sealed class SessionHost : IAsyncDisposable
 
                 app.UseAuthentication();
                 app.UseSessionExpiry();
+                // Files served by the middleware (after session expiry, so it sees them) and by MapStaticAssets endpoints.
+                app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(WebRoot.Value.Path) });
+                app.MapStaticAssets(WebRoot.Value.Manifest);
                 MapEndpoints(app);
-            });
-        return new SessionHost(host, time, new CookieContainer());
+            },
+            configureBuilder: builder => builder.Environment.WebRootFileProvider = new PhysicalFileProvider(WebRoot.Value.Path));
+        return new SessionHost(host, time, cache, new CookieContainer());
     }
 
     private static void MapEndpoints(WebApplication app)
     {
         app.MapGet("/", () => "home");
         app.MapGet("/health", () => "ok");
+        app.MapGet("/public", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "public, max-age=600";
+            return "cacheable";
+        });
+        app.MapGet("/api/status", () => Results.Json(new { ok = true }));
         app.MapGet("/signin/{user}", async (HttpContext context, string user) =>
         {
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user), new Claim(ClaimTypes.Name, user)], "test");

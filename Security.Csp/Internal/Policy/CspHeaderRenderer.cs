@@ -20,6 +20,7 @@ internal static class CspHeaderRenderer
 
         var segments = new List<string>();
         var text = new StringBuilder();
+        var withoutNonce = new StringBuilder();
         var first = true;
         foreach (var directive in directives)
         {
@@ -31,10 +32,14 @@ internal static class CspHeaderRenderer
             if (!first)
             {
                 text.Append("; ");
+                withoutNonce.Append("; ");
             }
 
             first = false;
             text.Append(directive.Name);
+            withoutNonce.Append(directive.Name);
+            var sources = 0;
+            var nonce = false;
             foreach (var value in directive.Values)
             {
                 if (value is null)
@@ -43,15 +48,24 @@ internal static class CspHeaderRenderer
                     text.Append(" 'nonce-");
                     segments.Add(text.ToString());
                     text.Clear().Append('\'');
+                    nonce = true;
                 }
                 else if (value.Length > 0)
                 {
                     text.Append(' ').Append(value);
+                    withoutNonce.Append(' ').Append(value);
+                    sources++;
                 }
+            }
+
+            // The nonce alone meant "only nonced elements": with none on the page, that is nothing.
+            if (nonce && sources == 0)
+            {
+                withoutNonce.Append(" 'none'");
             }
         }
 
         segments.Add(text.ToString());
-        return new CspHeaderTemplate([.. segments]);
+        return new CspHeaderTemplate([.. segments], withoutNonce.ToString());
     }
 }
