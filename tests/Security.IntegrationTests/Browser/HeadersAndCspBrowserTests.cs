@@ -63,7 +63,10 @@ public class HeadersAndCspBrowserTests : BrowserFixture
         Assert.That(await context.CookiesAsync(app.BaseAddress.ToString()), Is.Not.Empty);
         Assert.That(await page.EvaluateAsync<string?>("() => localStorage.getItem('draft')"), Is.EqualTo("secret"));
 
+        var signOut = page.WaitForResponseAsync(r => r.Url.EndsWith("/account/logout", StringComparison.Ordinal));
         await page.ClickAsync("button:has-text('Sign out')");
+        var answer = await signOut;
+        Assert.That(answer.Status, Is.EqualTo(302), "the sign-out POST redirects home; it answered " + answer.StatusText);
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
 
         var cookies = await context.CookiesAsync(app.BaseAddress.ToString());
