@@ -104,7 +104,7 @@ public sealed partial class LoginThrottle
             var (userCount, userStamp) = Prior(userBefore, userAfter);
             var (ipCount, ipStamp) = Prior(ipBefore, ipAfter);
             delay = Remaining(userCount, userStamp, ipCount, ipStamp, now);
-            var reservation = new Reservation(userKey, alsoReset, name, ipKey, client, bucket) { Store = store };
+            var reservation = new Reservation(store, userKey, alsoReset, name, ipKey, client, bucket);
             if (delay > TimeSpan.Zero)
             {
                 await RefundBudgetAsync(store, reservation);
@@ -125,7 +125,7 @@ public sealed partial class LoginThrottle
     {
         try
         {
-            var store = StoreOf(reservation);
+            var store = reservation.Store;
             if (reservation.UserKey is not null)
             {
                 await store.ResetAsync(reservation.UserKey, cancellationToken);
@@ -152,10 +152,6 @@ public sealed partial class LoginThrottle
         _metrics.Failed();
         Log.LoginFailed(_logger, reservation.Name, reservation.IpKey);
     }
-
-    // The store of the request that began the attempt: a scoped store (a DbContext) is the request's own.
-    private static IThrottleCounterStore StoreOf(Reservation reservation) =>
-        reservation.Store ?? throw new InvalidOperationException("The attempt has no store.");
 
     // The client budget counts failures as attempts minus refunds (successes and refused attempts), in fixed windows
     // weighed into a sliding one. Refunds are read before the attempt is reserved, so a race only ever overcounts.
@@ -268,11 +264,11 @@ public sealed partial class LoginThrottle
         return new LoginAttempt(delay, message);
     }
 
-    /// <summary>What a permitted attempt reserved, to undo on success.</summary>
-    internal sealed record Reservation(string? UserKey, string[] AlsoReset, string Name, string IpKey, string Client, long Bucket)
-    {
-        public IThrottleCounterStore? Store { get; init; }
-    }
+    /// <summary>
+    /// What a permitted attempt reserved, to undo on success, in the store of the request that began it (a scoped
+    /// store, a DbContext, is the request's own).
+    /// </summary>
+    internal sealed record Reservation(IThrottleCounterStore Store, string? UserKey, string[] AlsoReset, string Name, string IpKey, string Client, long Bucket);
 
     private sealed record LoginThrottlingFeature(TimeSpan RetryAfter, string Message) : ILoginThrottlingFeature;
 

@@ -11,22 +11,19 @@ internal sealed class SecureCookieOptionsValidator(IConfiguration? configuration
         var errors = new OptionsValidationErrors();
         errors.RequireList(configuration, SecureCookieOptions.SectionName + ":ScriptReadable");
         errors.RequireList(configuration, SecureCookieOptions.SectionName + ":CrossSite");
-        for (var i = 0; i < options.ScriptReadable.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(options.ScriptReadable[i]))
-            {
-                errors.Add($"{SecureCookieOptions.SectionName}:ScriptReadable[{i}]", "is empty; give a cookie name, e.g. XSRF-TOKEN.");
-            }
-        }
-
-        for (var i = 0; i < options.CrossSite.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(options.CrossSite[i]))
-            {
-                errors.Add($"{SecureCookieOptions.SectionName}:CrossSite[{i}]", "is empty; an empty prefix would let every cookie cross sites.");
-            }
-        }
-
+        RequireNames(errors, "ScriptReadable", options.ScriptReadable, "is empty; give a cookie name, e.g. XSRF-TOKEN.");
+        RequireNames(errors, "CrossSite", options.CrossSite, "is empty; an empty prefix would let every cookie cross sites.");
         return errors.ToResult();
+    }
+
+    private static void RequireNames(OptionsValidationErrors errors, string option, IList<string> names, string message)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(names[i]))
+            {
+                errors.Add($"{SecureCookieOptions.SectionName}:{option}[{i}]", message);
+            }
+        }
     }
 }
