@@ -11,11 +11,30 @@ public sealed class SecurityCspOptions : CspPolicyOptions
     /// <summary>The configuration section the options are bound from: <c>Security:Csp</c>.</summary>
     public const string SectionName = "Security:Csp";
 
+    /// <summary>The API policy used when <see cref="ApiPolicy"/> gives none: <c>default-src 'none'; base-uri 'none'; frame-ancestors 'none'</c>.</summary>
+    public const string DefaultApiPolicy = "default-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
     /// <summary>
     /// Named policies chosen per endpoint with <c>.RequireCspPolicy("name")</c> or
     /// <c>[CspPolicy("name")]</c> (<c>Security:Csp:Policies:&lt;name&gt;</c>). Names compare ignoring case.
     /// </summary>
     public Dictionary<string, CspPolicyOptions> Policies { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The policy sent instead of the default one on the responses of API endpoints: endpoints the framework
+    /// marks as APIs, the ones .NET 10's cookie handler answers with 401 instead of a login redirect
+    /// (<c>IDisableCookieRedirectMetadata</c>: <c>[ApiController]</c>, minimal APIs that read or write JSON,
+    /// <c>TypedResults</c>, SignalR, <c>MapIdentityApi</c>), whose response is not HTML and that name no policy of
+    /// their own (<c>Security:Csp:ApiPolicy</c>). Left without <c>Policy</c> or <c>PolicyString</c> it is
+    /// <see cref="DefaultApiPolicy"/>: a JSON response loads nothing and cannot be framed.
+    /// </summary>
+    public CspPolicyOptions ApiPolicy { get; set; } = new();
+
+    /// <summary>
+    /// Whether API endpoints get <see cref="ApiPolicy"/> (default <see langword="true"/>); <see langword="false"/>
+    /// sends them the default policy like every other response (<c>Security:Csp:UseApiPolicy</c>).
+    /// </summary>
+    public bool UseApiPolicy { get; set; } = true;
 
     /// <summary>
     /// Where browsers POST violation reports (<c>report-uri</c>, added to every policy), e.g.

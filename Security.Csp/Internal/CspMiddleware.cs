@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Security.Csp.Internal.Policy;
+using Security.Shared;
 
 namespace Security.Csp.Internal;
 
@@ -53,6 +54,12 @@ internal sealed class CspMiddleware
             if (metadata.GetMetadata<ICspPolicyMetadata>() is { } named)
             {
                 policy = _policies.Get(named.PolicyName);
+            }
+            else if (_policies.Api is { } api && ApiEndpoint.IsApi(metadata) && !ApiEndpoint.IsHtml(context.Response.ContentType))
+            {
+                // The framework's own API decision (the one the cookie handler uses for 401 instead of a redirect);
+                // an API endpoint that answers with a page keeps the page policy, so its nonced scripts still run.
+                policy = api;
             }
         }
 

@@ -18,7 +18,7 @@ internal sealed class SecurityCspOptionsValidator : IValidateOptions<SecurityCsp
     }
 
     /// <summary>Compiles the default and every named policy, collecting failures and warnings.</summary>
-    public static (CompiledCspPolicy? Default, Dictionary<string, CompiledCspPolicy> Named) Compile(
+    public static (CompiledCspPolicy? Default, Dictionary<string, CompiledCspPolicy> Named, CompiledCspPolicy? Api) Compile(
         SecurityCspOptions options, OptionsValidationErrors errors, List<string> warnings)
     {
         errors.AddRange(options.ConfigurationErrors.Failures);
@@ -37,9 +37,22 @@ internal sealed class SecurityCspOptionsValidator : IValidateOptions<SecurityCsp
             }
         }
 
+        var api = options.UseApiPolicy ? CompileApiPolicy(options, errors, warnings) : null;
         ValidateReporting(options, errors);
         ValidateReports(options.Reports, SectionName + ":Reports", errors);
-        return (compiled, named);
+        return (compiled, named, api);
+    }
+
+    // The API policy is an ordinary policy; left empty it is the preset, so binding one directive replaces the preset whole.
+    private static CompiledCspPolicy? CompileApiPolicy(SecurityCspOptions options, OptionsValidationErrors errors, List<string> warnings)
+    {
+        var policy = options.ApiPolicy ?? new CspPolicyOptions();
+        if (policy.Policy is null && policy.PolicyString is null && policy.ReportOnlyPolicy is null && policy.ReportOnlyPolicyString is null)
+        {
+            policy = new CspPolicyOptions { Mode = policy.Mode, PolicyString = SecurityCspOptions.DefaultApiPolicy };
+        }
+
+        return CspPolicyCompiler.Compile(policy, options, SectionName + ":ApiPolicy", errors, warnings);
     }
 
     // The options that are not part of a policy: where reports go and how many responses ask for them.

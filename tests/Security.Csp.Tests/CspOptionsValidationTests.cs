@@ -47,6 +47,8 @@ public sealed class CspOptionsValidationTests
     [TestCase("""{"PolicyString": "default-src 'self'\r\nX-Evil: 1"}""", "Security:Csp:PolicyString", "not allowed in an HTTP header", "")]
     [TestCase("""{"PolicyString": "default-src 'self'", "Nonce": {"Enabled": true}}""", "Security:Csp:Nonce:Enabled", "needs the policy as Policy", "")]
     [TestCase("""{"Policy": {"default-src": ["self"]}, "Nonce": {"Enabled": true, "Directives": ["sandbox"]}}""", "Security:Csp:Nonce:Directives[0]", "'sandbox'", "")]
+    [TestCase("""{"Policy": {"default-src": ["self"]}, "ApiPolicy": {"PolicyString": "default-src 'none'\r\nX-Evil: 1"}}""", "Security:Csp:ApiPolicy:PolicyString", "not allowed in an HTTP header", "")]
+    [TestCase("""{"Policy": {"default-src": ["self"]}, "ApiPolicy": {"Mode": "off"}}""", "Security:Csp:ApiPolicy:Mode", "'off'", "enforce, report-only")]
     [TestCase("""{"Policy": {"default-src": ["self"]}, "ReportUri": "/csp report"}""", "Security:Csp:ReportUri", "'/csp report'", "")]
     [TestCase("""{"Policy": {"default-src": ["self"]}, "ReportSamplingPercentage": 150}""", "Security:Csp:ReportSamplingPercentage", "'150'", "between 0 and 100")]
     [TestCase("""{"Policy": {"default-src": ["self"]}, "Reports": {"MaxBodySize": 0}}""", "Security:Csp:Reports:MaxBodySize", "'0'", "")]

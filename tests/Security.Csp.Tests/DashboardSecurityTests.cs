@@ -168,7 +168,7 @@ public sealed partial class DashboardSecurityTests
             });
 
         Assert.That(await app.GetCspAsync("/"), Is.EqualTo("default-src 'self'"));
-        Assert.That(await app.GetCspAsync(DashboardPath + "/json"), Is.EqualTo("default-src 'none'; frame-ancestors 'none'"));
+        Assert.That(await app.GetCspAsync(DashboardPath + "/json"), Is.EqualTo("default-src 'none'; base-uri 'none'; frame-ancestors 'none'"));
     }
 
     [TestCase("")]

@@ -21,7 +21,7 @@ internal sealed class CspReportDashboard(TimeProvider timeProvider, IOptions<Sec
         $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(CspDashboardHtml.Stylesheet)))}'; " +
         "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 
-    private static readonly StringValues JsonPolicy = new("default-src 'none'; frame-ancestors 'none'");
+    private static readonly StringValues JsonPolicy = new("default-src 'none'; base-uri 'none'; frame-ancestors 'none'");
 
     public Task HandleHtmlAsync(HttpContext context) => HandleAsync(context, html: true);
 

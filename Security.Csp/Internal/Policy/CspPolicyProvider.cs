@@ -14,7 +14,7 @@ internal sealed partial class CspPolicyProvider
     {
         var errors = new OptionsValidationErrors();
         var warnings = new List<string>();
-        var (compiled, named) = SecurityCspOptionsValidator.Compile(options.Value, errors, warnings);
+        var (compiled, named, api) = SecurityCspOptionsValidator.Compile(options.Value, errors, warnings);
         if (!errors.IsEmpty || compiled is null)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(SecurityCspOptions), errors.Failures);
@@ -27,9 +27,10 @@ internal sealed partial class CspPolicyProvider
 
         Default = compiled;
         _named = named;
+        Api = api;
 
         // The linter runs on what the app will send; each high finding is one startup warning.
-        Findings = [.. Lint("default", compiled).Concat(named.SelectMany(n => Lint(n.Key, n.Value)))];
+        Findings = [.. Lint("default", compiled).Concat(named.SelectMany(n => Lint(n.Key, n.Value))).Concat(api is null ? [] : Lint("api", api))];
         foreach (var finding in Findings.Where(f => f.Severity == CspFindingSeverity.High))
         {
             Log.PolicyWeakness(logger, finding.Policy, finding.Disposition, finding.Directive, finding.Kind, finding.Message);
@@ -37,6 +38,9 @@ internal sealed partial class CspPolicyProvider
     }
 
     public CompiledCspPolicy Default { get; }
+
+    /// <summary>The policy of API endpoints' non-HTML responses; <see langword="null"/> when <c>UseApiPolicy</c> is off.</summary>
+    public CompiledCspPolicy? Api { get; }
 
     /// <summary>What the linter found in the default and the named policies, enforced and report-only.</summary>
     public IReadOnlyList<CspPolicyFinding> Findings { get; }
