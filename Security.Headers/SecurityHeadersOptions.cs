@@ -93,6 +93,16 @@ public sealed class SecurityHeadersOptions
     public NoConfidentialCachingOptions NoConfidentialCaching { get; } = new();
 
     /// <summary>
+    /// Whether responses of API endpoints that set no <c>Cache-Control</c> of their own get <c>Cache-Control: no-store</c>,
+    /// so tokens and personal JSON (<c>MapIdentityApi</c>'s <c>/login</c> and <c>/refresh</c>, a user's data) stay out of
+    /// browser and proxy caches with no per-endpoint setup. API endpoints are the ones the framework marks as such, the
+    /// ones .NET 10's cookie handler answers with 401 instead of a login redirect (<c>IDisableCookieRedirectMetadata</c>:
+    /// <c>[ApiController]</c>, minimal APIs that read or write JSON, <c>TypedResults</c>). An endpoint that sets
+    /// <c>Cache-Control</c> (e.g. <c>[ResponseCache]</c>) keeps it. Default: <see langword="true"/>.
+    /// </summary>
+    public bool ApiNoStore { get; set; } = true;
+
+    /// <summary>
     /// Whether to copy the request's <c>DNT</c> header into the response, as django-security's
     /// opt-in <c>DoNotTrackMiddleware</c> does. Default: <see langword="false"/>: the echo protects
     /// nothing and browsers are dropping <c>DNT</c>. The preference itself is always read with

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Security.Abstractions;
+using Security.Shared;
 
 namespace Security.Headers.Internal;
 
@@ -16,6 +17,7 @@ internal sealed partial class SecurityHeadersMiddleware
     private static readonly StringValues NoCacheControl = "no-cache, no-store, max-age=0, must-revalidate";
     private static readonly StringValues NoCachePragma = "no-cache";
     private static readonly StringValues ExpiresNow = "-1";
+    private static readonly StringValues NoStore = "no-store";
 
     private readonly RequestDelegate _next;
     private readonly PathRules _pathRules;
@@ -27,6 +29,7 @@ internal sealed partial class SecurityHeadersMiddleware
     private readonly bool _includeLocalhost;
     private readonly StringValues _clearSiteData;
     private readonly bool _echoDoNotTrack;
+    private readonly bool _apiNoStore;
     private readonly bool _removeServerHeader;
     private readonly bool _rejectTraceMethods;
 
@@ -54,6 +57,7 @@ internal sealed partial class SecurityHeadersMiddleware
         _includeLocalhost = o.StrictTransportSecurity.IncludeLocalhost;
         _clearSiteData = HeaderValues.ClearSiteData(o.ClearSiteData.Directives);
         _echoDoNotTrack = o.EchoDoNotTrack;
+        _apiNoStore = o.ApiNoStore;
         _removeServerHeader = o.RemoveServerHeader;
         _rejectTraceMethods = o.RejectTraceMethods;
 
@@ -149,6 +153,11 @@ internal sealed partial class SecurityHeadersMiddleware
             headers.CacheControl = NoCacheControl;
             headers.Pragma = NoCachePragma;
             headers.Expires = ExpiresNow;
+        }
+        else if (_apiNoStore && metadata is not null && headers.CacheControl.Count == 0 && ApiEndpoint.IsApi(metadata))
+        {
+            // An API answer is data for one caller (often a token): no cache keeps it unless the endpoint says it may.
+            headers.CacheControl = NoStore;
         }
 
         if (clearSiteData.Count > 0)

@@ -16,7 +16,7 @@ public sealed class TemplateReadmeTests
     [TestCase("webapi " + nameof(WebApiTemplateWiring.Services), WebApiTemplateWiring.Services)]
     [TestCase("webapi " + nameof(WebApiTemplateWiring.AuthMiddleware), WebApiTemplateWiring.AuthMiddleware)]
     [TestCase("webapi usings", "`using Microsoft.AspNetCore.Identity;` and `using Microsoft.EntityFrameworkCore;`")]
-    [TestCase("webapi first middleware", "`app.UseSecurityHeaders();` right after `var app = builder.Build();`")]
+    [TestCase("webapi first middleware", "`app.UseSecurityHeaders();` and `app.UseContentSecurityPolicy();` right after `var app = builder.Build();`")]
     public void Root_readme_shows_the_lines_the_harness_adds(string name, string lines)
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "README.md")).ReplaceLineEndings("\n");

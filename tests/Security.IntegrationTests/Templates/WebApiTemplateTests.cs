@@ -14,6 +14,7 @@ namespace Security.IntegrationTests.Templates;
 public sealed class WebApiTemplateTests
 {
     private const string Password = "Templ4te-pass!";
+    private const string ApiPolicy = "default-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     private TemplateApp _app = null!;
     private HttpClient _client = null!;
@@ -22,7 +23,7 @@ public sealed class WebApiTemplateTests
     public async Task CreateApp()
     {
         var time = Stopwatch.StartNew();
-        _app = TemplateApp.Create(["webapi"], "WebApi", ["Security.Headers", "Security.Auth"]);
+        _app = TemplateApp.Create(["webapi"], "WebApi", ["Security.Headers", "Security.Csp", "Security.Auth"]);
         WebApiTemplateWiring.Apply(_app);
         // Not a README line: an app uses migrations; the harness makes Identity's tables directly.
         _app.Replace("Program.cs", "app.Run();", """
@@ -73,13 +74,20 @@ public sealed class WebApiTemplateTests
         using var login = await _client.PostAsJsonAsync("account/login", new { email, password = Password });
         Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.OK), await login.Content.ReadAsStringAsync());
         Assert.That(login.Headers.CacheControl?.NoStore, Is.True, "a token response is never cached");
+        Assert.That(login.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo(ApiPolicy), "the API header set, with no per-endpoint setup");
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "weatherforecast");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var forecast = await _client.SendAsync(request);
 
-        Assert.That(forecast.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.Multiple(() =>
+        {
+            Assert.That(forecast.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(forecast.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+            Assert.That(forecast.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo(ApiPolicy));
+            Assert.That(forecast.Headers.CacheControl?.NoStore, Is.True, "a user's API answer is not cached");
+        });
     }
 
     [Test]

@@ -26,6 +26,7 @@ internal static class WebApiTemplateWiring
             .AddEntityFrameworkStores<AppDbContext>()
             .AddLoginThrottling();
         builder.Services.AddSecurityHeaders();
+        builder.Services.AddSecurityCsp(o => o.UsePolicy(p => p.DefaultSrc().None()));
         builder.Services.AddLoginRequired(o => o.ExemptPaths.Add("account/(register|login|refresh|confirmEmail|resendConfirmationEmail|forgotPassword|resetPassword)$"));
         builder.Services.AddLoginThrottling();
         """;
@@ -35,6 +36,7 @@ internal static class WebApiTemplateWiring
     public const string FirstMiddleware = """
         var app = builder.Build();
         app.UseSecurityHeaders();
+        app.UseContentSecurityPolicy();
         """;
 
     public const string AuthMiddlewareAnchor = "app.UseHttpsRedirection();";
@@ -45,7 +47,7 @@ internal static class WebApiTemplateWiring
         app.UseAuthentication();
         app.UseLoginRequired();
         app.UseAuthorization();
-        app.MapGroup("/account").MapIdentityApi<IdentityUser>().Confidential();
+        app.MapGroup("/account").MapIdentityApi<IdentityUser>();
         """;
 
     public const string ContextFile = "AppDbContext.cs";
