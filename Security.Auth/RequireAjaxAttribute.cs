@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Security.Auth.Internal;
 
@@ -24,7 +23,7 @@ public sealed class RequireAjaxAttribute : Attribute, IRequireAjaxMetadata, IRes
         if (!context.HttpContext.Request.IsAjaxRequest())
         {
             AjaxOnly.LogRejected(context.HttpContext);
-            context.Result = new StatusCodeResult(StatusCodes.Status403Forbidden);
+            context.Result = AjaxRequiredResult.Instance;
         }
     }
 

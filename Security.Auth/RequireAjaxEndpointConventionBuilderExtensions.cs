@@ -28,7 +28,7 @@ public static class RequireAjaxEndpointConventionBuilderExtensions
             }
 
             AjaxOnly.LogRejected(context.HttpContext);
-            return ValueTask.FromResult<object?>(Results.StatusCode(StatusCodes.Status403Forbidden));
+            return ValueTask.FromResult<object?>(AjaxRequiredResult.Instance);
         });
         return builder;
     }

@@ -164,9 +164,13 @@ internal sealed partial class LoginRequiredMiddleware
             (overridden ?? LoginUrlOf(request, schemes, response)) is { } loginUrl)
         {
             Log.AjaxUnauthorized(_logger, LogText.Escape(request.Path.Value, MaxLoggedPath));
-            response.StatusCode = StatusCodes.Status401Unauthorized;
-            response.ContentType = "application/json";
-            await response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["login_url"] = loginUrl }), context.RequestAborted);
+            // Problem details with the login URL as a member when the app has them; else the original's JSON.
+            if (!await ProblemResponse.WriteAsync(context, StatusCodes.Status401Unauthorized, detail: null, [new("login_url", loginUrl)]))
+            {
+                response.ContentType = "application/json";
+                await response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["login_url"] = loginUrl }), context.RequestAborted);
+            }
+
             return;
         }
 

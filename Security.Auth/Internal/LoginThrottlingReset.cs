@@ -42,13 +42,13 @@ internal sealed partial class LoginThrottlingReset
         var user = context.User;
         if (!SecurityUsers.IsAuthenticated(user) || !await _options.IsSuperuser(context, user))
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, detail: null);
             return;
         }
 
         if (!await IsSameSiteRequestAsync(context))
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status400BadRequest, "The reset must come from a form of this site (antiforgery token or same-origin request).");
             return;
         }
 
@@ -58,7 +58,7 @@ internal sealed partial class LoginThrottlingReset
         var normalized = typed.Length is > 0 and <= MaxUsernameLength ? LoginThrottlingKeys.Normalize(context, typed) : null;
         if (normalized is null)
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, detail: null);
             return;
         }
 
@@ -74,7 +74,7 @@ internal sealed partial class LoginThrottlingReset
                 : await store.GetAsync(keys[0], _time.GetUtcNow(), context.RequestAborted) is not null;
         if (!exists)
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, detail: null);
             return;
         }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Security.Shared;
 
 namespace Security.Profiling.Internal;
 
@@ -24,7 +25,7 @@ internal sealed class ProfilesPage
     {
         if (!_enabled || !await _gate.IsAllowedAsync(context))
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, detail: null);
             return;
         }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Security.Profiling.Tests;
 
@@ -57,6 +58,19 @@ public sealed class ProfilesPageTests
 
         Assert.That(page.Response.StatusCode, Is.EqualTo(404));
         Assert.That(page.Body(), Does.Not.Contain("first"));
+    }
+
+    [Test]
+    public async Task Remote_caller_gets_a_404_problem_when_the_app_has_problem_details()
+    {
+        var (app, _) = await ProfilingHost.StartAsync(a => a.MapSecurityProfiles(), services: s => s.AddProblemDetails());
+        await using var __ = app;
+
+        var page = await app.SendAsync("/_profiles", ProfilingHost.Remote, profile: false);
+
+        Assert.That(page.Response.StatusCode, Is.EqualTo(404));
+        Assert.That(page.Response.ContentType, Is.EqualTo("application/problem+json"));
+        Assert.That(page.Body(), Does.Contain("\"status\":404"));
     }
 
     [Test]

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Security.Shared;
 
 namespace Security.Csp.Internal.Dashboard;
 
@@ -60,12 +61,11 @@ internal sealed partial class CspDashboardAccess
         builder.RequestDelegate = context => context.IsLocalRequest() ? next(context) : DenyAsync(context);
     }
 
-    private Task DenyAsync(HttpContext context)
+    private async Task DenyAsync(HttpContext context)
     {
         Log.RemoteRequestRefused(_logger, _pattern);
-        context.Response.StatusCode = StatusCodes.Status403Forbidden;
         context.Response.Headers.CacheControl = "no-store";
-        return Task.CompletedTask;
+        await ProblemResponse.WriteAsync(context, StatusCodes.Status403Forbidden, "The CSP report dashboard answers requests from this machine only.");
     }
 
     private void WarnIfGated(EndpointDataSource? endpoints)

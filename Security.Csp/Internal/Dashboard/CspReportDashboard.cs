@@ -7,6 +7,7 @@ using Security.Abstractions;
 using Security.Csp.Internal.Policy;
 using Security.Csp.Internal.Reports;
 using Microsoft.Extensions.Options;
+using Security.Shared;
 
 namespace Security.Csp.Internal.Dashboard;
 
@@ -37,9 +38,7 @@ internal sealed class CspReportDashboard(TimeProvider timeProvider, IOptions<Sec
 
         if (CspDashboardQuery.Parse(context.Request.Query, out var error) is not { } query)
         {
-            response.StatusCode = StatusCodes.Status400BadRequest;
-            response.ContentType = "text/plain; charset=utf-8";
-            await response.WriteAsync(error!, context.RequestAborted);
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status400BadRequest, error);
             return;
         }
 

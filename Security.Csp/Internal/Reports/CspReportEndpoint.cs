@@ -26,8 +26,8 @@ internal sealed partial class CspReportEndpoint(
         var response = context.Response;
         if (!HttpMethods.IsPost(request.Method))
         {
-            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             response.Headers.Allow = "POST";
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "Send CSP reports with POST.");
             return;
         }
 
@@ -35,20 +35,20 @@ internal sealed partial class CspReportEndpoint(
         if (!rateLimiter.TryAcquire(context, out var retryAfter))
         {
             response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            Reject(response, StatusCodes.Status429TooManyRequests, "rate_limited", "client over the rate limit");
+            await RejectAsync(context, StatusCodes.Status429TooManyRequests, "rate_limited", "client over the rate limit");
             return;
         }
 
         if (!IsReportContentType(request.ContentType))
         {
-            Reject(response, StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "unsupported content type");
+            await RejectAsync(context, StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "unsupported content type");
             return;
         }
 
         var limit = _options.MaxBodySize;
         if (request.ContentLength > limit)
         {
-            Reject(response, StatusCodes.Status413PayloadTooLarge, "too_large", "body over the size limit");
+            await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, "too_large", "body over the size limit");
             return;
         }
 
@@ -71,13 +71,13 @@ internal sealed partial class CspReportEndpoint(
             }
             catch (Exception ex) when (ex is BadHttpRequestException or IOException or InvalidOperationException)
             {
-                Reject(response, StatusCodes.Status400BadRequest, "invalid", "body could not be read");
+                await RejectAsync(context, StatusCodes.Status400BadRequest, "invalid", "body could not be read");
                 return;
             }
 
             if (length > limit)
             {
-                Reject(response, StatusCodes.Status413PayloadTooLarge, "too_large", "body over the size limit");
+                await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, "too_large", "body over the size limit");
                 return;
             }
 
@@ -87,7 +87,7 @@ internal sealed partial class CspReportEndpoint(
                     buffer.AsMemory(0, length), _options, timeProvider.GetUtcNow(),
                     context.Connection.RemoteIpAddress?.ToString(), userAgent.Length == 0 ? null : userAgent, reports, out var dropped))
             {
-                Reject(response, StatusCodes.Status400BadRequest, "invalid", "body is not valid JSON text or holds no CSP report");
+                await RejectAsync(context, StatusCodes.Status400BadRequest, "invalid", "body is not valid JSON text or holds no CSP report");
                 return;
             }
 
@@ -136,11 +136,11 @@ internal sealed partial class CspReportEndpoint(
         }
     }
 
-    private void Reject(HttpResponse response, int status, string metricReason, string reason)
+    private async Task RejectAsync(HttpContext context, int status, string metricReason, string reason)
     {
         metrics.Rejected(metricReason);
         Log.ReportRejected(logger, status, reason);
-        response.StatusCode = status;
+        await ProblemResponse.WriteAsync(context, status, "The CSP report was refused: " + reason + ".");
     }
 
     // Compared without parameters such as charset: "application/csp-report; charset=utf-8".
