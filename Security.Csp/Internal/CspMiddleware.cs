@@ -66,6 +66,11 @@ internal sealed class CspMiddleware
         var variant = !IsSampled() ? policy.WithoutReports : context.Request.IsHttps ? policy.Https : policy.Http;
         // Only a response that asked for a nonce (a page that renders one) carries it; the rest get the policy without it.
         var nonce = variant.UsesNonce ? CspNonce.ForHeaders(context, _late) : null;
+        if (nonce is not null)
+        {
+            CspNonce.KeepOutOfSharedCaches(context.Response);
+        }
+
         var headers = context.Response.Headers;
         if (variant.Enforce is { } enforce)
         {

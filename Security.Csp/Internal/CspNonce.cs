@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Net.Http.Headers;
 
 namespace Security.Csp.Internal;
 
 /// <summary>
 /// The per-request nonce: created on first use, kept in the request's features. A response that never asks for one
-/// carries its policy without a nonce source, and one that asks is never stored by output caching.
+/// carries its policy without a nonce source, and one that asks is never stored by output caching nor by a shared cache.
 /// </summary>
 internal static class CspNonce
 {
@@ -52,7 +53,29 @@ internal static class CspNonce
             outputCache.Context.AllowCacheStorage = false;
         }
 
+        KeepOutOfSharedCaches(context.Response);
         return nonce;
+    }
+
+    /// <summary>
+    /// Turns <c>public</c> and <c>s-maxage</c> into <c>private</c> on a nonced response, so response caching
+    /// (<c>UseResponseCaching</c>), CDNs and proxies do not hand one nonce to every visitor; the visitor's own browser
+    /// may still keep the page for its <c>max-age</c>. Runs when the nonce is drawn (before response caching decides)
+    /// and again as the headers go out (for a page that set its caching later).
+    /// </summary>
+    public static void KeepOutOfSharedCaches(HttpResponse response)
+    {
+        var value = response.Headers.CacheControl;
+        if (value.Count == 0 || response.HasStarted || !CacheControlHeaderValue.TryParse(value.ToString(), out var cacheControl) ||
+            (!cacheControl.Public && cacheControl.SharedMaxAge is null))
+        {
+            return;
+        }
+
+        cacheControl.Public = false;
+        cacheControl.SharedMaxAge = null;
+        cacheControl.Private = true;
+        response.Headers.CacheControl = cacheControl.ToString();
     }
 
     /// <summary>
