@@ -9,6 +9,7 @@ public sealed class TemplateReadmeTests
     [TestCase(nameof(WebAppTemplateWiring.Services), WebAppTemplateWiring.Services)]
     [TestCase(nameof(WebAppTemplateWiring.FirstMiddleware), WebAppTemplateWiring.FirstMiddleware)]
     [TestCase(nameof(WebAppTemplateWiring.AuthMiddleware), WebAppTemplateWiring.AuthMiddleware)]
+    [TestCase(nameof(WebAppTemplateWiring.Dashboard), WebAppTemplateWiring.Dashboard)]
     [TestCase(nameof(WebAppTemplateWiring.ViewImports), WebAppTemplateWiring.ViewImports)]
     [TestCase(nameof(WebAppTemplateWiring.ImportMap), WebAppTemplateWiring.ImportMap)]
     [TestCase(nameof(WebAppTemplateWiring.ValidationScriptsTo), "cp " + WebAppTemplateWiring.ValidationScriptsFrom + " " + WebAppTemplateWiring.ValidationScriptsTo)]

@@ -15,6 +15,8 @@ public sealed class WebAppTemplateTests : BrowserFixture
     // Bootstrap 5's .btn-primary background: the page's CSS was served and applied.
     private const string BootstrapPrimary = "rgb(13, 110, 253)";
     private const string Password = "Templ4te-pass!";
+    private const string NewPassword = "Templ4te-pass-2!";
+    private const string AdminEmail = "admin@harness.test";
 
     private TemplateApp _app = null!;
 
@@ -24,8 +26,21 @@ public sealed class WebAppTemplateTests : BrowserFixture
         var time = Stopwatch.StartNew();
         _app = TemplateApp.Create(["webapp", "--auth", "Individual"], "WebApp", ["Security.Headers", "Security.Csp", "Security.Auth"]);
         WebAppTemplateWiring.Apply(_app);
-        // Not a README line: an anonymous endpoint that throws, so the exception handler's page can be reached.
-        _app.Replace("Program.cs", "app.Run();", "app.MapGet(\"/harness/throw\", string () => throw new InvalidOperationException(\"harness\")).AllowAnonymous();\napp.Run();");
+        // Not README lines: an anonymous endpoint that throws, so the exception handler's page can be reached, and an
+        // administrator, seeded as an app would in a seeding step.
+        _app.Replace("Program.cs", "app.Run();", $$"""
+            app.MapGet("/harness/throw", string () => throw new InvalidOperationException("harness")).AllowAnonymous();
+            using (var scope = app.Services.CreateScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>().CreateAsync(new IdentityRole("Admin"));
+                var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+                var admin = new IdentityUser { UserName = "{{AdminEmail}}", Email = "{{AdminEmail}}", EmailConfirmed = true };
+                await users.CreateAsync(admin, "{{Password}}");
+                await users.AddToRoleAsync(admin, "Admin");
+            }
+
+            app.Run();
+            """);
         await _app.StartAsync();
         TestContext.Progress.WriteLine($"webapp template created, published and started in {time.Elapsed.TotalSeconds:F0} s");
     }
@@ -139,6 +154,51 @@ public sealed class WebAppTemplateTests : BrowserFixture
         using var response = await client.GetAsync("Privacy");
 
         Assert.That(response.Headers.Location?.AbsolutePath, Is.EqualTo("/Identity/Account/Login"));
+    }
+
+    [Test]
+    public async Task Csp_dashboard_is_for_administrators_only()
+    {
+        using var client = _app.CreateClient();
+        using var anonymous = await client.GetAsync("csp-reports");
+        Assert.That(anonymous.Headers.Location?.AbsolutePath, Is.EqualTo("/Identity/Account/Login"), "anonymous: sign in first");
+
+        await using var user = await VisitAsync("Identity/Account/Register");
+        var email = $"user-{Guid.NewGuid():N}@example.com";
+        await user.Page.FillAsync("#Input_Email", email);
+        await user.Page.FillAsync("#Input_Password", Password);
+        await user.Page.FillAsync("#Input_ConfirmPassword", Password);
+        await user.Page.ClickAsync("#registerSubmit");
+        await user.Page.ClickAsync("#confirm-link");
+        await user.Page.GotoAsync(_app.Url("Identity/Account/Login"));
+        await SignInAsync(user.Page, email, Password);
+        await ChangeExpiredPasswordAsync(user.Page);
+        await user.Page.GotoAsync(_app.Url("csp-reports"));
+        Assert.That(new Uri(user.Page.Url).AbsolutePath, Is.EqualTo("/Identity/Account/AccessDenied"), "a signed-in user without the role");
+
+        await using var admin = await VisitAsync("Identity/Account/Login");
+        await SignInAsync(admin.Page, AdminEmail, Password);
+        // Users in role Admin are superusers, whom password expiry leaves alone unless IncludeSuperusers is set.
+        await admin.Page.WaitForURLAsync(_app.Url(""));
+        var page = await admin.Page.GotoAsync(_app.Url("csp-reports"));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(page?.Status, Is.EqualTo(200), "the administrator");
+            Assert.That(await admin.Page.TextContentAsync("h1"), Is.EqualTo("CSP violation reports"));
+            admin.AssertNoSilentFailure();
+        });
+    }
+
+    // A user's first sign-in lands on the change-password page (ExpireNewUsers); the new password lets them on.
+    private static async Task ChangeExpiredPasswordAsync(IPage page)
+    {
+        await page.WaitForURLAsync("**/Identity/Account/Manage/ChangePassword");
+        await page.FillAsync("#Input_OldPassword", Password);
+        await page.FillAsync("#Input_NewPassword", NewPassword);
+        await page.FillAsync("#Input_ConfirmPassword", NewPassword);
+        await page.ClickAsync("#change-password-form button[type=submit]");
+        await page.GetByText("Your password has been changed.").WaitForAsync();
     }
 
     private static async Task SignInAsync(IPage page, string email, string password)

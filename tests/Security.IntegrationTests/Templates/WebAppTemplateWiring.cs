@@ -9,6 +9,7 @@ internal static class WebAppTemplateWiring
     public const string IdentityAnchor = "    .AddEntityFrameworkStores<ApplicationDbContext>();";
 
     public const string Identity = """
+            .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ApplicationDbContext>()
             .AddPasswordExpiry()
             .AddLoginThrottling();
@@ -47,6 +48,13 @@ internal static class WebAppTemplateWiring
         app.UseAuthorization();
         """;
 
+    public const string DashboardAnchor = "   .WithStaticAssets();";
+
+    public const string Dashboard = """
+           .WithStaticAssets();
+        app.MapCspReportDashboard("/csp-reports").RequireAuthorization(p => p.RequireRole("Admin"));
+        """;
+
     public const string ViewImportsAnchor = "@addTagHelper *, Microsoft.AspNetCore.Mvc.TagHelpers";
 
     public const string ViewImports = """
@@ -73,6 +81,7 @@ internal static class WebAppTemplateWiring
         app.Replace("Program.cs", ServicesAnchor, Services);
         app.Replace("Program.cs", FirstMiddlewareAnchor, FirstMiddleware);
         app.Replace("Program.cs", AuthMiddlewareAnchor, AuthMiddleware);
+        app.Replace("Program.cs", DashboardAnchor, Dashboard);
         app.Replace("Pages/_ViewImports.cshtml", ViewImportsAnchor, ViewImports);
         app.Replace("Pages/Shared/_Layout.cshtml", ImportMapAnchor, ImportMap);
         app.Copy(ValidationScriptsFrom, ValidationScriptsTo);
