@@ -142,6 +142,14 @@ public sealed class WebAppTemplateTests : BrowserFixture
     }
 
     [Test]
+    public void Startup_logs_no_csp_policy_weakness()
+    {
+        // Event 3002 is the policy linter's warning: the README's policy must pass it.
+        Assert.That(_app.Output, Does.Not.Contain("CspPolicyProvider[3002]"));
+        Assert.That(_app.Output, Does.Contain("Application started."), "the log was read");
+    }
+
+    [Test]
     public async Task Anonymous_private_page_is_a_login_redirect()
     {
         using var client = _app.CreateClient();

@@ -25,6 +25,8 @@ internal static class WebAppTemplateWiring
             p.DefaultSrc().Self();
             p.ScriptSrc().Self().WithNonce();
             p.ImgSrc().Self().Data();
+            p.ObjectSrc().None();
+            p.BaseUri().Self();
         }));
         builder.Services.AddLoginRequired();
         builder.Services.AddPasswordExpiry(o => o.ChangePasswordUrl = "/Identity/Account/Manage/ChangePassword");
