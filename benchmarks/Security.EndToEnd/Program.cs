@@ -4,7 +4,8 @@
 //             (appsettings.json here copies the sample's) and the EF stores on SQLite.
 // benchmarks/e2e.sh builds it in Release, starts both variants and drives them with wrk.
 // Usage: dotnet Security.EndToEnd.dll --Variant plain|hardened --DataDirectory <dir> --urls http://127.0.0.1:5001
-//        --webroot samples/Security.Sample/wwwroot (its site.css is the static file measured)
+//        --webroot samples/Security.Sample/wwwroot (its site.css is the static file measured; this project's
+//        wwwroot/asset.css, a copy, is the static-asset endpoint measured)
 //        [--Without sessions,csp] (hardened minus some packages, to see where the time goes; keys below)
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
@@ -15,6 +16,9 @@ using Security.Auth;
 using Security.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
+// The static-asset endpoint row: MapStaticAssets serves this project's wwwroot/asset.css from the build output's
+// manifest, which outside Development needs the static web assets turned on (a published app has them by default).
+builder.WebHost.UseStaticWebAssets();
 var variant = builder.Configuration["Variant"];
 var hardened = variant switch
 {
@@ -176,6 +180,9 @@ app.UseAuthorization();
 // --- Endpoints ---------------------------------------------------------------------------------
 
 app.MapRazorPages();
+app.MapStaticAssets();
+// The JSON API row: an anonymous minimal API writing JSON (an API endpoint to the framework).
+app.MapGet("/api/status", () => TypedResults.Ok(new { status = "ok", version = 1 })).AllowAnonymous();
 var ping = app.MapGet("/api/ping", () => Results.Ok(new { pong = true }));
 var logout = app.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn) =>
 {
