@@ -130,7 +130,8 @@ internal sealed partial class LoginRequiredMiddleware
         }
 
         var metadata = context.GetEndpoint()?.Metadata;
-        if (metadata?.GetMetadata<IAllowAnonymous>() is not null || metadata?.GetMetadata<StaticAssetDescriptor>() is not null)
+        if (metadata?.GetMetadata<IAllowAnonymous>() is not null || metadata?.GetMetadata<StaticAssetDescriptor>() is not null
+            || metadata?.GetMetadata<LoginNotRequiredAttribute>() is not null)
         {
             return true;
         }
