@@ -131,6 +131,26 @@ public sealed partial class BlazorTemplateTests : BrowserFixture
     }
 
     [Test]
+    public async Task Sign_out_from_the_interactive_counter_ends_the_session_and_lands_on_the_login_page()
+    {
+        await using var visit = await SignedInAsync();
+        await visit.Page.ClickAsync("a.nav-link[href='counter']");
+        await visit.Page.WaitForURLAsync(_app.Url("counter"));
+        await Expect(visit.Page.Locator("button.btn-primary")).ToBeEnabledAsync();
+
+        await visit.Page.ClickAsync("button.nav-link:has-text('Logout')");
+        await visit.Page.WaitForURLAsync(new Regex("/Account/Login"));
+        var again = await visit.Context.APIRequest.GetAsync(_app.Url("counter"), new APIRequestContextOptions { MaxRedirects = 0 });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(new Uri(visit.Page.Url).PathAndQuery, Is.EqualTo("/Account/Login?ReturnUrl=%2Fcounter"), "login-required sends the signed-out user to sign in, back to the counter after");
+            Assert.That(again.Headers.GetValueOrDefault("location"), Does.Contain("/Account/Login"), "the session cookie is gone");
+            visit.AssertNoSilentFailure();
+        });
+    }
+
+    [Test]
     public async Task Wrong_password_shows_the_pages_error_and_the_fourth_is_throttled_to_the_lockout_page()
     {
         await using var visit = await VisitAsync("Account/Login");
