@@ -49,6 +49,24 @@ public sealed partial class CspComponentNonceTests
     }
 
     [Test]
+    public async Task Each_response_gets_its_own_nonce_in_header_and_components()
+    {
+        await using var app = await StartAsync();
+
+        var (firstHeader, firstHtml) = await GetAsync(app, "/static");
+        var (secondHeader, secondHtml) = await GetAsync(app, "/static");
+
+        var first = NonceInHeader().Match(firstHeader).Groups[1].Value;
+        var second = NonceInHeader().Match(secondHeader).Groups[1].Value;
+        Assert.Multiple(() =>
+        {
+            Assert.That(second, Is.Not.EqualTo(first), "the cascading value is per request, never cached across responses");
+            Assert.That(NonceOf(firstHtml, "own"), Is.EqualTo(first));
+            Assert.That(NonceOf(secondHtml, "own"), Is.EqualTo(second));
+        });
+    }
+
+    [Test]
     public async Task Streaming_page_renders_after_the_response_started_with_the_header_nonce_and_no_late_nonce_warning()
     {
         await using var app = await StartAsync();

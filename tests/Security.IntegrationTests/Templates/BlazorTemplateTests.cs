@@ -110,11 +110,13 @@ public sealed partial class BlazorTemplateTests : BrowserFixture
     }
 
     [Test]
-    public async Task Template_inline_handler_runs_on_a_narrow_screen_under_the_preset_hash()
+    public async Task Template_inline_handler_runs_on_a_narrow_screen_under_the_preset_hash_and_both_hashes_are_the_templates()
     {
         var navMenu = File.ReadAllText(Path.Combine(_app.ProjectDirectory, "Components", "Layout", "NavMenu.razor"));
         var handler = OnClick().Match(navMenu).Groups[1].Value;
-        var hash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(handler)));
+        var hash = Sha256(handler);
+        var twoFactor = File.ReadAllText(Path.Combine(_app.ProjectDirectory, "Components", "Account", "Pages", "Manage", "TwoFactorAuthentication.razor"));
+        var styleHash = Sha256(StyleAttribute().Match(twoFactor).Groups[1].Value);
         await using var visit = await SignedInAsync();
         await visit.Page.SetViewportSizeAsync(400, 800);
 
@@ -124,7 +126,9 @@ public sealed partial class BlazorTemplateTests : BrowserFixture
 
         await Assert.MultipleAsync(async () =>
         {
-            Assert.That(await CspOfAsync(visit, "counter"), Does.Contain($"script-src-attr 'unsafe-hashes' 'sha256-{hash}'"), "the preset allows the template's own handler, by its hash");
+            var csp = await CspOfAsync(visit, "counter");
+            Assert.That(csp, Does.Contain($"script-src-attr 'unsafe-hashes' 'sha256-{hash}'"), "the preset allows the template's own handler, by its hash");
+            Assert.That(csp, Does.Contain($"style-src-attr 'unsafe-hashes' 'sha256-{styleHash}'"), "and its one style attribute");
             Assert.That(await visit.Page.IsCheckedAsync(".navbar-toggler"), Is.False, "the handler ran: it closed the menu");
             visit.AssertNoSilentFailure();
         });
@@ -160,6 +164,11 @@ public sealed partial class BlazorTemplateTests : BrowserFixture
 
     [GeneratedRegex("class=\"nav-scrollable\" onclick=\"([^\"]+)\"")]
     private static partial Regex OnClick();
+
+    [GeneratedRegex("<form style=\"([^\"]+)\"")]
+    private static partial Regex StyleAttribute();
+
+    private static string Sha256(string text) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
