@@ -1,15 +1,17 @@
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
-using Security.Csp.Internal.Dashboard;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Security.Abstractions;
+using Security.Csp.Internal.Dashboard;
 
 namespace Security.Csp.Internal.Policy;
 
 /// <summary>The compiled default and named policies, built once at startup.</summary>
 internal sealed partial class CspPolicyProvider
 {
+    private const string DefaultName = "default";
+
     private readonly Dictionary<string, CompiledCspPolicy> _named;
     private readonly ILogger<CspPolicyProvider> _logger;
 
@@ -33,7 +35,7 @@ internal sealed partial class CspPolicyProvider
         _logger = logger;
 
         // The linter runs on what the app will send; each high finding is one startup warning.
-        Findings = [.. Lint("default", compiled).Concat(named.SelectMany(n => Lint(n.Key, n.Value)))];
+        Findings = [.. Lint(DefaultName, compiled).Concat(named.SelectMany(n => Lint(n.Key, n.Value)))];
         foreach (var finding in Findings.Where(f => f.Severity == CspFindingSeverity.High))
         {
             Log.PolicyWeakness(logger, finding.Policy, finding.Disposition, finding.Directive, finding.Kind, finding.Message);
@@ -41,8 +43,6 @@ internal sealed partial class CspPolicyProvider
     }
 
     public CompiledCspPolicy Default { get; }
-
-    private const string DefaultName = "default";
 
     /// <summary>What the linter found in the default and the named policies, enforced and report-only.</summary>
     public IReadOnlyList<CspPolicyFinding> Findings { get; }
@@ -93,7 +93,8 @@ internal sealed partial class CspPolicyProvider
     private void WarnIfBaseBlocked(string name, CompiledCspPolicy policy)
     {
         var headers = policy.WithoutReports;
-        foreach (var (disposition, header) in new[] { (CspModes.Enforce, headers.Enforce), ("report", headers.ReportOnly) })
+        var reported = headers.ReportOnly?.ToString() == headers.Enforce?.ToString() ? null : headers.ReportOnly;
+        foreach (var (disposition, header) in new[] { (CspModes.Enforce, headers.Enforce), ("report", reported) })
         {
             if (header is not null &&
                 CspPolicyText.Parse(header.ToString()!).Sources("base-uri") is [var only] &&
