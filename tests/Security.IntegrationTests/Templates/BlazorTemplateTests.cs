@@ -18,12 +18,29 @@ public sealed partial class BlazorTemplateTests : BrowserFixture
     private const string BootstrapPrimary = "rgb(13, 110, 253)";
     private const string Password = "Templ4te-pass!";
 
+    private const string HarnessThrowPage = """
+        @page "/harness/throw"
+        @rendermode InteractiveServer
+
+        <button id="throw" class="btn btn-primary" @onclick="Throw">Throw</button>
+
+        @code {
+            private void Throw() => throw new InvalidOperationException("harness");
+        }
+        """;
+
     private TemplateApp _app = null!;
 
     // localhost, not an IP address: the login page's passkey autofill (WebAuthn) needs a domain.
     [OneTimeSetUp]
     public async Task CreateApp() => _app = await TemplateApp.StartNewAsync(
-        ["blazor", "--auth", "Individual"], "BlazorApp", ["Security.Headers", "Security.Csp", "Security.Auth"], BlazorTemplateWiring.Apply, host: "localhost");
+        ["blazor", "--auth", "Individual"], "BlazorApp", ["Security.Headers", "Security.Csp", "Security.Auth"], app =>
+        {
+            BlazorTemplateWiring.Apply(app);
+            // Not a README line: an interactive page whose button throws, so the circuit's error UI can be seen.
+            app.Write("Components/Pages/HarnessThrow.razor", HarnessThrowPage);
+        },
+        host: "localhost");
 
     [OneTimeTearDown]
     public async Task StopApp()
@@ -151,6 +168,24 @@ public sealed partial class BlazorTemplateTests : BrowserFixture
             Assert.That(new Uri(visit.Page.Url).PathAndQuery, Is.EqualTo("/Account/Login?ReturnUrl=%2Fcounter"), "login-required sends the signed-out user to sign in, back to the counter after");
             Assert.That(again.Headers.GetValueOrDefault("location"), Does.Contain("/Account/Login"), "the session cookie is gone");
             visit.AssertNoSilentFailure();
+        });
+    }
+
+    [Test]
+    public async Task Circuit_exception_shows_the_templates_error_ui_with_no_csp_violation()
+    {
+        await using var visit = await SignedInAsync();
+        await visit.Page.GotoAsync(_app.Url("harness/throw"));
+        await Expect(visit.Page.Locator("#throw")).ToBeEnabledAsync();
+
+        // Clicks until the circuit is up and the server's exception ends it.
+        await visit.Page.WaitForFunctionAsync("() => { document.getElementById('throw').click(); return getComputedStyle(document.getElementById('blazor-error-ui')).display !== 'none'; }",
+            null, new PageWaitForFunctionOptions { PollingInterval = 200 });
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(await visit.Page.Locator("#blazor-error-ui").IsVisibleAsync(), Is.True, "the error UI is shown (blazor.web.js sets its display)");
+            Assert.That(visit.Failures.Where(f => f.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)), Is.Empty, "no CSP violation; the circuit's own error is expected");
         });
     }
 

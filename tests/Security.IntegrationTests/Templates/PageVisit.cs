@@ -98,6 +98,18 @@ internal sealed class PageVisit : IAsyncDisposable
         });
     }
 
+    /// <summary>What was recorded so far, e.g. to tell a CSP violation from an error the test provoked.</summary>
+    public IReadOnlyList<string> Failures
+    {
+        get
+        {
+            lock (_failures)
+            {
+                return [.. _failures];
+            }
+        }
+    }
+
     public void AssertNoSilentFailure()
     {
         lock (_failures)
