@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Security.Abstractions;
+using Security.Csp.Internal.Blazor;
 
 namespace Security.Csp;
 
@@ -13,6 +14,30 @@ public sealed class SecurityCspBuilder : ICspReportStoreBuilder
 
     /// <summary>The application's services.</summary>
     public IServiceCollection Services { get; }
+
+    /// <summary>The name of the cascading value <see cref="AddCascadingNonce"/> adds: <c>CspNonce</c>.</summary>
+    public const string CascadingNonceName = "CspNonce";
+
+    /// <summary>
+    /// Cascades the request's CSP nonce to every Razor component (as <c>AddCascadingAuthenticationState()</c> does the user),
+    /// read with <c>[CascadingParameter(Name = "CspNonce")] public string? CspNonce { get; set; }</c> and written as
+    /// <c>&lt;ImportMap nonce="@CspNonce" /&gt;</c> or <c>&lt;script nonce="@CspNonce"&gt;</c>. In a static or prerendered
+    /// render it is the nonce of the response's header, drawn when a component first asks (ask in <c>App.razor</c>, before a
+    /// streaming page starts the response); in an interactive render it is <see langword="null"/>, so Razor writes no
+    /// <c>nonce</c> attribute: such a render has no response and no header. Also registers <c>IHttpContextAccessor</c>.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public SecurityCspBuilder AddCascadingNonce()
+    {
+        if (!Services.Any(d => d.ServiceType == typeof(CspComponentNonce.Marker)))
+        {
+            Services.AddSingleton<CspComponentNonce.Marker>();
+            Services.AddHttpContextAccessor();
+            Services.AddCascadingValue(CascadingNonceName, CspComponentNonce.For);
+        }
+
+        return this;
+    }
 
     /// <summary>
     /// Adds (or replaces) a named policy, chosen per endpoint with <c>.RequireCspPolicy(name)</c> or

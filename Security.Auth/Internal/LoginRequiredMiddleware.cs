@@ -129,8 +129,10 @@ internal sealed partial class LoginRequiredMiddleware
             return true;
         }
 
-        var metadata = context.GetEndpoint()?.Metadata;
-        if (metadata?.GetMetadata<IAllowAnonymous>() is not null || metadata?.GetMetadata<StaticAssetDescriptor>() is not null)
+        var endpoint = context.GetEndpoint();
+        var metadata = endpoint?.Metadata;
+        if (metadata?.GetMetadata<IAllowAnonymous>() is not null || metadata?.GetMetadata<StaticAssetDescriptor>() is not null
+            || metadata?.GetMetadata<LoginNotRequiredAttribute>() is not null || BlazorCircuitEndpoints.IsDisconnect(endpoint))
         {
             return true;
         }

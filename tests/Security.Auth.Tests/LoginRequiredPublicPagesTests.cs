@@ -50,8 +50,26 @@ public sealed class LoginRequiredPublicPagesTests
                 app.MapGet("/boom", string () => throw new InvalidOperationException("boom")).AllowAnonymous();
                 app.MapGet("/missing", () => Results.NotFound()).AllowAnonymous();
                 app.MapGet("/api/report.css", () => "not a file");
+                app.MapGet("/account/register", () => "register").WithMetadata(new LoginNotRequiredAttribute());
+                app.MapGet("/account/manage", () => "manage").WithMetadata(new LoginNotRequiredAttribute()).RequireAuthorization();
                 app.MapFallback((HttpContext c) => "page " + c.Request.Path);
             });
+
+    [Test]
+    public async Task LoginNotRequired_page_is_public_and_its_own_authorize_still_sends_to_sign_in()
+    {
+        await using var app = await StartAsync();
+
+        using var register = await app.Client.GetAsync("/account/register");
+        using var manage = await app.Client.GetAsync("/account/manage");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(register.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a [LoginNotRequired] page");
+            Assert.That(manage.StatusCode, Is.EqualTo(HttpStatusCode.Found), "[LoginNotRequired] with [Authorize]: authorization still challenges");
+            Assert.That(manage.Headers.Location?.AbsolutePath, Is.EqualTo("/Identity/Account/Login"));
+        });
+    }
 
     [TestCase("/css/site.css")]
     [TestCase("/CSS/Site.css")]

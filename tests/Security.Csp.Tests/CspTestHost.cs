@@ -38,6 +38,30 @@ internal static class CspTestHost
             },
             appSettingsJson);
 
+    /// <summary>
+    /// A host rendering Razor components (<see cref="Components.NonceApp"/> and its pages) under <paramref name="policy"/>,
+    /// with <c>AddCascadingNonce()</c> called <paramref name="cascadingNonceCalls"/> times.
+    /// </summary>
+    public static Task<TestApp> StartComponentsAsync(Action<CspPolicyBuilder> policy, Action<WebApplication>? endpoints = null, int cascadingNonceCalls = 1) =>
+        StartAsync(
+            s =>
+            {
+                var csp = s.AddSecurityCsp(o => o.UsePolicy(policy));
+                for (var i = 0; i < cascadingNonceCalls; i++)
+                {
+                    csp.AddCascadingNonce();
+                }
+
+                s.AddRazorComponents();
+            },
+            a =>
+            {
+                a.UseContentSecurityPolicy();
+                a.UseAntiforgery();
+                a.MapRazorComponents<Components.NonceApp>();
+                endpoints?.Invoke(a);
+            });
+
     /// <summary>A new client for <paramref name="baseAddress"/>, e.g. <c>https://localhost/</c>; <see cref="TestApp.Client"/> is the one for <c>http://localhost/</c>.</summary>
     public static HttpClient ClientAt(this TestApp app, string baseAddress)
     {

@@ -61,6 +61,35 @@ internal sealed class TemplateApp : IAsyncDisposable
         return app;
     }
 
+    /// <summary>
+    /// <see cref="Create"/>, <paramref name="wire"/>, then <see cref="StartAsync"/>, printing how long it took; the app is
+    /// disposed when a step fails.
+    /// </summary>
+    /// <param name="template">Template and options, e.g. <c>["blazor", "--auth", "Individual"]</c>.</param>
+    /// <param name="name">Project name, e.g. <c>BlazorApp</c>.</param>
+    /// <param name="packages">Our packages the app references.</param>
+    /// <param name="wire">Applies the README's lines (and any harness-only line).</param>
+    /// <param name="host">The host name, see <see cref="StartAsync"/>.</param>
+    public static async Task<TemplateApp> StartNewAsync(
+        IReadOnlyList<string> template, string name, IReadOnlyList<string> packages, Action<TemplateApp> wire, string host = "127.0.0.1")
+    {
+        var time = Stopwatch.StartNew();
+        var app = Create(template, name, packages);
+        try
+        {
+            wire(app);
+            await app.StartAsync(host: host);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        TestContext.Progress.WriteLine($"{template[0]} template created, published and started in {time.Elapsed.TotalSeconds:F0} s");
+        return app;
+    }
+
     /// <summary>Replaces the one occurrence of <paramref name="anchor"/> in a file of the app with <paramref name="replacement"/>.</summary>
     /// <param name="file">Path relative to the project folder, e.g. <c>Program.cs</c>.</param>
     /// <param name="anchor">Template text that must occur exactly once.</param>
@@ -107,7 +136,8 @@ internal sealed class TemplateApp : IAsyncDisposable
 
     /// <summary>Publishes the app (in the test assembly's configuration, so our projects are already built) and starts it in Production over HTTPS.</summary>
     /// <param name="environment">Extra environment variables (configuration, e.g. <c>Security__Auth__Throttling__ClientFailureLimit</c>).</param>
-    public async Task StartAsync(IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="host">The host name the app is reached at: <c>127.0.0.1</c>, or <c>localhost</c> for a page that needs a domain (WebAuthn's passkeys).</param>
+    public async Task StartAsync(IReadOnlyDictionary<string, string>? environment = null, string host = "127.0.0.1")
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;   // bin/<Configuration>/net10.0/
         var published = Path.Combine(Root, "published");
@@ -119,7 +149,7 @@ internal sealed class TemplateApp : IAsyncDisposable
             File.WriteAllBytes(certificatePath, certificate.Export(X509ContentType.Pkcs12, "test"));
         }
 
-        BaseAddress = new Uri($"https://127.0.0.1:{FreePort.Next()}/");
+        BaseAddress = new Uri($"https://{host}:{FreePort.Next()}/");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = published,

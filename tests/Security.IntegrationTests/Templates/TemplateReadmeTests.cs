@@ -13,6 +13,14 @@ public sealed class TemplateReadmeTests
     [TestCase(nameof(WebAppTemplateWiring.ViewImports), WebAppTemplateWiring.ViewImports)]
     [TestCase(nameof(WebAppTemplateWiring.ImportMap), WebAppTemplateWiring.ImportMap)]
     [TestCase(nameof(WebAppTemplateWiring.ValidationScriptsTo), "cp " + WebAppTemplateWiring.ValidationScriptsFrom + " " + WebAppTemplateWiring.ValidationScriptsTo)]
+    [TestCase("blazor " + nameof(BlazorTemplateWiring.Identity), BlazorTemplateWiring.Identity)]
+    [TestCase("blazor " + nameof(BlazorTemplateWiring.Services), BlazorTemplateWiring.Services)]
+    [TestCase("blazor " + nameof(BlazorTemplateWiring.FirstMiddleware), BlazorTemplateWiring.FirstMiddleware)]
+    [TestCase("blazor " + nameof(BlazorTemplateWiring.AuthMiddleware), BlazorTemplateWiring.AuthMiddleware)]
+    [TestCase("blazor " + nameof(BlazorTemplateWiring.IdentityEndpoints), BlazorTemplateWiring.IdentityEndpoints)]
+    [TestCase("blazor " + nameof(BlazorTemplateWiring.ImportMap), BlazorTemplateWiring.ImportMap)]
+    [TestCase("blazor " + nameof(BlazorTemplateWiring.AppCode), BlazorTemplateWiring.AppCode)]
+    [TestCase("blazor " + nameof(BlazorTemplateWiring.AccountImports), BlazorTemplateWiring.AccountImports)]
     [TestCase("webapi " + nameof(WebApiTemplateWiring.Context), WebApiTemplateWiring.Context)]
     [TestCase("webapi " + nameof(WebApiTemplateWiring.Services), WebApiTemplateWiring.Services)]
     [TestCase("webapi " + nameof(WebApiTemplateWiring.AuthMiddleware), WebApiTemplateWiring.AuthMiddleware)]
@@ -28,7 +36,10 @@ public sealed class TemplateReadmeTests
     [TestCase(nameof(WebAppTemplateWiring.ImportMap), WebAppTemplateWiring.ImportMap)]
     [TestCase(nameof(WebAppTemplateWiring.ValidationScriptsTo), "cp " + WebAppTemplateWiring.ValidationScriptsFrom + " " + WebAppTemplateWiring.ValidationScriptsTo)]
     [TestCase("img-src", "p.ImgSrc().Self().Data();")]
-    public void Csp_readme_shows_the_webapp_lines_the_harness_adds(string name, string lines)
+    [TestCase("blazor preset and nonce", "builder.Services.AddSecurityCsp(o => o.UsePolicy(p => p.ForBlazorWebApp())).AddCascadingNonce();")]
+    [TestCase("blazor " + nameof(BlazorTemplateWiring.ImportMap), BlazorTemplateWiring.ImportMap)]
+    [TestCase("blazor nonce parameter", "    [CascadingParameter(Name = \"CspNonce\")]\n    private string? CspNonce { get; set; }")]
+    public void Csp_readme_shows_the_template_lines_the_harness_adds(string name, string lines)
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "Security.Csp", "README.md")).ReplaceLineEndings("\n");
 

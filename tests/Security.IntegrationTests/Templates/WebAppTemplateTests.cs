@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.Playwright;
 using Security.IntegrationTests.Browser;
@@ -21,29 +20,26 @@ public sealed class WebAppTemplateTests : BrowserFixture
     private TemplateApp _app = null!;
 
     [OneTimeSetUp]
-    public async Task CreateApp()
-    {
-        var time = Stopwatch.StartNew();
-        _app = TemplateApp.Create(["webapp", "--auth", "Individual"], "WebApp", ["Security.Headers", "Security.Csp", "Security.Auth"]);
-        WebAppTemplateWiring.Apply(_app);
-        // Not README lines: an anonymous endpoint that throws, so the exception handler's page can be reached, and an
-        // administrator, seeded as an app would in a seeding step.
-        _app.Replace("Program.cs", "app.Run();", $$"""
-            app.MapGet("/harness/throw", string () => throw new InvalidOperationException("harness")).AllowAnonymous();
-            using (var scope = app.Services.CreateScope())
-            {
-                await scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>().CreateAsync(new IdentityRole("Admin"));
-                var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-                var admin = new IdentityUser { UserName = "{{AdminEmail}}", Email = "{{AdminEmail}}", EmailConfirmed = true };
-                await users.CreateAsync(admin, "{{Password}}");
-                await users.AddToRoleAsync(admin, "Admin");
-            }
+    public async Task CreateApp() => _app = await TemplateApp.StartNewAsync(
+        ["webapp", "--auth", "Individual"], "WebApp", ["Security.Headers", "Security.Csp", "Security.Auth"], app =>
+        {
+            WebAppTemplateWiring.Apply(app);
+            // Not README lines: an anonymous endpoint that throws, so the exception handler's page can be reached, and an
+            // administrator, seeded as an app would in a seeding step.
+            app.Replace("Program.cs", "app.Run();", $$"""
+                app.MapGet("/harness/throw", string () => throw new InvalidOperationException("harness")).AllowAnonymous();
+                using (var scope = app.Services.CreateScope())
+                {
+                    await scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>().CreateAsync(new IdentityRole("Admin"));
+                    var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+                    var admin = new IdentityUser { UserName = "{{AdminEmail}}", Email = "{{AdminEmail}}", EmailConfirmed = true };
+                    await users.CreateAsync(admin, "{{Password}}");
+                    await users.AddToRoleAsync(admin, "Admin");
+                }
 
-            app.Run();
-            """);
-        await _app.StartAsync();
-        TestContext.Progress.WriteLine($"webapp template created, published and started in {time.Elapsed.TotalSeconds:F0} s");
-    }
+                app.Run();
+                """);
+        });
 
     [OneTimeTearDown]
     public async Task StopApp()
@@ -90,22 +86,8 @@ public sealed class WebAppTemplateTests : BrowserFixture
     public async Task Wrong_password_shows_identitys_answer_and_the_fourth_is_throttled_to_the_lockout_page()
     {
         await using var visit = await VisitAsync("Identity/Account/Login");
-        var email = $"nobody-{Guid.NewGuid():N}@example.com";
 
-        for (var attempt = 1; attempt <= 3; attempt++)
-        {
-            await SignInAsync(visit.Page, email, "wrong-password");
-            Assert.That(await visit.Page.TextContentAsync(".validation-summary-errors"), Does.Contain("Invalid login attempt."), $"attempt {attempt}");
-        }
-
-        await SignInAsync(visit.Page, email, "wrong-password");
-
-        await Assert.MultipleAsync(async () =>
-        {
-            Assert.That(new Uri(visit.Page.Url).AbsolutePath, Is.EqualTo("/Identity/Account/Lockout"));
-            Assert.That(await visit.Page.TextContentAsync("h1"), Does.Contain("Locked out"));
-            visit.AssertNoSilentFailure();
-        });
+        await visit.AssertFourthWrongPasswordIsLockedOutAsync(SignInAsync, ".validation-summary-errors", "/Identity/Account/Lockout");
     }
 
     [Test]
@@ -219,84 +201,5 @@ public sealed class WebAppTemplateTests : BrowserFixture
         await page.WaitForLoadStateAsync(LoadState.Load);
     }
 
-    private async Task<PageVisit> VisitAsync(string path)
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
-        var page = await context.NewPageAsync();
-        var visit = new PageVisit(context, page);
-        await page.GotoAsync(_app.Url(path));
-        return visit;
-    }
-
-    /// <summary>One browser context on the app, recording what fails without a word: CSP violations, script errors, assets not served.</summary>
-    private sealed class PageVisit : IAsyncDisposable
-    {
-        private readonly List<string> _failures = [];
-
-        public PageVisit(IBrowserContext context, IPage page)
-        {
-            Context = context;
-            Page = page;
-            page.Console += (_, message) =>
-            {
-                if (message.Type is "error" or "warning")
-                {
-                    Record($"console {message.Type}: {message.Text}");
-                }
-            };
-            page.PageError += (_, error) => Record($"script error: {error}");
-            page.Response += (_, response) =>
-            {
-                var type = response.Request.ResourceType;
-                if (type is "stylesheet" or "script" or "image" or "font" && response.Status != 200)
-                {
-                    Record($"{type} {response.Url}: {response.Status}");
-                }
-            };
-            page.RequestFailed += (_, request) => Record($"{request.ResourceType} {request.Url}: {request.Failure}");
-        }
-
-        public IBrowserContext Context { get; }
-
-        public IPage Page { get; }
-
-        public Task<string> BackgroundColorAsync(string selector) =>
-            Page.EvalOnSelectorAsync<string>(selector, "e => getComputedStyle(e).backgroundColor");
-
-        /// <summary>
-        /// Fetches every stylesheet and script of the page again with this context's cookies, bypassing the browser's cache
-        /// (which would hide an asset the app now redirects, loaded on an earlier page).
-        /// </summary>
-        public async Task<IReadOnlyList<string>> AssetStatusesAsync()
-        {
-            var urls = await Page.EvaluateAsync<string[]>(
-                "() => [...document.querySelectorAll('link[rel=stylesheet]')].map(e => e.href).concat([...document.querySelectorAll('script[src]')].map(e => e.src))");
-            var statuses = new List<string>();
-            foreach (var url in urls)
-            {
-                var response = await Context.APIRequest.GetAsync(url, new APIRequestContextOptions { MaxRedirects = 0 });
-                statuses.Add($"{url}: {response.Status}");
-            }
-
-            return statuses;
-        }
-
-        public void AssertNoSilentFailure()
-        {
-            lock (_failures)
-            {
-                Assert.That(_failures, Is.Empty, $"on {Page.Url}:{Environment.NewLine}{string.Join(Environment.NewLine, _failures)}");
-            }
-        }
-
-        public async ValueTask DisposeAsync() => await Context.DisposeAsync();
-
-        private void Record(string failure)
-        {
-            lock (_failures)
-            {
-                _failures.Add(failure);
-            }
-        }
-    }
+    private Task<PageVisit> VisitAsync(string path) => PageVisit.OpenAsync(Browser, _app.Url(path));
 }
