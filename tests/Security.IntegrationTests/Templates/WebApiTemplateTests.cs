@@ -65,6 +65,14 @@ public sealed class WebApiTemplateTests
     }
 
     [Test]
+    public async Task Identitys_manage_endpoints_keep_their_own_authorization()
+    {
+        using var response = await _client.GetAsync("account/manage/info");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "LoginNotRequired opens the sign-in endpoints only");
+    }
+
+    [Test]
     public async Task Registered_user_signs_in_and_calls_the_api_with_the_token()
     {
         var email = $"user-{Guid.NewGuid():N}@example.com";

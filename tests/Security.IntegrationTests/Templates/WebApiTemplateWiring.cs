@@ -27,7 +27,7 @@ internal static class WebApiTemplateWiring
             .AddLoginThrottling();
         builder.Services.AddSecurityHeaders();
         builder.Services.AddSecurityCsp(o => o.UsePolicy(p => p.DefaultSrc().None()));
-        builder.Services.AddLoginRequired(o => o.ExemptPaths.Add("account/(register|login|refresh|confirmEmail|resendConfirmationEmail|forgotPassword|resetPassword)$"));
+        builder.Services.AddLoginRequired();
         builder.Services.AddLoginThrottling();
         """;
 
@@ -47,7 +47,7 @@ internal static class WebApiTemplateWiring
         app.UseAuthentication();
         app.UseLoginRequired();
         app.UseAuthorization();
-        app.MapGroup("/account").MapIdentityApi<IdentityUser>();
+        app.MapGroup("/account").MapIdentityApi<IdentityUser>().LoginNotRequired();
         """;
 
     public const string ContextFile = "AppDbContext.cs";
