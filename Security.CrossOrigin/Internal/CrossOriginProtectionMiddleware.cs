@@ -78,11 +78,12 @@ internal sealed partial class CrossOriginProtectionMiddleware
         return refusal == CrossOriginRefusal.None ? _next(context) : RefuseUnlessExemptAsync(context, refusal);
     }
 
+    // Ordered so that what browsers send most (same-origin and typed-in requests) and non-browser clients are
+    // decided from one or two header reads.
     private CrossOriginRefusal Decide(HttpContext context)
     {
         var request = context.Request;
         var headers = request.Headers;
-        var unsafeMethod = IsUnsafe(request);
         var site = headers[SecFetchSite];
         if (site.Count != 0)
         {
@@ -92,7 +93,7 @@ internal sealed partial class CrossOriginProtectionMiddleware
                 return CrossOriginRefusal.None;
             }
 
-            if (unsafeMethod)
+            if (IsUnsafe(request))
             {
                 return value switch
                 {
@@ -107,16 +108,13 @@ internal sealed partial class CrossOriginProtectionMiddleware
                 : CrossOriginRefusal.None;
         }
 
-        // No Sec-Fetch-Site: a browser from before 2023, or not a browser. Origin is all there is.
-        if (!unsafeMethod)
-        {
-            return CrossOriginRefusal.None;
-        }
-
+        // No Sec-Fetch-Site: a browser from before 2023, a plain-http page (browsers send Fetch Metadata only to
+        // trustworthy origins), or not a browser. Origin is all there is.
         var origin = headers.Origin;
-        if (origin.Count == 0)
+        if (origin.Count == 0 || !IsUnsafe(request))
         {
-            // Neither header: not a browser acting for another site (curl, a server, a mobile app).
+            // No Origin: not a browser acting for another site (curl, a server, a mobile app). A safe method:
+            // nothing to forge, and isolation needs Fetch Metadata.
             return CrossOriginRefusal.None;
         }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors;
 using Microsoft.Extensions.DependencyInjection;
+using Security.CrossOrigin;
 
 namespace Security.CrossOrigin.Tests;
 
@@ -95,6 +96,34 @@ public class CorsTrustTests
 
         var corsAllows = cors.Headers.TryGetValues("Access-Control-Allow-Origin", out var allowed) && allowed.Single() == origin;
         Assert.That(ours.StatusCode == HttpStatusCode.OK, Is.EqualTo(corsAllows));
+    }
+
+    [Test]
+    public async Task Under_isolation_a_cross_site_preflight_passes_only_from_an_origin_the_CORS_policy_allows()
+    {
+        await using var host = await CrossOriginHost.StartAsync(
+            o =>
+            {
+                o.Mode = CrossOriginProtectionMode.ResourceIsolation;
+                o.TrustCorsPolicyOrigins = true;
+            },
+            endpoints: app =>
+            {
+                app.UseCors();
+                app.MapGet("/api/me", () => "me");
+            },
+            services: s => s.AddCors(cors => cors.AddDefaultPolicy(p => p.WithOrigins("https://spa.example").AllowAnyMethod().AllowAnyHeader())));
+        (string, string)[] preflight = [("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "cors"), ("Sec-Fetch-Dest", "empty"), ("Access-Control-Request-Method", "GET")];
+
+        using var allowed = await host.SendAsync("OPTIONS", "/api/me", [.. preflight, ("Origin", "https://spa.example")]);
+        using var other = await host.SendAsync("OPTIONS", "/api/me", [.. preflight, ("Origin", "https://evil.example")]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(allowed.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), "CORS answered the preflight");
+            Assert.That(allowed.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo("https://spa.example"));
+            Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        });
     }
 
     [Test]
