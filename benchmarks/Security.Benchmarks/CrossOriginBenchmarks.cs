@@ -37,9 +37,9 @@ public class CrossOriginBenchmarks
     {
         var services = Services(_ => { });
         var isolated = Services(o => o.Mode = CrossOriginProtectionMode.ResourceIsolation);
-        _bare = Build(services, _ => { });
-        _ours = Build(services, app => app.UseCrossOriginProtection());
-        _oursIsolated = Build(isolated, app => app.UseCrossOriginProtection());
+        _bare = BenchmarkPipeline.Build(services, _ => { });
+        _ours = BenchmarkPipeline.Build(services, app => app.UseCrossOriginProtection());
+        _oursIsolated = BenchmarkPipeline.Build(isolated, app => app.UseCrossOriginProtection());
 
         _bareServer = new HeadersBenchmarkServer(services, Storage, "https", "example.com", "/home");
         _navigationServer = new HeadersBenchmarkServer(services, Storage, "https", "example.com", "/home", "GET",
@@ -95,16 +95,4 @@ public class CrossOriginBenchmarks
         .AddRouting()
         .AddCrossOriginProtection(configure)
         .Services.BuildServiceProvider();
-
-    private static RequestDelegate Build(IServiceProvider services, Action<IApplicationBuilder> configure)
-    {
-        var app = new ApplicationBuilder(services);
-        configure(app);
-        app.Run(context =>
-        {
-            context.Response.StatusCode = 200;
-            return Task.CompletedTask;
-        });
-        return app.Build();
-    }
 }
