@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Playwright;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Security.IntegrationTests.Browser;
+using Security.Testing;
 
 namespace Security.IntegrationTests.Templates;
 
@@ -22,7 +25,7 @@ public sealed class WebAppTemplateTests : BrowserFixture
     public async Task CreateApp()
     {
         var time = Stopwatch.StartNew();
-        _app = TemplateApp.Create(["webapp", "--auth", "Individual"], "WebApp", ["Security.Headers", "Security.Csp", "Security.Auth"]);
+        _app = TemplateApp.Create(["webapp", "--auth", "Individual"], "WebApp", ["Security.Headers", "Security.Csp", "Security.Auth", "Security.CrossOrigin"]);
         WebAppTemplateWiring.Apply(_app);
         // Not a README line: an anonymous endpoint that throws, so the exception handler's page can be reached.
         _app.Replace("Program.cs", "app.Run();", "app.MapGet(\"/harness/throw\", string () => throw new InvalidOperationException(\"harness\")).AllowAnonymous();\napp.Run();");
@@ -149,12 +152,35 @@ public sealed class WebAppTemplateTests : BrowserFixture
         await page.WaitForLoadStateAsync(LoadState.Load);
     }
 
-    private async Task<PageVisit> VisitAsync(string path)
+    [Test]
+    public async Task A_form_on_another_site_cannot_post_to_the_login_page()
+    {
+        // Without Security.CrossOrigin antiforgery would answer 400; the protection answers first, saying why.
+        var login = _app.Url("Identity/Account/Login").Replace("://127.0.0.1:", "://localhost:", StringComparison.Ordinal);
+        await using var attacker = await TestHost.StartKestrelAsync(null, web => web.MapGet("/", () => Results.Content(
+            $"<!doctype html><form method=post action=\"{login}\"><input name=Input.Email value=a@example.com><input name=Input.Password value=x><button id=send>go</button></form>",
+            "text/html")));
+        await using var visit = await VisitAsync(null);
+        await visit.Page.GotoAsync(attacker.BaseAddress.ToString());
+
+        var posted = visit.Page.WaitForResponseAsync(r => r.Request.Method == "POST");
+        await visit.Page.ClickAsync("#send");
+        var answer = await posted;
+
+        Assert.That(answer.Status, Is.EqualTo(403));
+        Assert.That(await answer.TextAsync(), Does.Contain("\"reason\":\"cross-site\""));
+    }
+
+    private async Task<PageVisit> VisitAsync(string? path)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
         var page = await context.NewPageAsync();
         var visit = new PageVisit(context, page);
-        await page.GotoAsync(_app.Url(path));
+        if (path is not null)
+        {
+            await page.GotoAsync(_app.Url(path));
+        }
+
         return visit;
     }
 
