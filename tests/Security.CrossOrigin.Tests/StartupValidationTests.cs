@@ -44,6 +44,15 @@ public class StartupValidationTests
         Assert.That(failures, Has.Some.StartsWith("Security:CrossOrigin:CorsPolicyName"));
     }
 
+    [TestCase("Bogus")]
+    [TestCase("7")]
+    public async Task Unknown_mode_is_a_startup_error_naming_the_option(string mode)
+    {
+        var error = await CrossOriginHost.StartupErrorAsync(settings: new Dictionary<string, string?> { ["Security:CrossOrigin:Mode"] = mode });
+
+        Assert.That(error?.Message, Does.Contain("Security:CrossOrigin:Mode"));
+    }
+
     [Test]
     public async Task A_single_string_where_a_list_belongs_is_a_startup_error()
     {
