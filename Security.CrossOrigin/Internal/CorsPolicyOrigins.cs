@@ -7,7 +7,7 @@ namespace Security.CrossOrigin.Internal;
 /// Whether the CORS policy ASP.NET Core's CORS middleware would apply to a request allows its origin. Mirrors how
 /// <c>CorsMiddleware</c> picks the policy (the endpoint's nearest <see cref="ICorsMetadata"/>: disabled, an inline
 /// policy, a named one, else the name given to <c>UseCors</c>), since the framework exposes no "policy for this
-/// request" seam; <c>CorsPolicySelectionTests</c> fails if the framework's choice changes.
+/// request" seam; <c>CorsTrustTests.Trust_follows_the_policy_the_CORS_middleware_applies</c> fails if the framework's choice changes.
 /// </summary>
 internal sealed class CorsPolicyOrigins(ICorsPolicyProvider provider, string? policyName)
 {
