@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs the eight Security.* packages into artifacts/packages (Release), checks their NuGet
+# Packs the nine Security.* packages into artifacts/packages (Release), checks their NuGet
 # dependencies against DESIGN.md, and proves that a fresh app outside the repository restores
 # Security.Headers from that folder and compiles the README's quick start.
 #   build/pack.sh [--keep-app]
@@ -21,7 +21,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 abstractions=Security.Abstractions
 persistence=Security.Persistence
-features=(Security.Headers Security.Csp Security.Auth Security.Sessions Security.Profiling)
+features=(Security.Headers Security.Csp Security.Auth Security.Sessions Security.Profiling Security.CrossOrigin)
 # Add-on packages: in their base package's folder, depending on that base only among Security.*
 # (Security.Profiling.Sampling carries EventPipe/TraceEvent, too heavy for every profiling user).
 declare -A addon_base=([Security.Profiling.Sampling]=Security.Profiling)

@@ -18,14 +18,19 @@ internal sealed class HeadersBenchmarkServer : IHttpResponseFeature
     private readonly List<KeyValuePair<Func<object, Task>, object>> _onStarting = new(8);
     private readonly HttpRequestFeature _request;
 
-    public HeadersBenchmarkServer(IServiceProvider services, HeaderStorage storage, string scheme, string host, string path)
+    public HeadersBenchmarkServer(IServiceProvider services, HeaderStorage storage, string scheme, string host, string path, string method = "GET", params (string Name, string Value)[] requestHeaderValues)
     {
         var requestHeaders = storage == HeaderStorage.Kestrel ? KestrelHeaders("HttpRequestHeaders", true, null) : new HeaderDictionary();
         requestHeaders["Host"] = host;
+        foreach (var (name, value) in requestHeaderValues)
+        {
+            requestHeaders[name] = value;
+        }
+
         Headers = storage == HeaderStorage.Kestrel ? KestrelHeaders("HttpResponseHeaders", [null]) : new HeaderDictionary();
         _request = new HttpRequestFeature
         {
-            Method = "GET",
+            Method = method,
             Scheme = scheme,
             Path = path,
             Protocol = "HTTP/1.1",
@@ -34,6 +39,8 @@ internal sealed class HeadersBenchmarkServer : IHttpResponseFeature
         var features = new FeatureCollection();
         features.Set<IHttpRequestFeature>(_request);
         features.Set<IHttpResponseFeature>(this);
+        // A body for middleware that answers itself (a refusal); the header suites never write one.
+        features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
         features.Set<IServiceProvidersFeature>(new RequestServicesFeatureStub(services));
         Context = new DefaultHttpContext(features);
     }

@@ -74,13 +74,13 @@ public class HeadersBenchmarks
             .AddSecurityHeaders(o => o.EchoDoNotTrack = true)
             .Services.BuildServiceProvider();
 
-        _bare = Build(services, _ => { });
-        _handWritten = Build(services, app => app.Use(next => context =>
+        _bare = BenchmarkPipeline.Build(services, _ => { });
+        _handWritten = BenchmarkPipeline.Build(services, app => app.Use(next => context =>
         {
             context.Response.OnStarting(HandWrittenCallback, context);
             return next(context);
         }));
-        _netEscapades = Build(services, app => app.UseSecurityHeaders(new HeaderPolicyCollection()
+        _netEscapades = BenchmarkPipeline.Build(services, app => app.UseSecurityHeaders(new HeaderPolicyCollection()
             .AddFrameOptionsDeny()
             .AddReferrerPolicySameOrigin()
             .AddContentTypeOptionsNoSniff()
@@ -93,9 +93,9 @@ public class HeadersBenchmarks
             .RemoveServerHeader()));
 
         // Called through the class: NetEscapades also has a parameterless UseSecurityHeaders().
-        _ours = Build(services, app => SecurityHeadersApplicationBuilderExtensions.UseSecurityHeaders(app));
-        _oursPathRules = Build(pathRulesServices, app => SecurityHeadersApplicationBuilderExtensions.UseSecurityHeaders(app));
-        _oursDoNotTrack = Build(doNotTrackServices, app => SecurityHeadersApplicationBuilderExtensions.UseSecurityHeaders(app));
+        _ours = BenchmarkPipeline.Build(services, app => SecurityHeadersApplicationBuilderExtensions.UseSecurityHeaders(app));
+        _oursPathRules = BenchmarkPipeline.Build(pathRulesServices, app => SecurityHeadersApplicationBuilderExtensions.UseSecurityHeaders(app));
+        _oursDoNotTrack = BenchmarkPipeline.Build(doNotTrackServices, app => SecurityHeadersApplicationBuilderExtensions.UseSecurityHeaders(app));
 
         _bareServer = new HeadersBenchmarkServer(services, Storage, "https", "example.com", "/home");
         _handWrittenServer = new HeadersBenchmarkServer(services, Storage, "https", "example.com", "/home");
@@ -144,18 +144,6 @@ public class HeadersBenchmarks
 
     [Benchmark(Description = "Security.Headers + path rules")]
     public void OursWithPathRules() => _oursPathRulesServer.Run(_oursPathRules);
-
-    private static RequestDelegate Build(IServiceProvider services, Action<IApplicationBuilder> configure)
-    {
-        var app = new ApplicationBuilder(services);
-        configure(app);
-        app.Run(context =>
-        {
-            context.Response.StatusCode = 200;
-            return Task.CompletedTask;
-        });
-        return app.Build();
-    }
 
     private static Task HandWrittenHeaders(object state)
     {

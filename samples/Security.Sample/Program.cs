@@ -100,6 +100,11 @@ builder.Services.AddSessionExpiry();
 // (in Development too).
 builder.Services.AddSecurityProfiling().AddSampling();
 
+// Security.CrossOrigin: another site cannot make a signed-in visitor's browser post a form or call the API
+// (CSRF), decided from the browser's Sec-Fetch-Site and Origin headers (Security:CrossOrigin). The forms keep
+// their antiforgery tokens too, for browsers that send neither header.
+builder.Services.AddCrossOriginProtection();
+
 var app = builder.Build();
 
 // Sample only: create the tables and seed the demo users (admin, alice) at start.
@@ -127,6 +132,9 @@ if (!app.Environment.IsDevelopment())
 app.UseStaticFiles();
 
 app.UseRouting();
+
+// Right after routing, so an endpoint's .AllowCrossOrigin() is seen, and before anything acts on a POST.
+app.UseCrossOriginProtection();
 
 app.UseSession();
 app.UseAuthentication();

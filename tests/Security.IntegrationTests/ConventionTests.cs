@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Security.Abstractions;
 using Security.Auth;
+using Security.CrossOrigin;
 using Security.Csp;
 using Security.Headers;
 using Security.Persistence;
@@ -12,7 +13,7 @@ using Security.Testing;
 
 namespace Security.IntegrationTests;
 
-/// <summary>The rules of docs/conventions.md that a machine can check, over all seven packages at once.</summary>
+/// <summary>The rules of docs/conventions.md that a machine can check, over all the packages at once.</summary>
 public sealed partial class ConventionTests
 {
     private static readonly string Root = RepositoryRoot.Find();
@@ -28,19 +29,20 @@ public sealed partial class ConventionTests
         (typeof(SecurityStoreOptions).Assembly, 5000, 5099),
         (typeof(SecurityProfilingOptions).Assembly, 6000, 6099),
         (typeof(SecurityProfilingBuilderSamplingExtensions).Assembly, 6000, 6099),
+        (typeof(CrossOriginProtectionOptions).Assembly, 7000, 7099),
     ];
 
     private static readonly Assembly[] Packages = [.. EventIdRanges.Select(r => r.Package)];
 
     // The feature registrations: AddX returns XBuilder and takes Action<XOptions>.
     private static readonly string[] Features =
-        ["SecurityHeaders", "SecurityCsp", "LoginRequired", "PasswordExpiry", "LoginThrottling", "SessionExpiry", "SecurityProfiling"];
+        ["SecurityHeaders", "SecurityCsp", "LoginRequired", "PasswordExpiry", "LoginThrottling", "SessionExpiry", "SecurityProfiling", "CrossOriginProtection"];
 
     private static readonly Type[] SectionOptions =
     [
         typeof(SecurityHeadersOptions), typeof(SecurityCspOptions), typeof(LoginRequiredOptions), typeof(PasswordExpiryOptions),
         typeof(LoginThrottlingOptions), typeof(SessionExpiryOptions), typeof(SecurityProfilingOptions),
-        typeof(SecurityStoreOptions), typeof(SecurityStoreCleanupOptions),
+        typeof(CrossOriginProtectionOptions), typeof(SecurityStoreOptions), typeof(SecurityStoreCleanupOptions),
     ];
 
     private static IEnumerable<TestCaseData> PackageRanges() =>

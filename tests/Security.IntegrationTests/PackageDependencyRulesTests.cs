@@ -10,7 +10,7 @@ public class PackageDependencyRulesTests
     private const string Persistence = "Security.Persistence";
 
     private static readonly string[] FeaturePackages =
-        ["Security.Headers", "Security.Csp", "Security.Auth", "Security.Sessions", "Security.Profiling"];
+        ["Security.Headers", "Security.Csp", "Security.Auth", "Security.Sessions", "Security.Profiling", "Security.CrossOrigin"];
 
     private static readonly string[] AllPackages = [Abstractions, .. FeaturePackages, Persistence];
 
@@ -26,7 +26,7 @@ public class PackageDependencyRulesTests
     private static readonly string Root = RepositoryRoot.Find();
 
     [Test]
-    public void Repository_root_holds_exactly_the_seven_packages()
+    public void Repository_root_holds_exactly_the_eight_packages()
     {
         var found = Directory.GetDirectories(Root)
             .Select(Path.GetFileName)

@@ -1,6 +1,9 @@
 using System.Net;
 using Microsoft.Playwright;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Security.IntegrationTests.Browser;
+using Security.Testing;
 
 namespace Security.IntegrationTests.Templates;
 
@@ -21,7 +24,7 @@ public sealed class WebAppTemplateTests : BrowserFixture
 
     [OneTimeSetUp]
     public async Task CreateApp() => _app = await TemplateApp.StartNewAsync(
-        ["webapp", "--auth", "Individual"], "WebApp", ["Security.Headers", "Security.Csp", "Security.Auth"], app =>
+        ["webapp", "--auth", "Individual"], "WebApp", ["Security.Headers", "Security.Csp", "Security.Auth", "Security.CrossOrigin"], app =>
         {
             WebAppTemplateWiring.Apply(app);
             // Not README lines: an anonymous endpoint that throws, so the exception handler's page can be reached, and an
@@ -199,6 +202,24 @@ public sealed class WebAppTemplateTests : BrowserFixture
         await page.FillAsync("#Input_Password", password);
         await page.ClickAsync("#login-submit");
         await page.WaitForLoadStateAsync(LoadState.Load);
+    }
+
+    [Test]
+    public async Task A_form_on_another_site_cannot_post_to_the_login_page()
+    {
+        // Without Security.CrossOrigin antiforgery would answer 400; the protection answers first, saying why.
+        var login = _app.Url("Identity/Account/Login").Replace("://127.0.0.1:", "://localhost:", StringComparison.Ordinal);
+        await using var attacker = await TestHost.StartKestrelAsync(null, web => web.MapGet("/", () => Results.Content(
+            $"<!doctype html><form method=post action=\"{login}\"><input name=Input.Email value=a@example.com><input name=Input.Password value=x><button id=send>go</button></form>",
+            "text/html")));
+        await using var visit = await PageVisit.OpenAsync(Browser, attacker.BaseAddress.ToString());
+
+        var posted = visit.Page.WaitForResponseAsync(r => r.Request.Method == "POST");
+        await visit.Page.ClickAsync("#send");
+        var answer = await posted;
+
+        Assert.That(answer.Status, Is.EqualTo(403));
+        Assert.That(await answer.TextAsync(), Does.Contain("\"reason\":\"cross-site\""));
     }
 
     private Task<PageVisit> VisitAsync(string path) => PageVisit.OpenAsync(Browser, _app.Url(path));

@@ -31,6 +31,7 @@ internal static class WebAppTemplateWiring
         builder.Services.AddLoginRequired();
         builder.Services.AddPasswordExpiry(o => o.ChangePasswordUrl = "/Identity/Account/Manage/ChangePassword");
         builder.Services.AddLoginThrottling();
+        builder.Services.AddCrossOriginProtection();
         """;
 
     public const string FirstMiddlewareAnchor = "var app = builder.Build();";
@@ -44,6 +45,7 @@ internal static class WebAppTemplateWiring
     public const string AuthMiddlewareAnchor = "app.UseAuthorization();";
 
     public const string AuthMiddleware = """
+        app.UseCrossOriginProtection();
         app.UseAuthentication();
         app.UseLoginRequired();
         app.UsePasswordExpiry();
