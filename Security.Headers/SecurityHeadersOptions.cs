@@ -102,9 +102,27 @@ public sealed class SecurityHeadersOptions
 
     /// <summary>
     /// Whether to remove the <c>Server</c> and <c>X-Powered-By</c> response headers, which only tell
-    /// an attacker what to try. Also turns off Kestrel's <c>AddServerHeader</c>. Default: <see langword="true"/>.
+    /// an attacker what to try. Also sets Kestrel's <c>AddServerHeader</c> to <see langword="false"/>, so that
+    /// Kestrel's own answers (a 400 for a request it cannot parse, which no middleware sees) carry no
+    /// <c>Server</c> either. Default: <see langword="true"/>.
     /// </summary>
     public bool RemoveServerHeader { get; set; } = true;
+
+    /// <summary>
+    /// Whether to remove, from every response the middleware sees (error pages and 404s included), the
+    /// fingerprinting headers on the OWASP Secure Headers Project's removal list: 87 names such as
+    /// <c>X-Powered-By</c>, <c>X-AspNet-Version</c>, <c>X-AspNetMvc-Version</c>, <c>X-SourceFiles</c>,
+    /// <c>X-Generator</c>, <c>X-Envoy-Upstream-Service-Time</c>, matched ignoring case. <c>Server</c> follows
+    /// <see cref="RemoveServerHeader"/>. Default: <see langword="true"/>.
+    /// </summary>
+    public bool RemoveFingerprintingHeaders { get; set; } = true;
+
+    /// <summary>
+    /// More response header names to remove with the OWASP list, e.g. <c>X-Backend-Host</c> (a name your own
+    /// proxy or framework adds). Ignored when <see cref="RemoveFingerprintingHeaders"/> is <see langword="false"/>.
+    /// Default: none.
+    /// </summary>
+    public IList<string> AdditionalFingerprintingHeaders { get; } = new List<string>();
 
     /// <summary>
     /// Whether to answer <c>TRACE</c> and <c>TRACK</c> requests with <c>405 Method Not Allowed</c> before the app

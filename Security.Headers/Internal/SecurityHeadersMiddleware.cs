@@ -27,7 +27,7 @@ internal sealed partial class SecurityHeadersMiddleware
     private readonly bool _includeLocalhost;
     private readonly StringValues _clearSiteData;
     private readonly bool _echoDoNotTrack;
-    private readonly bool _removeServerHeader;
+    private readonly FingerprintingHeaderRemover? _fingerprints;
     private readonly bool _rejectTraceMethods;
 
     // One callback per combination of path decisions, made once, so that OnStarting gets only the
@@ -54,7 +54,7 @@ internal sealed partial class SecurityHeadersMiddleware
         _includeLocalhost = o.StrictTransportSecurity.IncludeLocalhost;
         _clearSiteData = HeaderValues.ClearSiteData(o.ClearSiteData.Directives);
         _echoDoNotTrack = o.EchoDoNotTrack;
-        _removeServerHeader = o.RemoveServerHeader;
+        _fingerprints = FingerprintingHeaderNames(o) is { Count: > 0 } names ? new FingerprintingHeaderRemover(names) : null;
         _rejectTraceMethods = o.RejectTraceMethods;
 
         _pathRules = new PathRules(o);
@@ -165,11 +165,29 @@ internal sealed partial class SecurityHeadersMiddleware
             }
         }
 
-        if (_removeServerHeader)
+        _fingerprints?.RemoveFrom(headers);
+    }
+
+    private static List<string> FingerprintingHeaderNames(SecurityHeadersOptions o)
+    {
+        var names = new List<string>();
+        if (o.RemoveFingerprintingHeaders)
         {
-            headers.Remove("Server");
-            headers.Remove("X-Powered-By");
+            names.AddRange(FingerprintingHeaders.OwaspRemovalList);
+            names.AddRange(o.AdditionalFingerprintingHeaders.Select(n => n.Trim()));
         }
+
+        if (o.RemoveServerHeader)
+        {
+            names.Add("Server");
+            names.Add("X-Powered-By");
+        }
+        else
+        {
+            names.RemoveAll(n => n.Equals("Server", StringComparison.OrdinalIgnoreCase));
+        }
+
+        return names;
     }
 
     private static (string Name, StringValues Value)[] StaticHeaders(SecurityHeadersOptions o)
