@@ -78,10 +78,23 @@ public sealed class SecurityHeadersOptions
     public string DnsPrefetchControl { get; set; } = "disabled";
 
     /// <summary>
-    /// <c>Permissions-Policy</c>, written as given: <c>off</c> (default) or a policy such as
-    /// <c>camera=(), geolocation=(self "https://maps.example"), fullscreen=*</c>.
+    /// <c>Permissions-Policy</c>: the browser features your pages use, e.g.
+    /// <c>camera=(self), geolocation=(self "https://maps.example"), fullscreen=*</c>. Default: empty (none). While
+    /// <see cref="DenyUnlistedPermissions"/> is on, every other feature current browsers know (camera, microphone,
+    /// geolocation, USB, <c>local-network</c>, <c>loopback-network</c>, <c>unload</c>, <c>sync-xhr</c>, ...) is
+    /// denied to the page and every frame in it. <c>off</c> sends no header. A feature Chromium does not know is
+    /// sent as given with a startup warning.
     /// </summary>
-    public string PermissionsPolicy { get; set; } = "off";
+    public string PermissionsPolicy { get; set; } = "";
+
+    /// <summary>
+    /// Whether <c>Permissions-Policy</c> denies (<c>feature=()</c>) every feature in its catalogue that
+    /// <see cref="PermissionsPolicy"/> does not name, so that injected script can use none of them. Passkeys
+    /// (<c>publickey-credentials-get</c>, <c>-create</c>) stay allowed to your own pages, <c>cross-origin-isolated</c>
+    /// too when <see cref="CrossOriginEmbedderPolicy"/> is on. <see langword="false"/> sends
+    /// <see cref="PermissionsPolicy"/> exactly as given (no header when it is empty). Default: <see langword="true"/>.
+    /// </summary>
+    public bool DenyUnlistedPermissions { get; set; } = true;
 
     /// <summary><c>Strict-Transport-Security</c>, sent on HTTPS responses only.</summary>
     public StrictTransportSecurityOptions StrictTransportSecurity { get; } = new();

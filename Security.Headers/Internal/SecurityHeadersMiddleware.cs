@@ -57,6 +57,14 @@ internal sealed partial class SecurityHeadersMiddleware
         _fingerprints = FingerprintingHeaderNames(o) is { Count: > 0 } names ? new FingerprintingHeaderRemover(names) : null;
         _rejectTraceMethods = o.RejectTraceMethods;
 
+        foreach (var feature in PermissionsPolicySyntax.FeatureNames(HeaderValues.IsOff(o.PermissionsPolicy) ? "" : o.PermissionsPolicy))
+        {
+            if (!PermissionsPolicyFeatures.IsKnown(feature))
+            {
+                Log.UnknownPermissionsFeature(logger, feature);
+            }
+        }
+
         _pathRules = new PathRules(o);
         foreach (var warning in PathRules.OverMatchingExemptions(o))
         {
@@ -198,7 +206,7 @@ internal sealed partial class SecurityHeadersMiddleware
         HeaderValues.TryToken(o.CrossOriginEmbedderPolicy, HeaderValues.EmbedderPolicyAllowed, out var embedder);
         HeaderValues.TryToken(o.CrossOriginResourcePolicy, HeaderValues.ResourcePolicyAllowed, out var resource);
         HeaderValues.TryToken(o.PermittedCrossDomainPolicies, HeaderValues.CrossDomainPoliciesAllowed, out var crossDomain);
-        var permissions = HeaderValues.IsOff(o.PermissionsPolicy) ? null : o.PermissionsPolicy.Trim();
+        var permissions = HeaderValues.PermissionsPolicy(o);
         HeaderValues.TryToken(o.OriginAgentCluster, HeaderValues.OriginAgentClusterAllowed, out var agentCluster);
         HeaderValues.TryToken(o.DnsPrefetchControl, HeaderValues.DnsPrefetchControlAllowed, out var dnsPrefetch);
 
@@ -245,5 +253,9 @@ internal sealed partial class SecurityHeadersMiddleware
         [LoggerMessage(EventId = 2003, EventName = "ExemptionOverMatches", Level = LogLevel.Warning,
             Message = "{Warning}")]
         public static partial void ExemptionOverMatches(ILogger logger, string warning);
+
+        [LoggerMessage(EventId = 2004, EventName = "UnknownPermissionsFeature", Level = LogLevel.Warning,
+            Message = "Security:Headers:PermissionsPolicy names '{Feature}', a feature Chromium does not know: it is sent as given, browsers ignore it and log an error on every page. Check the spelling.")]
+        public static partial void UnknownPermissionsFeature(ILogger logger, string feature);
     }
 }

@@ -23,11 +23,11 @@ internal sealed class SecurityHeadersOptionsValidator(IConfiguration? configurat
         RequireToken(errors, "DnsPrefetchControl", options.DnsPrefetchControl, HeaderValues.DnsPrefetchControlAllowed);
 
         var permissions = Path("PermissionsPolicy");
-        if (string.IsNullOrWhiteSpace(options.PermissionsPolicy))
+        if (options.PermissionsPolicy is null)
         {
-            errors.Add(permissions, "is empty; use 'off' to send no header.");
+            errors.Add(permissions, "is null; use '' for no features of your own, 'off' to send no header.");
         }
-        else if (errors.RequireHeaderSafe(permissions, options.PermissionsPolicy) &&
+        else if (errors.RequireHeaderSafe(permissions, options.PermissionsPolicy) && !string.IsNullOrWhiteSpace(options.PermissionsPolicy) &&
                  !HeaderValues.IsOff(options.PermissionsPolicy) && !PermissionsPolicySyntax.IsValid(options.PermissionsPolicy))
         {
             errors.Add(permissions, $"'{options.PermissionsPolicy}' is not a valid policy; expected 'off' or items like camera=(), geolocation=(self \"https://maps.example\"), fullscreen=*.");
