@@ -53,40 +53,19 @@ public class HeadersBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var collection = new ServiceCollection()
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
-            .AddRouting()
-            .AddSecurityHeaders().Services;
-        collection.AddSecurityHeaderPolicies();
-        var services = collection.BuildServiceProvider();
-        var pathRulesServices = new ServiceCollection()
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
-            .AddRouting()
-            .AddSecurityHeaders(o =>
-            {
-                o.FrameOptionsExcludePaths.Add("^/embed/");
-                o.NoConfidentialCaching.BlacklistEnabled = true;
-                o.NoConfidentialCaching.BlacklistPaths.Add("account/");
-            })
-            .Services.BuildServiceProvider();
+        var services = Services(collection => collection.AddSecurityHeaderPolicies());
+        var pathRulesServices = Services(configure: o =>
+        {
+            o.FrameOptionsExcludePaths.Add("^/embed/");
+            o.NoConfidentialCaching.BlacklistEnabled = true;
+            o.NoConfidentialCaching.BlacklistPaths.Add("account/");
+        });
 
         // Ours with django-security's opt-in DNT echo (a request-header read NetEscapades does not do).
-        var doNotTrackServices = new ServiceCollection()
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
-            .AddRouting()
-            .AddSecurityHeaders(o => o.EchoDoNotTrack = true)
-            .Services.BuildServiceProvider();
+        var doNotTrackServices = Services(configure: o => o.EchoDoNotTrack = true);
 
         // The removal of the OWASP list switched off: Server and X-Powered-By only, as before it existed.
-        var noFingerprintsServices = new ServiceCollection()
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
-            .AddRouting()
-            .AddSecurityHeaders(o => o.RemoveFingerprintingHeaders = false)
-            .Services.BuildServiceProvider();
+        var noFingerprintsServices = Services(configure: o => o.RemoveFingerprintingHeaders = false);
 
         // Called through the class: NetEscapades also has a parameterless UseSecurityHeaders().
         _ours = Build(services, app => SecurityHeadersApplicationBuilderExtensions.UseSecurityHeaders(app));
@@ -168,6 +147,17 @@ public class HeadersBenchmarks
 
     [Benchmark(Description = "Security.Headers + path rules")]
     public void OursWithPathRules() => _oursPathRulesServer.Run(_oursPathRules);
+
+    private static ServiceProvider Services(Action<IServiceCollection>? more = null, Action<Security.Headers.SecurityHeadersOptions>? configure = null)
+    {
+        var collection = new ServiceCollection()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddRouting()
+            .AddSecurityHeaders(configure).Services;
+        more?.Invoke(collection);
+        return collection.BuildServiceProvider();
+    }
 
     private static RequestDelegate Build(IServiceProvider services, Action<IApplicationBuilder> configure)
     {
