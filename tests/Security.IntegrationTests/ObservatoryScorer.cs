@@ -1,0 +1,416 @@
+using System.Text.RegularExpressions;
+
+namespace Security.IntegrationTests;
+
+/// <summary>What the scorer reads of one site: the page over HTTPS and the first answer of its http address.</summary>
+/// <param name="Url">The HTTPS page's address.</param>
+/// <param name="Headers">The page's response headers (content headers included), by name ignoring case.</param>
+/// <param name="Html">The page's body when it is HTML, else <see langword="null"/>.</param>
+/// <param name="SetCookies">Every <c>Set-Cookie</c> of the page's response.</param>
+/// <param name="HttpFirstHop">The status and <c>Location</c> of the first answer to the page's http:// address.</param>
+/// <param name="CorsHeaders">The page's response headers to a request carrying a foreign <c>Origin</c>.</param>
+/// <param name="CrossDomainXml">The body of <c>/crossdomain.xml</c> when it answered 200, else <see langword="null"/>.</param>
+/// <param name="ClientAccessPolicyXml">The body of <c>/clientaccesspolicy.xml</c> when it answered 200, else <see langword="null"/>.</param>
+internal sealed record ObservatorySite(
+    Uri Url,
+    IReadOnlyDictionary<string, string[]> Headers,
+    string? Html,
+    IReadOnlyList<string> SetCookies,
+    (int Status, Uri? Location) HttpFirstHop,
+    IReadOnlyDictionary<string, string[]> CorsHeaders,
+    string? CrossDomainXml,
+    string? ClientAccessPolicyXml);
+
+/// <summary>One test's outcome: its result name as the Observatory spells it, and its score modifier.</summary>
+internal sealed record ObservatoryTest(string Name, string Result, int Modifier)
+{
+    public bool Passed => Modifier >= 0;
+
+    public override string ToString() => $"{Name}: {Result} ({Modifier:+0;-0;0})";
+}
+
+/// <summary>The score (base 100, penalties, then bonuses if the score is still at least 90) and its grade.</summary>
+internal sealed record ObservatoryScore(int Score, string Grade, IReadOnlyList<ObservatoryTest> Tests)
+{
+    public override string ToString() => $"{Grade} ({Score}): " + string.Join("; ", Tests);
+}
+
+/// <summary>
+/// The MDN HTTP Observatory's scoring rules (mdn/mdn-http-observatory, its analyzer tests and grader's score table),
+/// applied to responses a test already has: the ten tests (CSP, cookies, CORS, redirection, Referrer-Policy, HSTS,
+/// SRI, X-Content-Type-Options, X-Frame-Options, CORP), their results and modifiers. What the real scanner adds and a
+/// test cannot judge in process is left out: the certificate's validity (a self-signed test certificate would fail
+/// HSTS and redirection there) and the HSTS preload list (no bonus here).
+/// </summary>
+internal static partial class ObservatoryScorer
+{
+    private static readonly string[] DangerouslyBroad = ["ftp:", "http:", "https:", "*", "http://*", "http://*.*", "https://*", "https://*.*"];
+    private static readonly string[] UnsafeInline = ["'unsafe-inline'", "data:"];
+    private static readonly string[] PrivateReferrers = ["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"];
+    private static readonly string[] UnsafeReferrers = ["origin", "origin-when-cross-origin", "unsafe-url"];
+    private static readonly string[] ValidReferrers = [.. PrivateReferrers, .. UnsafeReferrers, "no-referrer-when-downgrade"];
+
+    public static ObservatoryScore Score(ObservatorySite site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        var csp = ParseCsp(Values(site.Headers, "Content-Security-Policy"));
+        var hsts = Hsts(site);
+        ObservatoryTest[] tests =
+        [
+            Csp(csp),
+            Cookies(site, hsts.Result == "hsts-implemented-max-age-at-least-six-months"),
+            Cors(site),
+            Redirection(site),
+            ReferrerPolicy(site),
+            hsts,
+            Sri(site),
+            ContentTypeOptions(site),
+            FrameOptions(site, csp),
+            ResourcePolicy(site),
+        ];
+
+        var score = 100 + tests.Where(t => t.Modifier < 0).Sum(t => t.Modifier);
+
+        // The grader gives bonus points only to a site that scores at least 90 without them.
+        if (score >= 90)
+        {
+            score += tests.Where(t => t.Modifier > 0).Sum(t => t.Modifier);
+        }
+
+        score = Math.Max(score, 0);
+        return new ObservatoryScore(score, Grade(score), tests);
+    }
+
+    public static string Grade(int score) => score switch
+    {
+        >= 100 => "A+",
+        >= 90 => "A",
+        >= 85 => "A-",
+        >= 80 => "B+",
+        >= 70 => "B",
+        >= 65 => "B-",
+        >= 60 => "C+",
+        >= 50 => "C",
+        >= 45 => "C-",
+        >= 40 => "D+",
+        >= 30 => "D",
+        >= 25 => "D-",
+        _ => "F",
+    };
+
+    private static string[] Values(IReadOnlyDictionary<string, string[]> headers, string name) =>
+        headers.TryGetValue(name, out var values) ? values : [];
+
+    private static ObservatoryTest Test(string name, string result, int modifier) => new(name, result, modifier);
+
+    // Directive name -> sources (lowercased); null when a directive repeats or the header is malformed.
+    private static Dictionary<string, HashSet<string>>? ParseCsp(string[] headers)
+    {
+        var policy = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var header in headers)
+        {
+            foreach (var raw in header.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = raw.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (headers.Length == 1 && policy.ContainsKey(parts[0]))
+                {
+                    return null;
+                }
+
+                policy.TryAdd(parts[0], [.. parts.Skip(1)]);
+            }
+        }
+
+        return policy;
+    }
+
+    private static HashSet<string> Directive(Dictionary<string, HashSet<string>> csp, string name, bool fallBack = true) =>
+        csp.TryGetValue(name, out var sources) ? [.. sources] :
+        fallBack && csp.TryGetValue("default-src", out var defaults) ? [.. defaults] : ["*"];
+
+    private static bool IsNonceOrHash(string source) =>
+        source.StartsWith("'nonce-", StringComparison.Ordinal) || source.StartsWith("'sha256-", StringComparison.Ordinal) ||
+        source.StartsWith("'sha384-", StringComparison.Ordinal) || source.StartsWith("'sha512-", StringComparison.Ordinal);
+
+    private static ObservatoryTest Csp(Dictionary<string, HashSet<string>>? csp)
+    {
+        const string Name = "content-security-policy";
+        if (csp is null)
+        {
+            return Test(Name, "csp-header-invalid", -25);
+        }
+
+        if (csp.Count == 0)
+        {
+            return Test(Name, "csp-not-implemented", -25);
+        }
+
+        var script = Directive(csp, "script-src");
+        var style = Directive(csp, "style-src");
+        var objects = Directive(csp, "object-src");
+
+        // A nonce or hash makes browsers ignore 'unsafe-inline'; 'strict-dynamic' makes them ignore host sources too.
+        if (script.Any(IsNonceOrHash))
+        {
+            script.Remove("'unsafe-inline'");
+        }
+
+        if (script.Contains("'strict-dynamic'"))
+        {
+            script.RemoveWhere(s => !IsNonceOrHash(s) && s is not "'strict-dynamic'" and not "'unsafe-eval'");
+        }
+
+        if (style.Any(IsNonceOrHash))
+        {
+            style.Remove("'unsafe-inline'");
+        }
+
+        bool Insecure(IEnumerable<string> sources) => sources.Any(s => s is "http:" or "ftp:" || s.StartsWith("http://", StringComparison.Ordinal) || s.StartsWith("ftp://", StringComparison.Ordinal));
+        var passive = new[] { "img-src", "media-src" }.SelectMany(d => Directive(csp, d));
+        var defaultNone = csp.TryGetValue("default-src", out var defaults) && defaults.SetEquals(["'none'"]);
+
+        if (script.Overlaps(DangerouslyBroad) || script.Overlaps(UnsafeInline) || objects.Overlaps(DangerouslyBroad))
+        {
+            return Test(Name, "csp-implemented-with-unsafe-inline", -20);
+        }
+
+        if (Insecure(script) || Insecure(objects) || Insecure(style))
+        {
+            return Test(Name, "csp-implemented-with-insecure-scheme", -20);
+        }
+
+        if (script.Contains("'unsafe-eval'") || style.Contains("'unsafe-eval'"))
+        {
+            return Test(Name, "csp-implemented-with-unsafe-eval", -10);
+        }
+
+        if (style.Overlaps(DangerouslyBroad) || style.Overlaps(UnsafeInline))
+        {
+            return Test(Name, "csp-implemented-with-unsafe-inline-in-style-src-only", 0);
+        }
+
+        if (Insecure(passive))
+        {
+            return Test(Name, "csp-implemented-with-insecure-scheme-in-passive-content-only", -10);
+        }
+
+        return defaultNone
+            ? Test(Name, "csp-implemented-with-no-unsafe-default-src-none", 10)
+            : Test(Name, "csp-implemented-with-no-unsafe", 5);
+    }
+
+    private static ObservatoryTest Cookies(ObservatorySite site, bool hsts)
+    {
+        const string Name = "cookies";
+        if (site.SetCookies.Count == 0)
+        {
+            return Test(Name, "cookies-not-found", 0);
+        }
+
+        var cookies = site.SetCookies.Select(c =>
+        {
+            var parts = c.Split(';', StringSplitOptions.TrimEntries);
+            var name = parts[0].Split('=', 2)[0].ToLowerInvariant();
+            var attributes = parts.Skip(1).Select(p => p.Split('=', 2)).ToDictionary(p => p[0].ToLowerInvariant(), p => p.Length > 1 ? p[1].ToLowerInvariant() : "", StringComparer.Ordinal);
+            return (Name: name, Secure: attributes.ContainsKey("secure"), HttpOnly: attributes.ContainsKey("httponly"),
+                SameSite: attributes.GetValueOrDefault("samesite"), Session: name.Contains("login", StringComparison.Ordinal) || name.Contains("sess", StringComparison.Ordinal),
+                AntiCsrf: name.Contains("csrf", StringComparison.Ordinal) || name.Contains("xsrf", StringComparison.Ordinal) || name.Contains("antiforgery", StringComparison.Ordinal));
+        }).ToList();
+
+        if (cookies.Any(c => c.SameSite is not null and not "strict" and not "lax" and not "none"))
+        {
+            return Test(Name, "cookies-samesite-flag-invalid", -20);
+        }
+
+        if (cookies.Any(c => c.Session && !c.Secure))
+        {
+            return hsts ? Test(Name, "cookies-session-without-secure-flag-but-protected-by-hsts", -10) : Test(Name, "cookies-session-without-secure-flag", -40);
+        }
+
+        if (cookies.Any(c => c.Session && !c.HttpOnly))
+        {
+            return Test(Name, "cookies-session-without-httponly-flag", -30);
+        }
+
+        if (cookies.Any(c => c.AntiCsrf && c.SameSite is null))
+        {
+            return Test(Name, "cookies-anticsrf-without-samesite-flag", -20);
+        }
+
+        if (cookies.Any(c => !c.Secure))
+        {
+            return hsts ? Test(Name, "cookies-without-secure-flag-but-protected-by-hsts", -5) : Test(Name, "cookies-without-secure-flag", -20);
+        }
+
+        return cookies.All(c => c.SameSite is not null)
+            ? Test(Name, "cookies-secure-with-httponly-sessions-and-samesite", 5)
+            : Test(Name, "cookies-secure-with-httponly-sessions", 0);
+    }
+
+    private static ObservatoryTest Cors(ObservatorySite site)
+    {
+        const string Name = "cross-origin-resource-sharing";
+        var allowOrigin = Values(site.CorsHeaders, "Access-Control-Allow-Origin").FirstOrDefault()?.Trim();
+        var credentials = string.Equals(Values(site.CorsHeaders, "Access-Control-Allow-Credentials").FirstOrDefault()?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        bool Universal(string? xml) => xml is not null && AllowsAnyDomain().IsMatch(xml);
+        if ((allowOrigin is not null && allowOrigin != "*" && credentials) || Universal(site.CrossDomainXml) || Universal(site.ClientAccessPolicyXml))
+        {
+            return Test(Name, "cross-origin-resource-sharing-implemented-with-universal-access", -50);
+        }
+
+        return allowOrigin switch
+        {
+            null => Test(Name, "cross-origin-resource-sharing-not-implemented", 0),
+            "*" => Test(Name, "cross-origin-resource-sharing-implemented-with-public-access", 0),
+            _ => Test(Name, "cross-origin-resource-sharing-implemented-with-restricted-access", 0),
+        };
+    }
+
+    private static ObservatoryTest Redirection(ObservatorySite site)
+    {
+        const string Name = "redirection";
+        var (status, location) = site.HttpFirstHop;
+        if (status is not (301 or 302 or 303 or 307 or 308) || location is null)
+        {
+            return Test(Name, "redirection-missing", -20);
+        }
+
+        var target = location.IsAbsoluteUri ? location : new Uri(new Uri("http://" + site.Url.Host), location);
+        if (target.Scheme != Uri.UriSchemeHttps)
+        {
+            return Test(Name, "redirection-not-to-https-on-initial-redirection", -10);
+        }
+
+        return string.Equals(target.Host, site.Url.Host, StringComparison.OrdinalIgnoreCase)
+            ? Test(Name, "redirection-to-https", 0)
+            : Test(Name, "redirection-off-host-from-http", -5);
+    }
+
+    private static ObservatoryTest ReferrerPolicy(ObservatorySite site)
+    {
+        const string Name = "referrer-policy";
+        var values = Values(site.Headers, "Referrer-Policy").SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Select(v => v.ToLowerInvariant()).ToList();
+        if (values.Count == 0)
+        {
+            return Test(Name, "referrer-policy-not-implemented", 0);
+        }
+
+        // Browsers apply the last value they understand.
+        var effective = values.LastOrDefault(v => ValidReferrers.Contains(v));
+        return effective switch
+        {
+            null => Test(Name, "referrer-policy-header-invalid", -5),
+            _ when PrivateReferrers.Contains(effective) => Test(Name, "referrer-policy-private", 5),
+            "no-referrer-when-downgrade" => Test(Name, "referrer-policy-no-referrer-when-downgrade", 0),
+            _ => Test(Name, "referrer-policy-unsafe", -5),
+        };
+    }
+
+    private static ObservatoryTest Hsts(ObservatorySite site)
+    {
+        const string Name = "strict-transport-security";
+        if (site.Url.Scheme != Uri.UriSchemeHttps)
+        {
+            return Test(Name, "hsts-not-implemented-no-https", -20);
+        }
+
+        var header = Values(site.Headers, "Strict-Transport-Security").FirstOrDefault();
+        if (header is null)
+        {
+            return Test(Name, "hsts-not-implemented", -20);
+        }
+
+        var maxAge = MaxAge().Match(header);
+        if (!maxAge.Success || !long.TryParse(maxAge.Groups[1].Value, out var seconds))
+        {
+            return Test(Name, "hsts-header-invalid", -20);
+        }
+
+        return seconds >= 15_768_000
+            ? Test(Name, "hsts-implemented-max-age-at-least-six-months", 0)
+            : Test(Name, "hsts-implemented-max-age-less-than-six-months", -10);
+    }
+
+    private static ObservatoryTest Sri(ObservatorySite site)
+    {
+        const string Name = "subresource-integrity";
+        if (site.Html is null)
+        {
+            return Test(Name, "sri-not-implemented-response-not-html", 0);
+        }
+
+        var scripts = ScriptTag().Matches(site.Html).Select(m => m.Value).Where(tag => SrcAttribute().IsMatch(tag)).ToList();
+        if (scripts.Count == 0)
+        {
+            return Test(Name, "sri-not-implemented-but-no-scripts-loaded", 0);
+        }
+
+        var external = scripts.Select(tag => (Src: new Uri(site.Url, SrcAttribute().Match(tag).Groups[1].Value), Integrity: tag.Contains("integrity=", StringComparison.OrdinalIgnoreCase)))
+            .Where(s => !string.Equals(s.Src.Host, site.Url.Host, StringComparison.OrdinalIgnoreCase) || s.Src.Scheme != site.Url.Scheme)
+            .ToList();
+        if (external.Count == 0)
+        {
+            return Test(Name, "sri-not-implemented-but-all-scripts-loaded-from-secure-origin", 0);
+        }
+
+        var secure = external.All(s => s.Src.Scheme == Uri.UriSchemeHttps);
+        return (external.All(s => s.Integrity), secure) switch
+        {
+            (true, true) => Test(Name, "sri-implemented-and-external-scripts-loaded-securely", 5),
+            (true, false) => Test(Name, "sri-implemented-but-external-scripts-not-loaded-securely", -20),
+            (false, true) => Test(Name, "sri-not-implemented-but-external-scripts-loaded-securely", -5),
+            (false, false) => Test(Name, "sri-not-implemented-and-external-scripts-not-loaded-securely", -50),
+        };
+    }
+
+    private static ObservatoryTest ContentTypeOptions(ObservatorySite site)
+    {
+        const string Name = "x-content-type-options";
+        var values = Values(site.Headers, "X-Content-Type-Options");
+        return values.Length == 0 ? Test(Name, "x-content-type-options-not-implemented", -5)
+            : values.Length == 1 && values[0].Trim().Equals("nosniff", StringComparison.OrdinalIgnoreCase) ? Test(Name, "x-content-type-options-nosniff", 0)
+            : Test(Name, "x-content-type-options-header-invalid", -5);
+    }
+
+    private static ObservatoryTest FrameOptions(ObservatorySite site, Dictionary<string, HashSet<string>>? csp)
+    {
+        const string Name = "x-frame-options";
+        if (csp is not null && csp.ContainsKey("frame-ancestors"))
+        {
+            return Test(Name, "x-frame-options-implemented-via-csp", 5);
+        }
+
+        var values = Values(site.Headers, "X-Frame-Options");
+        if (values.Length == 0)
+        {
+            return Test(Name, "x-frame-options-not-implemented", -20);
+        }
+
+        var value = values.Length == 1 ? values[0].Trim().ToUpperInvariant() : "";
+        return value is "DENY" or "SAMEORIGIN" ? Test(Name, "x-frame-options-sameorigin-or-deny", 0)
+            : value.StartsWith("ALLOW-FROM ", StringComparison.Ordinal) ? Test(Name, "x-frame-options-allow-from-origin", 0)
+            : Test(Name, "x-frame-options-header-invalid", -20);
+    }
+
+    private static ObservatoryTest ResourcePolicy(ObservatorySite site)
+    {
+        const string Name = "cross-origin-resource-policy";
+        var values = Values(site.Headers, "Cross-Origin-Resource-Policy");
+        return values.Length == 0 ? Test(Name, "corp-not-implemented", 0)
+            : values.Length == 1 && values[0].Trim().ToLowerInvariant() is "same-origin" or "same-site" or "cross-origin"
+                ? Test(Name, "corp-implemented-with-" + values[0].Trim().ToLowerInvariant(), 0)
+            : Test(Name, "corp-header-invalid", -5);
+    }
+
+    [GeneratedRegex(@"max-age\s*=\s*""?(\d+)""?", RegexOptions.IgnoreCase)]
+    private static partial Regex MaxAge();
+
+    [GeneratedRegex(@"<script\b[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex ScriptTag();
+
+    [GeneratedRegex(@"\bsrc\s*=\s*[""']?([^""'\s>]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex SrcAttribute();
+
+    [GeneratedRegex(@"(allow-access-from[^>]*domain\s*=\s*[""']\*[""'])|(<domain[^>]*uri\s*=\s*[""']\*[""'])", RegexOptions.IgnoreCase)]
+    private static partial Regex AllowsAnyDomain();
+}
