@@ -21,7 +21,10 @@ internal sealed record ObservatorySite(
     string? CrossDomainXml,
     string? ClientAccessPolicyXml);
 
-/// <summary>One test's outcome: its result name as the Observatory spells it, and its score modifier.</summary>
+/// <summary>
+/// One test's outcome: its result name as the Observatory spells it, and its score modifier. Passed here means no
+/// penalty, which is stricter than the Observatory's own pass flag (it passes a CSP with http: images at -10).
+/// </summary>
 internal sealed record ObservatoryTest(string Name, string Result, int Modifier)
 {
     public bool Passed => Modifier >= 0;
@@ -57,7 +60,7 @@ internal static partial class ObservatoryScorer
         var hsts = Hsts(site);
         ObservatoryTest[] tests =
         [
-            Csp(csp),
+            Csp(csp, site.Url),
             Cookies(site, hsts.Result == "hsts-implemented-max-age-at-least-six-months"),
             Cors(site),
             Redirection(site),
@@ -103,17 +106,24 @@ internal static partial class ObservatoryScorer
 
     private static ObservatoryTest Test(string name, string result, int modifier) => new(name, result, modifier);
 
-    // Directive name -> sources (lowercased); null when a directive repeats or the header is malformed.
+    // Directive name -> sources (lowercased), per policy merged as the analyzer does; null when a directive other
+    // than report-uri or report-to repeats within one policy (the analyzer calls that invalid, so that people notice).
     private static Dictionary<string, HashSet<string>>? ParseCsp(string[] headers)
     {
         var policy = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var header in headers)
         {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var raw in header.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
                 var parts = raw.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (headers.Length == 1 && policy.ContainsKey(parts[0]))
+                if (!seen.Add(parts[0]))
                 {
+                    if (parts[0] is "report-uri" or "report-to")
+                    {
+                        continue;
+                    }
+
                     return null;
                 }
 
@@ -124,15 +134,15 @@ internal static partial class ObservatoryScorer
         return policy;
     }
 
-    private static HashSet<string> Directive(Dictionary<string, HashSet<string>> csp, string name, bool fallBack = true) =>
-        csp.TryGetValue(name, out var sources) ? [.. sources] :
-        fallBack && csp.TryGetValue("default-src", out var defaults) ? [.. defaults] : ["*"];
+    private static HashSet<string> Directive(Dictionary<string, HashSet<string>> csp, string name) =>
+        csp.TryGetValue(name, out var sources) ? [.. sources] : csp.TryGetValue("default-src", out var defaults) ? [.. defaults] : ["*"];
 
     private static bool IsNonceOrHash(string source) =>
         source.StartsWith("'nonce-", StringComparison.Ordinal) || source.StartsWith("'sha256-", StringComparison.Ordinal) ||
         source.StartsWith("'sha384-", StringComparison.Ordinal) || source.StartsWith("'sha512-", StringComparison.Ordinal);
 
-    private static ObservatoryTest Csp(Dictionary<string, HashSet<string>>? csp)
+    // The analyzer's order: the first rule that matches decides.
+    private static ObservatoryTest Csp(Dictionary<string, HashSet<string>>? csp, Uri url)
     {
         const string Name = "content-security-policy";
         if (csp is null)
@@ -149,32 +159,38 @@ internal static partial class ObservatoryScorer
         var style = Directive(csp, "style-src");
         var objects = Directive(csp, "object-src");
 
-        // A nonce or hash makes browsers ignore 'unsafe-inline'; 'strict-dynamic' makes them ignore host sources too.
-        if (script.Any(IsNonceOrHash))
+        // A nonce or hash makes browsers ignore 'unsafe-inline'.
+        foreach (var sources in new[] { script, style })
         {
-            script.Remove("'unsafe-inline'");
+            if (sources.Any(IsNonceOrHash))
+            {
+                sources.Remove("'unsafe-inline'");
+            }
         }
 
+        // With a nonce or hash, 'strict-dynamic' makes browsers ignore schemes, 'self' and 'unsafe-inline'; without one it is invalid.
         if (script.Contains("'strict-dynamic'"))
         {
-            script.RemoveWhere(s => !IsNonceOrHash(s) && s is not "'strict-dynamic'" and not "'unsafe-eval'");
+            if (!script.Any(IsNonceOrHash))
+            {
+                return Test(Name, "csp-header-invalid", -25);
+            }
+
+            script.RemoveWhere(s => DangerouslyBroad.Any(b => s.StartsWith(b, StringComparison.Ordinal)) || s is "'self'" or "'unsafe-inline'");
         }
 
-        if (style.Any(IsNonceOrHash))
-        {
-            style.Remove("'unsafe-inline'");
-        }
-
-        bool Insecure(IEnumerable<string> sources) => sources.Any(s => s is "http:" or "ftp:" || s.StartsWith("http://", StringComparison.Ordinal) || s.StartsWith("ftp://", StringComparison.Ordinal));
-        var passive = new[] { "img-src", "media-src" }.SelectMany(d => Directive(csp, d));
-        var defaultNone = csp.TryGetValue("default-src", out var defaults) && defaults.SetEquals(["'none'"]);
+        string[] passiveDirectives = ["img-src", "media-src"];
+        var active = csp.Where(d => !passiveDirectives.Contains(d.Key) && d.Key != "script-src").SelectMany(d => d.Value).Concat(script);
+        var passive = passiveDirectives.SelectMany(d => csp.TryGetValue(d, out var v) ? v : csp.GetValueOrDefault("default-src") ?? []);
+        var https = url.Scheme == Uri.UriSchemeHttps;
+        static bool Insecure(string s) => s.StartsWith("http:", StringComparison.Ordinal) || s.StartsWith("ftp:", StringComparison.Ordinal);
 
         if (script.Overlaps(DangerouslyBroad) || script.Overlaps(UnsafeInline) || objects.Overlaps(DangerouslyBroad))
         {
             return Test(Name, "csp-implemented-with-unsafe-inline", -20);
         }
 
-        if (Insecure(script) || Insecure(objects) || Insecure(style))
+        if (https && active.Any(Insecure))
         {
             return Test(Name, "csp-implemented-with-insecure-scheme", -20);
         }
@@ -184,17 +200,17 @@ internal static partial class ObservatoryScorer
             return Test(Name, "csp-implemented-with-unsafe-eval", -10);
         }
 
+        if (https && passive.Any(Insecure))
+        {
+            return Test(Name, "csp-implemented-with-insecure-scheme-in-passive-content-only", -10);
+        }
+
         if (style.Overlaps(DangerouslyBroad) || style.Overlaps(UnsafeInline))
         {
             return Test(Name, "csp-implemented-with-unsafe-inline-in-style-src-only", 0);
         }
 
-        if (Insecure(passive))
-        {
-            return Test(Name, "csp-implemented-with-insecure-scheme-in-passive-content-only", -10);
-        }
-
-        return defaultNone
+        return csp.TryGetValue("default-src", out var defaults) && defaults.SetEquals(["'none'"])
             ? Test(Name, "csp-implemented-with-no-unsafe-default-src-none", 10)
             : Test(Name, "csp-implemented-with-no-unsafe", 5);
     }
@@ -214,32 +230,42 @@ internal static partial class ObservatoryScorer
             var attributes = parts.Skip(1).Select(p => p.Split('=', 2)).ToDictionary(p => p[0].ToLowerInvariant(), p => p.Length > 1 ? p[1].ToLowerInvariant() : "", StringComparer.Ordinal);
             return (Name: name, Secure: attributes.ContainsKey("secure"), HttpOnly: attributes.ContainsKey("httponly"),
                 SameSite: attributes.GetValueOrDefault("samesite"), Session: name.Contains("login", StringComparison.Ordinal) || name.Contains("sess", StringComparison.Ordinal),
-                AntiCsrf: name.Contains("csrf", StringComparison.Ordinal) || name.Contains("xsrf", StringComparison.Ordinal) || name.Contains("antiforgery", StringComparison.Ordinal));
+                AntiCsrf: name.Contains("csrf", StringComparison.Ordinal));
         }).ToList();
 
-        if (cookies.Any(c => c.SameSite is not null and not "strict" and not "lax" and not "none"))
+        // Every cookie is judged; the worst finding decides.
+        var findings = new List<ObservatoryTest>();
+        foreach (var c in cookies)
         {
-            return Test(Name, "cookies-samesite-flag-invalid", -20);
+            if (!c.Secure && c.SameSite == "none")
+            {
+                findings.Add(Test(Name, "cookies-samesite-flag-invalid", -20));
+            }
+
+            if (!c.Secure)
+            {
+                findings.Add(hsts ? Test(Name, "cookies-without-secure-flag-but-protected-by-hsts", -5) : Test(Name, "cookies-without-secure-flag", -20));
+            }
+
+            if (c.AntiCsrf && c.SameSite is null)
+            {
+                findings.Add(Test(Name, "cookies-anticsrf-without-samesite-flag", -20));
+            }
+
+            if (c.Session && !c.Secure)
+            {
+                findings.Add(hsts ? Test(Name, "cookies-session-without-secure-flag-but-protected-by-hsts", -10) : Test(Name, "cookies-session-without-secure-flag", -40));
+            }
+
+            if (c.Session && !c.HttpOnly)
+            {
+                findings.Add(Test(Name, "cookies-session-without-httponly-flag", -30));
+            }
         }
 
-        if (cookies.Any(c => c.Session && !c.Secure))
+        if (findings.Count > 0)
         {
-            return hsts ? Test(Name, "cookies-session-without-secure-flag-but-protected-by-hsts", -10) : Test(Name, "cookies-session-without-secure-flag", -40);
-        }
-
-        if (cookies.Any(c => c.Session && !c.HttpOnly))
-        {
-            return Test(Name, "cookies-session-without-httponly-flag", -30);
-        }
-
-        if (cookies.Any(c => c.AntiCsrf && c.SameSite is null))
-        {
-            return Test(Name, "cookies-anticsrf-without-samesite-flag", -20);
-        }
-
-        if (cookies.Any(c => !c.Secure))
-        {
-            return hsts ? Test(Name, "cookies-without-secure-flag-but-protected-by-hsts", -5) : Test(Name, "cookies-without-secure-flag", -20);
+            return findings.MinBy(f => f.Modifier)!;
         }
 
         return cookies.All(c => c.SameSite is not null)
