@@ -39,7 +39,7 @@ internal sealed record ObservatoryScore(int Score, string Grade, IReadOnlyList<O
 }
 
 /// <summary>
-/// The MDN HTTP Observatory's scoring rules (mdn/mdn-http-observatory, its analyzer tests and grader's score table),
+/// The MDN HTTP Observatory's scoring rules (mdn/mdn-http-observatory 1.4.8, its analyzer tests and grader's score table),
 /// applied to responses a test already has: the ten tests (CSP, cookies, CORS, redirection, Referrer-Policy, HSTS,
 /// SRI, X-Content-Type-Options, X-Frame-Options, CORP), their results and modifiers. What the real scanner adds and a
 /// test cannot judge in process is left out: the certificate's validity (a self-signed test certificate would fail
@@ -365,18 +365,23 @@ internal static partial class ObservatoryScorer
             return Test(Name, "sri-not-implemented-response-not-html", 0);
         }
 
-        var scripts = ScriptTag().Matches(site.Html).Select(m => m.Value).Where(tag => SrcAttribute().IsMatch(tag)).ToList();
+        // Every script element counts (inline ones too); those with a src are judged by origin, scheme and integrity.
+        var scripts = ScriptTag().Matches(site.Html).Select(m => m.Value).ToList();
         if (scripts.Count == 0)
         {
             return Test(Name, "sri-not-implemented-but-no-scripts-loaded", 0);
         }
 
-        var external = scripts.Select(tag => (Src: new Uri(site.Url, SrcAttribute().Match(tag).Groups[1].Value), Integrity: tag.Contains("integrity=", StringComparison.OrdinalIgnoreCase)))
-            .Where(s => !string.Equals(s.Src.Host, site.Url.Host, StringComparison.OrdinalIgnoreCase) || s.Src.Scheme != site.Url.Scheme)
+        var loaded = scripts.Where(tag => SrcAttribute().IsMatch(tag))
+            .Select(tag => (Src: new Uri(site.Url, SrcAttribute().Match(tag).Groups[1].Value), Integrity: tag.Contains("integrity=", StringComparison.OrdinalIgnoreCase)))
             .ToList();
+        var external = loaded.Where(s => !string.Equals(s.Src.Host, site.Url.Host, StringComparison.OrdinalIgnoreCase)).ToList();
         if (external.Count == 0)
         {
-            return Test(Name, "sri-not-implemented-but-all-scripts-loaded-from-secure-origin", 0);
+            // The analyzer grants the bonus for SRI on same-origin scripts too.
+            return loaded.Count > 0 && loaded.All(s => s.Integrity && s.Src.Scheme == Uri.UriSchemeHttps)
+                ? Test(Name, "sri-implemented-and-all-scripts-loaded-securely", 5)
+                : Test(Name, "sri-not-implemented-but-all-scripts-loaded-from-secure-origin", 0);
         }
 
         var secure = external.All(s => s.Src.Scheme == Uri.UriSchemeHttps);
@@ -422,9 +427,10 @@ internal static partial class ObservatoryScorer
     {
         const string Name = "cross-origin-resource-policy";
         var values = Values(site.Headers, "Cross-Origin-Resource-Policy");
+        var value = values.Length == 1 ? values[0].Trim().ToLowerInvariant() : null;
         return values.Length == 0 ? Test(Name, "corp-not-implemented", 0)
-            : values.Length == 1 && values[0].Trim().ToLowerInvariant() is "same-origin" or "same-site" or "cross-origin"
-                ? Test(Name, "corp-implemented-with-" + values[0].Trim().ToLowerInvariant(), 0)
+            : value is "same-origin" or "same-site" ? Test(Name, "corp-implemented-with-" + value, 10)
+            : value is "cross-origin" ? Test(Name, "corp-implemented-with-cross-origin", 0)
             : Test(Name, "corp-header-invalid", -5);
     }
 
