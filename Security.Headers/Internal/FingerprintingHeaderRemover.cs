@@ -9,7 +9,7 @@ namespace Security.Headers.Internal;
 /// <summary>
 /// Removes a fixed set of response headers, ignoring case, without allocating. A response almost never holds
 /// one, so it first looks in one pass over the headers the response has (ten or so), each name checked by its
-/// length and first letter before the set, instead of asking for each of the 87 names (87 lookups: 1.1 µs on
+/// length, last and third characters before the set, instead of asking for each of the 87 names (87 lookups: 1.1 µs on
 /// <see cref="HeaderDictionary"/>, 2.8 µs on Kestrel's collections, measured); only when one is there does it
 /// remove them all by name.
 /// </summary>
@@ -19,8 +19,9 @@ internal sealed class FingerprintingHeaderRemover
 
     private readonly string[] _names;
     private readonly FrozenSet<string> _set;
-    private readonly ulong _lengths;
-    private readonly bool[] _firstLetters = new bool[128];
+    // Per name length, a bit per (lower-cased character & 63) of the listed names' last and third characters.
+    private readonly ulong[] _lastByLength = new ulong[64];
+    private readonly ulong[] _thirdByLength = new ulong[64];
 
     // Kestrel's header collections are internal types whose public struct enumerator the interface boxes
     // (about 40 B a response); this reads them through that enumerator, compiled once for the type seen.
@@ -30,14 +31,11 @@ internal sealed class FingerprintingHeaderRemover
     {
         _set = names.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         _names = [.. _set];
-        foreach (var name in _names)
+        foreach (var name in _names.Where(n => n.Length > 0))
         {
-            _lengths |= name.Length < 64 ? 1UL << name.Length : 1UL << 63;
-            if (name[0] < 128)
-            {
-                _firstLetters[char.ToLowerInvariant(name[0])] = true;
-                _firstLetters[char.ToUpperInvariant(name[0])] = true;
-            }
+            var length = Math.Min(name.Length, 63);
+            _lastByLength[length] |= 1UL << Bit(name[^1]);
+            _thirdByLength[length] |= 1UL << Bit(name[Math.Min(2, name.Length - 1)]);
         }
     }
 
@@ -82,12 +80,23 @@ internal sealed class FingerprintingHeaderRemover
         return scanner.AnyIn(headers, this);
     }
 
-    // Most names a response holds differ in length or first letter from every listed one (ours: 10 of 11).
+    // Every name of our own headers and the common framework ones (Content-Type, Set-Cookie, Cache-Control, Vary,
+    // CSP...) differs from each listed name of its length in its last or third character: no set lookup for them.
     private bool IsListed(string name)
     {
-        var first = name.Length > 0 ? name[0] : '\0';
-        return ((_lengths >> Math.Min(name.Length, 63)) & 1) != 0 && (first >= 128 || _firstLetters[first]) && _set.Contains(name);
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        var length = Math.Min(name.Length, 63);
+        return ((_lastByLength[length] >> Bit(name[^1])) & 1) != 0 &&
+               ((_thirdByLength[length] >> Bit(name[Math.Min(2, name.Length - 1)])) & 1) != 0 &&
+               _set.Contains(name);
     }
+
+    // ASCII letters fold to one bit whatever their case; other characters share bits, which only costs a set lookup.
+    private static int Bit(char c) => (c | 0x20) & 63;
 
     private sealed class Scanner
     {
