@@ -78,10 +78,23 @@ public sealed class SecurityHeadersOptions
     public string DnsPrefetchControl { get; set; } = "disabled";
 
     /// <summary>
-    /// <c>Permissions-Policy</c>, written as given: <c>off</c> (default) or a policy such as
-    /// <c>camera=(), geolocation=(self "https://maps.example"), fullscreen=*</c>.
+    /// <c>Permissions-Policy</c>: the browser features your pages use, e.g.
+    /// <c>camera=(self), geolocation=(self "https://maps.example"), fullscreen=*</c>. Default: empty (none). While
+    /// <see cref="DenyUnlistedPermissions"/> is on, every other feature current browsers know (camera, microphone,
+    /// geolocation, USB, <c>local-network</c>, <c>loopback-network</c>, <c>unload</c>, <c>sync-xhr</c>, ...) is
+    /// denied to the page and every frame in it. <c>off</c> sends no header. A feature Chromium does not know is
+    /// sent as given with a startup warning.
     /// </summary>
-    public string PermissionsPolicy { get; set; } = "off";
+    public string PermissionsPolicy { get; set; } = "";
+
+    /// <summary>
+    /// Whether <c>Permissions-Policy</c> denies (<c>feature=()</c>) every feature in its catalogue that
+    /// <see cref="PermissionsPolicy"/> does not name, so that injected script can use none of them. Passkeys
+    /// (<c>publickey-credentials-get</c>, <c>-create</c>) stay allowed to your own pages, <c>cross-origin-isolated</c>
+    /// too when <see cref="CrossOriginEmbedderPolicy"/> is on. <see langword="false"/> sends
+    /// <see cref="PermissionsPolicy"/> exactly as given (no header when it is empty). Default: <see langword="true"/>.
+    /// </summary>
+    public bool DenyUnlistedPermissions { get; set; } = true;
 
     /// <summary><c>Strict-Transport-Security</c>, sent on HTTPS responses only.</summary>
     public StrictTransportSecurityOptions StrictTransportSecurity { get; } = new();
@@ -112,9 +125,27 @@ public sealed class SecurityHeadersOptions
 
     /// <summary>
     /// Whether to remove the <c>Server</c> and <c>X-Powered-By</c> response headers, which only tell
-    /// an attacker what to try. Also turns off Kestrel's <c>AddServerHeader</c>. Default: <see langword="true"/>.
+    /// an attacker what to try. Also sets Kestrel's <c>AddServerHeader</c> to <see langword="false"/>, so that
+    /// Kestrel's own answers (a 400 for a request it cannot parse, which no middleware sees) carry no
+    /// <c>Server</c> either. Default: <see langword="true"/>.
     /// </summary>
     public bool RemoveServerHeader { get; set; } = true;
+
+    /// <summary>
+    /// Whether to remove, from every response the middleware sees (error pages and 404s included), the
+    /// fingerprinting headers on the OWASP Secure Headers Project's removal list: 87 names such as
+    /// <c>X-Powered-By</c>, <c>X-AspNet-Version</c>, <c>X-AspNetMvc-Version</c>, <c>X-SourceFiles</c>,
+    /// <c>X-Generator</c>, <c>X-Envoy-Upstream-Service-Time</c>, matched ignoring case. <c>Server</c> follows
+    /// <see cref="RemoveServerHeader"/>. Default: <see langword="true"/>.
+    /// </summary>
+    public bool RemoveFingerprintingHeaders { get; set; } = true;
+
+    /// <summary>
+    /// More response header names to remove with the OWASP list, e.g. <c>X-Backend-Host</c> (a name your own
+    /// proxy or framework adds). Ignored when <see cref="RemoveFingerprintingHeaders"/> is <see langword="false"/>.
+    /// Default: none.
+    /// </summary>
+    public IList<string> AdditionalFingerprintingHeaders { get; } = new List<string>();
 
     /// <summary>
     /// Whether to answer <c>TRACE</c> and <c>TRACK</c> requests with <c>405 Method Not Allowed</c> before the app

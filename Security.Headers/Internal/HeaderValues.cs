@@ -156,6 +156,43 @@ internal static class HeaderValues
         return any ? builder.ToString() : ClearSiteData(DefaultClearSiteDataDirectives);
     }
 
+    /// <summary>
+    /// Permissions-Policy: the app's items as given, then, with <see cref="SecurityHeadersOptions.DenyUnlistedPermissions"/>,
+    /// every catalogue feature they do not name; <see langword="null"/> for no header.
+    /// </summary>
+    public static string? PermissionsPolicy(SecurityHeadersOptions options)
+    {
+        var policy = options.PermissionsPolicy?.Trim() ?? "";
+        if (IsOff(policy))
+        {
+            return null;
+        }
+
+        var items = new List<string>();
+        if (policy.Length > 0)
+        {
+            items.Add(policy);
+        }
+
+        if (options.DenyUnlistedPermissions)
+        {
+            var named = PermissionsPolicySyntax.FeatureNames(policy).ToHashSet(StringComparer.Ordinal);
+            var isolated = !IsOff(options.CrossOriginEmbedderPolicy);
+            foreach (var feature in PermissionsPolicyFeatures.Denied)
+            {
+                if (!named.Contains(feature))
+                {
+                    // An app that turned on COEP wants cross-origin isolation: denying it here would undo that.
+                    items.Add(feature + (isolated && feature == "cross-origin-isolated" ? "=(self)" : "=()"));
+                }
+            }
+
+            items.AddRange(PermissionsPolicyFeatures.SelfOnly.Where(f => !named.Contains(f)).Select(f => f + "=(self)"));
+        }
+
+        return items.Count == 0 ? null : string.Join(", ", items);
+    }
+
     public static string StrictTransportSecurity(StrictTransportSecurityOptions options)
     {
         var value = "max-age=" + ((long)options.MaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);

@@ -38,6 +38,11 @@ internal static class PermissionsPolicySyntax
         return true;
     }
 
+    /// <summary>The feature names of a valid policy, in order; none for an empty one.</summary>
+    public static IEnumerable<string> FeatureNames(string value) =>
+        value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(item => item.IndexOf('=', StringComparison.Ordinal) is var eq and > 0 ? item[..eq].Trim() : item);
+
     private static bool IsFeatureName(ReadOnlySpan<char> name)
     {
         foreach (var c in name)

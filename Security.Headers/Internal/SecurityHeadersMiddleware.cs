@@ -30,7 +30,7 @@ internal sealed partial class SecurityHeadersMiddleware
     private readonly StringValues _clearSiteData;
     private readonly bool _echoDoNotTrack;
     private readonly bool _apiNoStore;
-    private readonly bool _removeServerHeader;
+    private readonly FingerprintingHeaderRemover? _fingerprints;
     private readonly bool _rejectTraceMethods;
 
     // One callback per combination of path decisions, made once, so that OnStarting gets only the
@@ -58,8 +58,16 @@ internal sealed partial class SecurityHeadersMiddleware
         _clearSiteData = HeaderValues.ClearSiteData(o.ClearSiteData.Directives);
         _echoDoNotTrack = o.EchoDoNotTrack;
         _apiNoStore = o.ApiNoStore;
-        _removeServerHeader = o.RemoveServerHeader;
+        _fingerprints = FingerprintingHeaderNames(o) is { Count: > 0 } names ? new FingerprintingHeaderRemover(names) : null;
         _rejectTraceMethods = o.RejectTraceMethods;
+
+        foreach (var feature in PermissionsPolicySyntax.FeatureNames(HeaderValues.IsOff(o.PermissionsPolicy) ? "" : o.PermissionsPolicy))
+        {
+            if (!PermissionsPolicyFeatures.IsKnown(feature))
+            {
+                Log.UnknownPermissionsFeature(logger, feature);
+            }
+        }
 
         _pathRules = new PathRules(o);
         foreach (var warning in PathRules.OverMatchingExemptions(o))
@@ -174,11 +182,29 @@ internal sealed partial class SecurityHeadersMiddleware
             }
         }
 
-        if (_removeServerHeader)
+        _fingerprints?.RemoveFrom(headers);
+    }
+
+    private static List<string> FingerprintingHeaderNames(SecurityHeadersOptions o)
+    {
+        var names = new List<string>();
+        if (o.RemoveFingerprintingHeaders)
         {
-            headers.Remove("Server");
-            headers.Remove("X-Powered-By");
+            names.AddRange(FingerprintingHeaders.OwaspRemovalList);
+            names.AddRange(o.AdditionalFingerprintingHeaders.Select(n => n.Trim()));
         }
+
+        if (o.RemoveServerHeader)
+        {
+            names.Add("Server");
+            names.Add("X-Powered-By");
+        }
+        else
+        {
+            names.RemoveAll(n => n.Equals("Server", StringComparison.OrdinalIgnoreCase));
+        }
+
+        return names;
     }
 
     private static (string Name, StringValues Value)[] StaticHeaders(SecurityHeadersOptions o)
@@ -189,7 +215,7 @@ internal sealed partial class SecurityHeadersMiddleware
         HeaderValues.TryToken(o.CrossOriginEmbedderPolicy, HeaderValues.EmbedderPolicyAllowed, out var embedder);
         HeaderValues.TryToken(o.CrossOriginResourcePolicy, HeaderValues.ResourcePolicyAllowed, out var resource);
         HeaderValues.TryToken(o.PermittedCrossDomainPolicies, HeaderValues.CrossDomainPoliciesAllowed, out var crossDomain);
-        var permissions = HeaderValues.IsOff(o.PermissionsPolicy) ? null : o.PermissionsPolicy.Trim();
+        var permissions = HeaderValues.PermissionsPolicy(o);
         HeaderValues.TryToken(o.OriginAgentCluster, HeaderValues.OriginAgentClusterAllowed, out var agentCluster);
         HeaderValues.TryToken(o.DnsPrefetchControl, HeaderValues.DnsPrefetchControlAllowed, out var dnsPrefetch);
 
@@ -236,5 +262,9 @@ internal sealed partial class SecurityHeadersMiddleware
         [LoggerMessage(EventId = 2003, EventName = "ExemptionOverMatches", Level = LogLevel.Warning,
             Message = "{Warning}")]
         public static partial void ExemptionOverMatches(ILogger logger, string warning);
+
+        [LoggerMessage(EventId = 2004, EventName = "UnknownPermissionsFeature", Level = LogLevel.Warning,
+            Message = "Security:Headers:PermissionsPolicy names '{Feature}', a feature Chromium does not know: it is sent as given, browsers ignore it and log an error on every page. Check the spelling.")]
+        public static partial void UnknownPermissionsFeature(ILogger logger, string feature);
     }
 }

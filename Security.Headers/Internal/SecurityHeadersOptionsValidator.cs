@@ -23,14 +23,25 @@ internal sealed class SecurityHeadersOptionsValidator(IConfiguration? configurat
         RequireToken(errors, "DnsPrefetchControl", options.DnsPrefetchControl, HeaderValues.DnsPrefetchControlAllowed);
 
         var permissions = Path("PermissionsPolicy");
-        if (string.IsNullOrWhiteSpace(options.PermissionsPolicy))
+        if (options.PermissionsPolicy is null)
         {
-            errors.Add(permissions, "is empty; use 'off' to send no header.");
+            errors.Add(permissions, "is null; use '' for no features of your own, 'off' to send no header.");
         }
-        else if (errors.RequireHeaderSafe(permissions, options.PermissionsPolicy) &&
+        else if (errors.RequireHeaderSafe(permissions, options.PermissionsPolicy) && !string.IsNullOrWhiteSpace(options.PermissionsPolicy) &&
                  !HeaderValues.IsOff(options.PermissionsPolicy) && !PermissionsPolicySyntax.IsValid(options.PermissionsPolicy))
         {
             errors.Add(permissions, $"'{options.PermissionsPolicy}' is not a valid policy; expected 'off' or items like camera=(), geolocation=(self \"https://maps.example\"), fullscreen=*.");
+        }
+
+        errors.RequireList(configuration, Path("AdditionalFingerprintingHeaders"));
+        for (var i = 0; i < options.AdditionalFingerprintingHeaders.Count; i++)
+        {
+            var header = options.AdditionalFingerprintingHeaders[i];
+            var option = Path($"AdditionalFingerprintingHeaders[{i}]");
+            if (errors.RequireHeaderSafe(option, header) && !IsHeaderName(header?.Trim() ?? ""))
+            {
+                errors.Add(option, $"'{header}' is not a header name; expected letters, digits and !#$%&'*+-.^_`|~, e.g. X-Backend-Host.");
+            }
         }
 
         errors.RequireList(configuration, Path("FrameOptionsExcludePaths"));
@@ -72,6 +83,10 @@ internal sealed class SecurityHeadersOptionsValidator(IConfiguration? configurat
 
         return errors.ToResult();
     }
+
+    // RFC 9110 token characters.
+    private static bool IsHeaderName(string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal));
 
     private static string Path(string option) => SecurityHeadersOptions.SectionName + ":" + option;
 

@@ -27,7 +27,8 @@ public sealed class ConfigurationTests
             Assert.That(response.Header("X-Frame-Options"), Is.EqualTo("SAMEORIGIN"));
             Assert.That(response.Header("Referrer-Policy"), Is.EqualTo("no-referrer, strict-origin-when-cross-origin"));
             Assert.That(response.Header("Cross-Origin-Embedder-Policy"), Is.EqualTo("require-corp"));
-            Assert.That(response.Header("Permissions-Policy"), Is.EqualTo("camera=(), microphone=()"));
+            Assert.That(response.Header("Permissions-Policy"), Does.StartWith("camera=(), microphone=(), accelerometer=(), autoplay=()"));
+            Assert.That(response.Header("Permissions-Policy"), Does.Contain("cross-origin-isolated=(self)"), "COEP is on, so isolation is not denied");
             Assert.That(response.Header("Strict-Transport-Security"), Is.EqualTo("max-age=172800"));
             Assert.That(response.Header("Cache-Control"), Is.EqualTo("no-cache, no-store, max-age=0, must-revalidate"));
             Assert.That(response.Header("Clear-Site-Data"), Is.EqualTo("\"cache\""));

@@ -21,7 +21,7 @@ public sealed class DefaultHeadersTests
             }
 
             Assert.That(response.Header("Cross-Origin-Embedder-Policy"), Is.Null);
-            Assert.That(response.Header("Permissions-Policy"), Is.Null);
+            Assert.That(response.Header("Permissions-Policy"), Does.StartWith("accelerometer=(), autoplay=()").And.EndWith("publickey-credentials-get=(self)"));
             Assert.That(response.Header("Cache-Control"), Is.Null);
             Assert.That(response.Header("Clear-Site-Data"), Is.Null);
         }

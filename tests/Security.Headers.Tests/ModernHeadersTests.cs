@@ -63,9 +63,13 @@ public sealed class ModernHeadersTests
     [TestCase("camera=()")]
     [TestCase("camera=(), geolocation=(self \"https://maps.example\"), fullscreen=*")]
     [TestCase("interest-cohort=(), payment=self")]
-    public async Task Permissions_policy_is_sent_as_given(string value)
+    public async Task Permissions_policy_is_sent_as_given_when_unlisted_features_are_not_denied(string value)
     {
-        await using var host = await HeadersHost.StartAsync(o => o.PermissionsPolicy = value);
+        await using var host = await HeadersHost.StartAsync(o =>
+        {
+            o.PermissionsPolicy = value;
+            o.DenyUnlistedPermissions = false;
+        });
         using var response = await host.GetAsync("/");
         Assert.That(response.Header("Permissions-Policy"), Is.EqualTo(value));
     }

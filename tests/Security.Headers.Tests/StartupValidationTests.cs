@@ -35,7 +35,9 @@ public sealed class StartupValidationTests
         yield return Case("PermissionsPolicy", "'Camera=()'", o => o.PermissionsPolicy = "Camera=()");
         yield return Case("PermissionsPolicy", "'camera=(none)'", o => o.PermissionsPolicy = "camera=(none)");
         yield return Case("PermissionsPolicy", "'camera=(); script-src *'", o => o.PermissionsPolicy = "camera=(); script-src *");
-        yield return Case("PermissionsPolicy", "is empty", o => o.PermissionsPolicy = " ");
+        yield return Case("AdditionalFingerprintingHeaders[0]", "'X-Backend Host' is not a header name", o => o.AdditionalFingerprintingHeaders.Add("X-Backend Host"));
+        yield return Case("AdditionalFingerprintingHeaders[0]", "'X-Backend:' is not a header name", o => o.AdditionalFingerprintingHeaders.Add("X-Backend:"));
+        yield return Case("AdditionalFingerprintingHeaders[0]", "'' is not a header name", o => o.AdditionalFingerprintingHeaders.Add(""));
         yield return Case("FrameOptionsExcludePaths[1]", "'(unclosed'", o =>
         {
             o.FrameOptionsExcludePaths.Add("^/ok/");

@@ -30,7 +30,9 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
     /// <param name="time">A clock to use instead of the system's (e.g. a <c>FakeTimeProvider</c>), for every TimeProvider user.</param>
     /// <param name="httpsCertificate">When set, listen on HTTPS with it (e.g. <c>TestCertificate.Create()</c>) instead of HTTP.</param>
     /// <param name="environment">The hosting environment; default <c>Development</c>.</param>
-    public SampleApp(IDictionary<string, string?>? settings = null, TimeProvider? time = null, X509Certificate2? httpsCertificate = null, string environment = "Development")
+    /// <param name="httpListener">With <paramref name="httpsCertificate"/>: listen on plain http too (a second free port), as a
+    /// deployment with both listeners does; <see cref="HttpAddress"/> is where.</param>
+    public SampleApp(IDictionary<string, string?>? settings = null, TimeProvider? time = null, X509Certificate2? httpsCertificate = null, string environment = "Development", bool httpListener = false)
     {
         _time = time;
         _environment = environment;
@@ -43,13 +45,20 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
-        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen =>
+        UseKestrel(kestrel =>
         {
-            if (httpsCertificate is not null)
+            kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen =>
             {
-                listen.UseHttps(httpsCertificate);
+                if (httpsCertificate is not null)
+                {
+                    listen.UseHttps(httpsCertificate);
+                }
+            });
+            if (httpListener && httpsCertificate is not null)
+            {
+                kestrel.Listen(System.Net.IPAddress.Loopback, 0);
             }
-        }));
+        });
     }
 
     /// <summary>Where the app listens, e.g. <c>http://127.0.0.1:40123</c>.</summary>
@@ -58,12 +67,23 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
         get
         {
             StartServer();
-            var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            var address = addresses.FirstOrDefault(a => a.StartsWith("https:", StringComparison.Ordinal)) ?? addresses.First();
             return new Uri(address);
         }
     }
 
     public Uri Url(string path) => new(BaseAddress, path);
+
+    /// <summary>The plain http address when the app listens on both, e.g. <c>http://127.0.0.1:40124</c>.</summary>
+    public Uri HttpAddress
+    {
+        get
+        {
+            StartServer();
+            return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal)));
+        }
+    }
 
     /// <summary>The Content-Type of every POST to <c>/csp-report</c>, as the browser sent it.</summary>
     public IReadOnlyCollection<string> ReportContentTypes => _reportContentTypes;
