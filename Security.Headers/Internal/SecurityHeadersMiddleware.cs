@@ -101,8 +101,7 @@ internal sealed partial class SecurityHeadersMiddleware
         if (_rejectTraceMethods && IsTrace(context.Request.Method))
         {
             // Answered here, with the security headers, before anything could echo the request back.
-            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            return Task.CompletedTask;
+            return ProblemResponse.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "TRACE and TRACK are not served.").AsTask();
         }
 
         return _next(context);

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Security.Headers.Tests;
 
@@ -25,6 +26,19 @@ public sealed class TraceMethodTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain("secret"));
         Assert.That(response.Header("X-Content-Type-Options"), Is.EqualTo("nosniff"));
+    }
+
+    [Test]
+    public async Task Trace_refusal_is_a_405_problem_when_the_app_has_problem_details()
+    {
+        await using var host = await HeadersHost.StartAsync(
+            endpoints: app => app.Map("/{**path}", () => "page"), services: s => s.AddProblemDetails());
+
+        using var response = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Trace, "/"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("\"status\":405"));
     }
 
     [TestCase("GET")]
