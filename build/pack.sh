@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs the nine Security.* packages into artifacts/packages (Release), checks their NuGet
-# dependencies against DESIGN.md, and proves that a fresh app outside the repository restores
+# dependencies against docs/architecture.md, and proves that a fresh app outside the repository restores
 # Security.Headers from that folder and compiles the README's quick start.
 #   build/pack.sh [--keep-app]
 #   --keep-app            keep the fresh app's temp folder and print where it is
@@ -59,7 +59,7 @@ for p in "${packages[@]}"; do
   family=$(grep '^Security\.' <<<"$deps" || true)
   storage=$(grep -iE '^(Microsoft\.EntityFrameworkCore|Npgsql)' <<<"$deps" || true)
 
-  # 3. DESIGN.md: Abstractions depends on no Security.* package and no storage; a feature package
+  # 3. docs/architecture.md: Abstractions depends on no Security.* package and no storage; a feature package
   #    depends on Abstractions only among Security.* and on no storage; Persistence on Abstractions only.
   case "$p" in
     "$abstractions")
@@ -90,7 +90,7 @@ echo "pack.sh: packages in ${out#"$root"/}:"
 printf '%s\n' "${summary[@]}"
 if [ "${#errors[@]}" != 0 ]; then
   printf 'pack.sh: package rule broken: %s\n' "${errors[@]}" >&2
-  fail "${#errors[@]} package rule(s) broken (see DESIGN.md, 'Packages and who may depend on whom')"
+  fail "${#errors[@]} package rule(s) broken (see docs/architecture.md, 'Packages and who may depend on whom')"
 fi
 
 # 4. A fresh app under /tmp, so it inherits none of the repository's Directory.*.props, restores
@@ -150,4 +150,4 @@ rm -f "$app.add.log"
 (cd "$app" && dotnet build -c Release --nologo -v quiet) \
   || fail "the fresh app does not compile against Security.Headers $headers_version"
 
-echo "pack.sh: OK: $expected packages in ${out#"$root"/}, dependencies follow DESIGN.md, a fresh app restored Security.Headers $headers_version and compiled"
+echo "pack.sh: OK: $expected packages in ${out#"$root"/}, dependencies follow docs/architecture.md, a fresh app restored Security.Headers $headers_version and compiled"

@@ -3,7 +3,7 @@ using Security.Testing;
 
 namespace Security.IntegrationTests;
 
-/// <summary>DESIGN.md "Packages and who may depend on whom", checked on the project files.</summary>
+/// <summary>docs/architecture.md "Packages and who may depend on whom", checked on the project files.</summary>
 public class PackageDependencyRulesTests
 {
     private const string Abstractions = "Security.Abstractions";
