@@ -212,7 +212,7 @@ internal sealed partial class LoginRequiredMiddleware
         [LoggerMessage(EventId = 1003, EventName = "InactiveUserLoggedOut", Level = LogLevel.Information, Message = "Inactive user {UserName} logged out.")]
         public static partial void InactiveUserLoggedOut(ILogger logger, string? userName);
 
-        [LoggerMessage(EventId = 1004, EventName = "LoginRequiredExemptionOverMatches", Level = LogLevel.Warning, Message = "{Warning}.")]
+        [LoggerMessage(EventId = 1004, EventName = "LoginRequiredExemptionOverMatches", Level = LogLevel.Warning, Message = "A path pattern matches more paths than it names: {Warning}.")]
         public static partial void ExemptionOverMatches(ILogger logger, string warning);
 
         [LoggerMessage(EventId = 1005, EventName = "IdentityNotConnected", Level = LogLevel.Warning,

@@ -92,7 +92,7 @@ internal sealed partial class PasswordExpiryMiddleware
         [LoggerMessage(EventId = 1101, EventName = "PasswordExpired", Level = LogLevel.Information, Message = "Password of user {UserId} has expired: request to {Path} redirected to the change page.")]
         public static partial void PasswordExpired(ILogger logger, string userId, string? path);
 
-        [LoggerMessage(EventId = 1105, EventName = "PasswordExpiryExemptionOverMatches", Level = LogLevel.Warning, Message = "{Warning}.")]
+        [LoggerMessage(EventId = 1105, EventName = "PasswordExpiryExemptionOverMatches", Level = LogLevel.Warning, Message = "A path pattern matches more paths than it names: {Warning}.")]
         public static partial void ExemptionOverMatches(ILogger logger, string warning);
     }
 }

@@ -238,7 +238,7 @@ internal sealed partial class CrossOriginProtectionMiddleware
             Message = "Cross-origin request refused ({Reason}): {Method} {Path}, Origin '{Origin}', Sec-Fetch-Site '{Site}', Sec-Fetch-Mode '{FetchMode}', Sec-Fetch-Dest '{Dest}'.")]
         public static partial void Refused(ILogger logger, string reason, string method, string path, string origin, string site, string fetchMode, string dest);
 
-        [LoggerMessage(EventId = 7002, EventName = "ExemptionOverMatches", Level = LogLevel.Warning, Message = "{Warning}")]
+        [LoggerMessage(EventId = 7002, EventName = "ExemptionOverMatches", Level = LogLevel.Warning, Message = "A path pattern matches more paths than it names: {Warning}.")]
         public static partial void ExemptionOverMatches(ILogger logger, string warning);
 
         [LoggerMessage(EventId = 7003, EventName = "Configured", Level = LogLevel.Debug,

@@ -259,7 +259,7 @@ internal sealed partial class SecurityHeadersMiddleware
         public static partial void Configured(ILogger logger, string headers, string frameOptions, string strictTransportSecurity);
 
         [LoggerMessage(EventId = 2003, EventName = "ExemptionOverMatches", Level = LogLevel.Warning,
-            Message = "{Warning}")]
+            Message = "A path pattern matches more paths than it names: {Warning}.")]
         public static partial void ExemptionOverMatches(ILogger logger, string warning);
 
         [LoggerMessage(EventId = 2004, EventName = "UnknownPermissionsFeature", Level = LogLevel.Warning,

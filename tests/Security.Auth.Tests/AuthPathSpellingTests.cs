@@ -126,7 +126,7 @@ public sealed class AuthPathSpellingTests
         }
 
         var warnings = logs.Lines.Where(l => l.Level == LogLevel.Warning && l.Message.Contains("also exempts", StringComparison.Ordinal)).Select(l => l.Message).ToArray();
-        Assert.That(warnings, Is.EqualTo(new[] { "Security:Auth:LoginRequired:ExemptPaths[1] 'health' also exempts '/health-admin'; end it with '$' or '(/|$)'." }));
+        Assert.That(warnings, Is.EqualTo(new[] { "A path pattern matches more paths than it names: Security:Auth:LoginRequired:ExemptPaths[1] 'health' also exempts '/health-admin'; end it with '$' or '(/|$)'." }));
     }
 
 }

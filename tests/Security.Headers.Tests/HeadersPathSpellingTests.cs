@@ -91,8 +91,8 @@ public sealed class HeadersPathSpellingTests
         var warnings = host.Logs.Entries.Where(e => e.EventId.Name == "ExemptionOverMatches").Select(e => e.Message).ToList();
         Assert.That(warnings, Is.EqualTo(new[]
         {
-            "Security:Headers:FrameOptionsExcludePaths[0] '^/embed' also exempts '/embed-admin'; end it with '$' or '(/|$)'",
-            "Security:Headers:NoConfidentialCaching:WhitelistPaths[0] 'health' also exempts '/health-admin'; end it with '$' or '(/|$)'",
+            "A path pattern matches more paths than it names: Security:Headers:FrameOptionsExcludePaths[0] '^/embed' also exempts '/embed-admin'; end it with '$' or '(/|$)'.",
+            "A path pattern matches more paths than it names: Security:Headers:NoConfidentialCaching:WhitelistPaths[0] 'health' also exempts '/health-admin'; end it with '$' or '(/|$)'.",
         }));
     }
 }
