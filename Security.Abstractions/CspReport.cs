@@ -1,8 +1,8 @@
 namespace Security.Abstractions;
 
 /// <summary>
-/// One Content-Security-Policy violation report as received from a browser (the original's
-/// <c>CspReport</c> model plus the fields of the Reporting API).
+/// One Content-Security-Policy violation report as received from a browser: the fields of a
+/// <c>report-uri</c> report (<c>application/csp-report</c>) and of a Reporting API report.
 /// </summary>
 /// <remarks>
 /// Every value comes from the request and is attacker-controlled: render it encoded, never as markup.
@@ -10,7 +10,7 @@ namespace Security.Abstractions;
 /// </remarks>
 public sealed record CspReport
 {
-    /// <summary>Column size of the URI, directive and user-agent fields (1000, as in the original).</summary>
+    /// <summary>Column size of the URI, directive and user-agent fields: 1000, room for any real URL while one report stays small.</summary>
     public const int MaxUriLength = 1000;
 
     /// <summary>Column size of the sender IP (enough for any IPv6 text form).</summary>

@@ -1,7 +1,7 @@
 namespace Security.Abstractions;
 
 /// <summary>
-/// When a user's password expires (the original's <c>PasswordExpiry</c> model).
+/// When a user's password expires: one record per user, kept by an <see cref="IPasswordExpiryStore"/>.
 /// </summary>
 /// <param name="UserId">The user's identifier (Identity's user id).</param>
 /// <param name="ExpiresAt">The moment the password expires; <see langword="null"/> means it never does.</param>

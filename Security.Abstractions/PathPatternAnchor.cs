@@ -6,6 +6,6 @@ public enum PathPatternAnchor
     /// <summary>The path without its leading slash (<c>accounts/login/$</c> matches <c>/accounts/login/</c>), as most original settings do.</summary>
     WithoutLeadingSlash = 0,
 
-    /// <summary>The path with its leading slash (<c>^/test1/$</c>), as the original's X-Frame-Options exclusions do.</summary>
+    /// <summary>The path with its leading slash (<c>^/test1/$</c>), as X-Frame-Options exclusions are written.</summary>
     WithLeadingSlash = 1,
 }

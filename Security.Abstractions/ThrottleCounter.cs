@@ -6,7 +6,7 @@ namespace Security.Abstractions;
 /// <param name="LastFailure">When the latest failure was counted.</param>
 public sealed record ThrottleCounter(string Key, long Count, DateTimeOffset LastFailure)
 {
-    /// <summary>How long a counter lives after its last failure: 48 hours, as in the original.</summary>
+    /// <summary>How long a counter lives after its last failure: 48 hours, long enough to outlast a slow guessing run.</summary>
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(48);
 
     /// <summary>Whether the counter has expired at <paramref name="now"/> for the given lifetime.</summary>

@@ -26,7 +26,7 @@ public sealed class LoginRequiredOptions
     /// The query parameter that carries the return path in a redirect to <see cref="LoginUrl"/>, e.g. <c>next</c>;
     /// only with <see cref="LoginUrl"/> set (the cookie scheme's own redirect uses its
     /// <c>CookieAuthenticationOptions.ReturnUrlParameter</c>). Default <see langword="null"/>: the default challenge
-    /// cookie scheme's <c>ReturnUrlParameter</c> (<c>ReturnUrl</c>), else <c>next</c> as in the original.
+    /// cookie scheme's <c>ReturnUrlParameter</c> (<c>ReturnUrl</c>), else <c>next</c>.
     /// </summary>
     public string? ReturnUrlParameter { get; set; }
 

@@ -7,7 +7,7 @@ public static class LoginUrlHttpContextExtensions
 {
     /// <summary>
     /// Makes <c>UseLoginRequired</c> send this request, when anonymous and redirected to sign in, to
-    /// <paramref name="loginUrl"/> with no return parameter (the original's <c>request.login_url</c>); the path of
+    /// <paramref name="loginUrl"/> with no return parameter; the path of
     /// <paramref name="loginUrl"/> is then public for this request. Call it from middleware that runs before
     /// <c>UseLoginRequired</c>.
     /// </summary>

@@ -31,14 +31,14 @@ public sealed class PasswordExpiryOptions
 
     /// <summary>
     /// Whether a user with no expiry record gets one that is already expired on first check, so a new
-    /// user must change the initial password (the original's rule). Default <see langword="true"/>;
+    /// user must change an initial password someone else chose or saw. Default <see langword="true"/>;
     /// <see langword="false"/> creates a record that never expires.
     /// </summary>
     public bool ExpireNewUsers { get; set; } = true;
 
     /// <summary>
     /// How long a changed password lasts: a successful change sets the expiry to now + this age.
-    /// Default <see langword="null"/>: a changed password never expires, as in the original.
+    /// Default <see langword="null"/>: a changed password never expires (forced periodic changes make passwords weaker, NIST SP 800-63B).
     /// </summary>
     public TimeSpan? MaxPasswordAge { get; set; }
 

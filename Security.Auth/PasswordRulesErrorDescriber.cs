@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Identity;
 namespace Security.Auth;
 
 /// <summary>
-/// Identity's error messages with the original's wording for the password rules: "It must contain at least 6
+/// Identity's error messages, with one wording for every password rule, so a user reads them as one list: "It must contain at least 6
 /// characters.", "It must contain at least one lowercase letter.", "... uppercase letter.", "... decimal digit.".
 /// Identity's own <see cref="PasswordValidator{TUser}"/> still does the checking against
 /// <see cref="PasswordOptions"/> (with its error codes, <c>PasswordTooShort</c>, <c>PasswordRequiresLower</c>, ...);

@@ -5,8 +5,8 @@ using Security.Auth.Internal;
 namespace Security.Auth;
 
 /// <summary>
-/// Answers <c>403 Forbidden</c> unless the request carries <c>X-Requested-With: XMLHttpRequest</c>
-/// (the original's <c>@require_ajax</c>). Put it on an MVC controller or action, or on a Razor
+/// Answers <c>403 Forbidden</c> unless the request carries <c>X-Requested-With: XMLHttpRequest</c>,
+/// which a cross-site form cannot send. Put it on an MVC controller or action, or on a Razor
 /// Pages page model; it runs as a resource filter, before model binding. For minimal APIs use
 /// <c>.RequireAjax()</c>, which adds this attribute as endpoint metadata together with a filter.
 /// </summary>

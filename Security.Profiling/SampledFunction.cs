@@ -2,8 +2,8 @@ namespace Security.Profiling;
 
 /// <summary>
 /// One method of a profiled request's top functions, with its sample counts: how often it was on
-/// the sampled stacks (inclusive, the original's cumulative time) and how often it was the
-/// innermost frame (exclusive, the original's own time).
+/// the sampled stacks (inclusive: time in it and what it called) and how often it was the
+/// innermost frame (exclusive: time in its own code).
 /// </summary>
 public sealed class SampledFunction
 {

@@ -21,7 +21,7 @@ public sealed class SecurityProfilingOptions
 
     /// <summary>
     /// The request header that asks for a profile; its presence is enough, whatever its value.
-    /// Default <c>X-Profile</c>, as in the original.
+    /// Default <c>X-Profile</c>.
     /// </summary>
     public string HeaderName { get; set; } = "X-Profile";
 
