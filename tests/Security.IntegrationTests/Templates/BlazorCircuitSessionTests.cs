@@ -101,6 +101,29 @@ public sealed class BlazorCircuitSessionTests : BrowserFixture
     }
 
     [Test]
+    public async Task Circuit_kept_busy_with_clicks_still_loses_its_signed_in_state_at_the_inactivity_limit()
+    {
+        await using var visit = await SignedInAsync();
+        await visit.Page.GotoAsync(_app.Url("harness/whoami"));
+        var user = visit.Page.Locator("#user");
+        await Assertions.Expect(user).ToHaveTextAsync(new Regex("^Signed in as "), new() { Timeout = 5_000 });
+
+        // Clicks are circuit messages, not HTTP requests: they must not keep the session alive. A click on the
+        // prerendered button before the circuit is up does nothing, so only the button's count is trusted.
+        var button = visit.Page.Locator("#click");
+        var giveUp = DateTime.UtcNow + InactivityTimeout * 3;
+        while (await user.TextContentAsync() != "Signed out" && DateTime.UtcNow < giveUp)
+        {
+            await button.ClickAsync();
+            await visit.Page.WaitForTimeoutAsync(250);
+        }
+
+        await Assertions.Expect(user).ToHaveTextAsync("Signed out");
+        var clicks = int.Parse((await button.TextContentAsync())!["Clicked ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(clicks, Is.GreaterThan(1), "the circuit was busy until its session expired");
+    }
+
+    [Test]
     public async Task Next_navigation_after_the_circuit_expired_is_sent_to_sign_in()
     {
         await using var visit = await SignedInAsync();
