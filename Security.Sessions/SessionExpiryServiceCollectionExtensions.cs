@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Security.Abstractions;
 using Security.Sessions;
@@ -34,5 +35,21 @@ public static class SessionExpiryServiceCollectionExtensions
         }
 
         return new SessionExpiryBuilder(services);
+    }
+
+    /// <summary>
+    /// Applies the session's limits inside interactive Server circuits: when the session of a circuit's signed-in
+    /// user reaches its absolute or inactivity limit, the circuit's user becomes anonymous at that moment, so
+    /// <c>&lt;AuthorizeView&gt;</c> and <c>[Authorize]</c> pages show their signed-out content without waiting for a
+    /// navigation. Activity inside the circuit is not activity: the limits run from the session's last HTTP request.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddSessionExpiry()</c>.</param>
+    /// <returns>The builder.</returns>
+    public static SessionExpiryBuilder AddCircuitLimits(this SessionExpiryBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, SessionCircuitHandler>());
+        return builder;
     }
 }

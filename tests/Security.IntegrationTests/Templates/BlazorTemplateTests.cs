@@ -215,10 +215,12 @@ public sealed partial class BlazorTemplateTests : BrowserFixture
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
-    /// <summary>A new user registered, confirmed and signed in, on the home page.</summary>
-    private async Task<PageVisit> SignedInAsync()
+    private Task<PageVisit> SignedInAsync() => RegisterAndSignInAsync(Browser, _app);
+
+    /// <summary>A new user of <paramref name="app"/> registered, confirmed and signed in, on the home page.</summary>
+    internal static async Task<PageVisit> RegisterAndSignInAsync(IBrowser browser, TemplateApp app)
     {
-        var visit = await VisitAsync("Account/Register");
+        var visit = await PageVisit.OpenAsync(browser, app.Url("Account/Register"));
         var email = $"user-{Guid.NewGuid():N}@example.com";
         await visit.Page.FillAsync("[id='Input.Email']", email);
         await visit.Page.FillAsync("[id='Input.Password']", Password);
@@ -226,7 +228,7 @@ public sealed partial class BlazorTemplateTests : BrowserFixture
         await visit.Page.ClickAsync("button[type=submit]:has-text('Register')");
         await visit.Page.ClickAsync("text=Click here to confirm your account");
         await visit.Page.WaitForSelectorAsync("text=Thank you for confirming your email.");
-        await visit.Page.GotoAsync(_app.Url("Account/Login"));
+        await visit.Page.GotoAsync(app.Url("Account/Login"));
         await SignInAsync(visit.Page, email, Password);
         Assert.That(new Uri(visit.Page.Url).AbsolutePath, Is.EqualTo("/"), "signed in, on the home page");
         return visit;

@@ -45,4 +45,12 @@ public sealed class TemplateReadmeTests
 
         Assert.That(readme, Does.Contain(lines), $"{name}: Security.Csp's README \"With the stock templates\" must show these lines");
     }
+
+    [TestCase("circuit limits", BlazorCircuitSessionTests.CircuitLimits)]
+    public void Sessions_readme_shows_the_circuit_line_the_harness_adds(string name, string lines)
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "Security.Sessions", "README.md")).ReplaceLineEndings("\n");
+
+        Assert.That(readme, Does.Contain(lines), $"{name}: Security.Sessions' README \"Blazor circuits\" must show this line");
+    }
 }
