@@ -14,8 +14,8 @@ public sealed class SessionExpiryOptions
     public const string SectionName = "Security:Sessions";
 
     /// <summary>
-    /// The longest a session may last from its start, however active the user is. Default one day
-    /// (<c>1.00:00:00</c>), as in the original.
+    /// The longest a session may last from its start, however active the user is, so a stolen session cookie
+    /// stops working. Default one day (<c>1.00:00:00</c>).
     /// </summary>
     public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromDays(1);
 

@@ -293,7 +293,7 @@ internal sealed partial class SessionExpiryMiddleware
         public static partial void StoreUnavailableAllowed(ILogger logger);
 
         [LoggerMessage(EventId = 4008, EventName = "ExemptPathOverMatches", Level = LogLevel.Warning,
-            Message = "{Warning}")]
+            Message = "A path pattern matches more paths than it names: {Warning}.")]
         public static partial void ExemptPathOverMatches(ILogger logger, string warning);
     }
 }

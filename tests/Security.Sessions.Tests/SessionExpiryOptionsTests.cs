@@ -89,7 +89,7 @@ public class SessionExpiryOptionsTests
 
         Assert.That(warnings.Select(w => w.Message), Is.EquivalentTo(new[]
         {
-            "Security:Sessions:ExemptPaths[0] 'health' also exempts '/health-admin'; end it with '$' or '(/|$)'",
+            "A path pattern matches more paths than it names: Security:Sessions:ExemptPaths[0] 'health' also exempts '/health-admin'; end it with '$' or '(/|$)'.",
             "Security:Sessions:OnStoreUnavailable is Allow: while the session store is down, signed-in users stay signed in without an inactivity check.",
         }));
         Assert.That(warnings.Select(w => w.Id.Id), Is.EquivalentTo(new[] { 4008, 4007 }));
