@@ -41,7 +41,9 @@ public static class SessionExpiryServiceCollectionExtensions
     /// Applies the session's limits inside interactive Server circuits: when the session of a circuit's signed-in
     /// user reaches its absolute or inactivity limit, the circuit's user becomes anonymous at that moment, so
     /// <c>&lt;AuthorizeView&gt;</c> and <c>[Authorize]</c> pages show their signed-out content without waiting for a
-    /// navigation. Activity inside the circuit is not activity: the limits run from the session's last HTTP request.
+    /// navigation. Messages from the browser inside the circuit (clicks, input) are activity, as requests are: recorded
+    /// once per tenth of <c>InactivityTimeout</c> beside the session in its distributed cache, they keep the session
+    /// alive for the circuit and for the next request; the absolute limit holds whatever the activity.
     /// </summary>
     /// <param name="builder">The builder from <c>AddSessionExpiry()</c>.</param>
     /// <returns>The builder.</returns>
@@ -49,6 +51,7 @@ public static class SessionExpiryServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddHttpContextAccessor();
+        builder.Services.TryAddSingleton<CircuitActivityStore>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, SessionCircuitHandler>());
         return builder;
     }

@@ -41,6 +41,7 @@ internal sealed partial class SessionExpiryMiddleware
     private readonly TimeSpan _activityStep;
     private readonly string _sessionCookie;
     private readonly SessionStoreUnavailableAction _onStoreUnavailable;
+    private readonly CircuitActivityStore? _circuitActivity;
 
     public SessionExpiryMiddleware(
         RequestDelegate next,
@@ -50,8 +51,11 @@ internal sealed partial class SessionExpiryMiddleware
         ISecurityLogoutHandler logout,
         SessionRenewer renewer,
         SessionExpiryMetrics metrics,
-        ILogger<SessionExpiryMiddleware> logger)
+        ILogger<SessionExpiryMiddleware> logger,
+        IServiceProvider services)
     {
+        // Registered by AddCircuitLimits(): activity inside interactive circuits counts too.
+        _circuitActivity = services.GetService(typeof(CircuitActivityStore)) as CircuitActivityStore;
         _next = next;
         _time = time;
         _logout = logout;
@@ -167,6 +171,15 @@ internal sealed partial class SessionExpiryMiddleware
         var reason = now - start > _absoluteTimeout ? ExpiryReason.Absolute
             : now - current.LastActivity > _inactivityTimeout ? ExpiryReason.Inactivity
             : ExpiryReason.None;
+        if (reason == ExpiryReason.Inactivity && _circuitActivity is not null &&
+            await _circuitActivity.LastAsync(session.Id, context.RequestAborted) is { } inCircuit &&
+            now - inCircuit <= _inactivityTimeout)
+        {
+            // Idle over HTTP, but active in an interactive circuit: read only here, on the way to expiring.
+            current = current with { LastActivity = inCircuit };
+            stored = null;
+            reason = ExpiryReason.None;
+        }
 
         if (reason != ExpiryReason.None)
         {
