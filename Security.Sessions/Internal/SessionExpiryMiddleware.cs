@@ -52,10 +52,10 @@ internal sealed partial class SessionExpiryMiddleware
         SessionRenewer renewer,
         SessionExpiryMetrics metrics,
         ILogger<SessionExpiryMiddleware> logger,
-        IServiceProvider services)
+        CircuitActivityStore? circuitActivity = null)
     {
         // Registered by AddCircuitLimits(): activity inside interactive circuits counts too.
-        _circuitActivity = services.GetService(typeof(CircuitActivityStore)) as CircuitActivityStore;
+        _circuitActivity = circuitActivity;
         _next = next;
         _time = time;
         _logout = logout;
